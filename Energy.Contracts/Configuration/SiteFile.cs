@@ -1,0 +1,79 @@
+using Energy.Contracts.Sites;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Energy.Contracts.Configuration;
+
+/// <summary>
+/// Loads a site file (YAML) into a <see cref="Site"/>. Every problem comes back located as
+/// <c>FILE:LINE:COLUMN</c> with the field's path; a file with any error gives no site at all.
+/// </summary>
+public static class SiteFile
+{
+    /// <summary>Reads and validates a file. I/O problems are reported as errors, not thrown.</summary>
+    public static SiteFileResult Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return new SiteFileResult(null, [new ConfigError(path, 1, 1, string.Empty, $"cannot read the file: {e.Message}")]);
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Loads a file, throwing <see cref="ConfigException"/> with every error when it is invalid.</summary>
+    public static Site LoadOrThrow(string path) => Load(path).GetSiteOrThrow();
+
+    public static SiteFileResult Parse(string yaml, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var errors = new ConfigErrorList(fileName);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            // The parser stops at the first syntax error; its message has the position in it already.
+            var message = e.InnerException?.Message ?? e.Message;
+            errors.Add(e.Start, string.Empty, "YAML syntax error: " + StripPosition(message));
+            return new SiteFileResult(null, errors.Errors);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            errors.Add(Mark.Empty, string.Empty, "the file is empty; a site file needs at least 'site', 'grid', 'pools' and 'workloads'");
+            return new SiteFileResult(null, errors.Errors);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            errors.Add(stream.Documents[1].RootNode.Start, string.Empty, "a site file holds one YAML document, this one has several");
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            errors.Add(stream.Documents[0].RootNode.Start, string.Empty, "expected a mapping with 'site', 'grid', 'pools', 'heatLoops', 'workloads' and 'policy' at the top");
+            return new SiteFileResult(null, errors.Errors);
+        }
+
+        var site = new SiteFileReader().Read(new YamlSection(root, string.Empty, errors));
+        return errors.Count == 0 && site is not null
+            ? new SiteFileResult(site, [])
+            : new SiteFileResult(null, errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    private static string StripPosition(string message)
+    {
+        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the location is printed in our own form.
+        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith('(') && cut > 0 ? message[(cut + 3)..] : message;
+    }
+}

@@ -1,0 +1,145 @@
+using Energy.Contracts.Policy;
+using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
+
+namespace Energy.Contracts.Configuration;
+
+/// <summary>Turns the YAML of a site file into the domain model, section by section.</summary>
+internal sealed partial class SiteFileReader
+{
+    private static readonly Dictionary<string, ShedStep> ShedSteps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["mining"] = ShedStep.Mining,
+        ["heater"] = ShedStep.Heater,
+        ["inferenceAboveSla"] = ShedStep.InferenceAboveSla,
+        ["inferenceSla"] = ShedStep.InferenceSla,
+    };
+
+    private static readonly Dictionary<string, SafeState> SafeStates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["idle"] = SafeState.Idle,
+        ["minimumPower"] = SafeState.MinimumPower,
+    };
+
+    /// <summary>Where each model object came from, to place cross-reference errors on the right line.</summary>
+    private readonly Dictionary<object, YamlSection> _origins = new(ReferenceEqualityComparer.Instance);
+
+    private Currency _currency = Currency.Eur;
+
+    public Site? Read(YamlSection root)
+    {
+        var header = root.Section("site");
+        var name = header?.String("name");
+        var zone = header is null ? null : TimeZone(header);
+        _currency = header?.String("currency", required: false) is { } code
+            ? Currency.TryParse(code, out var c) ? c : ErrorCurrency(header, code)
+            : Currency.Eur;
+        header?.Complete();
+
+        var grid = Grid(root.Section("grid"));
+        var loops = HeatLoops(root.Sections("heatLoops", required: false) ?? []);
+        var pools = Pools(root.Sections("pools") ?? []);
+        var workloads = Workloads(root.Sections("workloads") ?? []);
+        var policy = Policy(root.Section("policy", required: false));
+
+        // Sections later issues add (device maps, MQTT signals) are read by their own readers.
+        root.Allow(ExtensionSections);
+        root.Complete();
+
+        if (name is null || zone is null || grid is null || policy is null)
+        {
+            return null;
+        }
+
+        var site = new Site
+        {
+            Name = name,
+            TimeZone = zone,
+            Currency = _currency,
+            Grid = grid,
+            Pools = pools,
+            HeatLoops = loops,
+            Workloads = workloads,
+            Policy = policy,
+        };
+        CheckReferences(root, site);
+        return site;
+    }
+
+    /// <summary>Top-level sections owned by other parts (Telemetry's device maps and signals).</summary>
+    internal static string[] ExtensionSections { get; } = ["devices", "signals", "mqtt"];
+
+    private static Currency ErrorCurrency(YamlSection header, string code)
+    {
+        header.ErrorAt("currency", $"expected a three-letter currency code such as EUR or USD, got '{code}'");
+        return Currency.Eur;
+    }
+
+    private static TimeZoneInfo? TimeZone(YamlSection header)
+    {
+        var id = header.String("timeZone");
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            return zone;
+        }
+
+        header.ErrorAt("timeZone", $"unknown time zone '{id}'; use an IANA name such as Europe/Berlin or America/Chicago");
+        return null;
+    }
+
+    private GridConnection? Grid(YamlSection? grid)
+    {
+        if (grid is null)
+        {
+            return null;
+        }
+
+        var cap = grid.Number("importCapKw", "kW", min: 0.001);
+        var baseLoad = grid.Number("baseLoadKw", "kW", required: false, min: 0) ?? 0;
+        var fee = grid.Number("networkFeePerMwh", $"{_currency}/MWh", required: false) ?? 0;
+        var taxes = grid.Number("taxesPerMwh", $"{_currency}/MWh", required: false) ?? 0;
+        if (cap is not null && baseLoad >= cap)
+        {
+            grid.ErrorAt("baseLoadKw", $"the base load ({baseLoad} kW) leaves nothing under the import cap ({cap} kW)");
+        }
+
+        grid.Complete();
+        return cap is null
+            ? null
+            : new GridConnection(
+                Power.FromKilowatts(cap.Value),
+                Power.FromKilowatts(baseLoad),
+                new GridTariff(EnergyPrice.PerMwh(fee, _currency), EnergyPrice.PerMwh(taxes, _currency)));
+    }
+
+    private OperatorPolicy? Policy(YamlSection? policy)
+    {
+        if (policy is null)
+        {
+            return new OperatorPolicy(OperatorPolicy.DefaultShedOrder, null, null, TimeSpan.FromMinutes(15), SafeState.Idle);
+        }
+
+        var shedOrder = policy.Choices("shedOrder", ShedSteps, required: false) ?? OperatorPolicy.DefaultShedOrder;
+        if (shedOrder.Distinct().Count() != shedOrder.Count)
+        {
+            policy.ErrorAt("shedOrder", "each step may appear once");
+        }
+
+        var maxPrice = policy.Number("maxImportPricePerMwh", $"{_currency}/MWh", required: false);
+        var ramp = policy.Number("rampLimitKwPerMinute", "kW/min", required: false, min: 0.001);
+        var dwell = policy.Duration("minDwell", required: false) ?? TimeSpan.FromMinutes(15);
+        var safe = policy.Choice("safeState", SafeStates, required: false) ?? SafeState.Idle;
+        policy.Complete();
+        return new OperatorPolicy(
+            shedOrder,
+            maxPrice is null ? null : EnergyPrice.PerMwh(maxPrice.Value, _currency),
+            ramp is null ? null : Power.FromKilowatts(ramp.Value),
+            dwell,
+            safe);
+    }
+}

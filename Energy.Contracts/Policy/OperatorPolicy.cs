@@ -1,0 +1,22 @@
+using Energy.Contracts.Units;
+
+namespace Energy.Contracts.Policy;
+
+/// <summary>The facility operator's energy policy: what is shed first, price limits, ramps and dwell times.</summary>
+/// <param name="ShedOrder">Order in which load is given up; SLA inference is shed only if listed.</param>
+/// <param name="MaxImportPrice">Above this all-in price only SLA work runs; null for no limit.</param>
+/// <param name="RampLimitPerMinute">Most the site's controllable load may change in a minute; null for no limit.</param>
+/// <param name="MinDwell">Least time a GPU stays on a workload before it is moved again.</param>
+/// <param name="SafeState">What GPUs fall back to without a valid plan.</param>
+public sealed record OperatorPolicy(
+    IReadOnlyList<ShedStep> ShedOrder,
+    EnergyPrice? MaxImportPrice,
+    Power? RampLimitPerMinute,
+    TimeSpan MinDwell,
+    SafeState SafeState)
+{
+    public static IReadOnlyList<ShedStep> DefaultShedOrder { get; } =
+        [ShedStep.Mining, ShedStep.Heater, ShedStep.InferenceAboveSla];
+
+    public bool MayShedSla => ShedOrder.Contains(ShedStep.InferenceSla);
+}

@@ -1,0 +1,34 @@
+using Energy.Contracts.Policy;
+using Energy.Contracts.Units;
+
+namespace Energy.Contracts.Sites;
+
+/// <summary>
+/// A facility as the operator describes it in the site file: its grid connection, GPU pools, heat
+/// loops, workloads and policy. Immutable; a changed file gives a new <see cref="Site"/>.
+/// </summary>
+public sealed record Site
+{
+    public required string Name { get; init; }
+
+    public required TimeZoneInfo TimeZone { get; init; }
+
+    public required Currency Currency { get; init; }
+
+    public required GridConnection Grid { get; init; }
+
+    public required IReadOnlyList<GpuPool> Pools { get; init; }
+
+    public required IReadOnlyList<HeatLoop> HeatLoops { get; init; }
+
+    public required IReadOnlyList<Workload> Workloads { get; init; }
+
+    public required OperatorPolicy Policy { get; init; }
+
+    public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
+        ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");
+
+    public HeatLoop? LoopOf(GpuPool pool) => pool.HeatLoop is null ? null : HeatLoops.First(l => l.Name == pool.HeatLoop);
+
+    public int TotalGpus => Pools.Sum(p => p.Count);
+}
