@@ -1,6 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using System.CommandLine;
+using Energy.Scheduler.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+// Termination signals are left to the host of long-running verbs (run), which stops its services cleanly.
+return await HeatGridCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

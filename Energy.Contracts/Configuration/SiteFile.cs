@@ -46,6 +46,12 @@ public static class SiteFile
             errors.Add(e.Start, string.Empty, "YAML syntax error: " + StripPosition(message));
             return new SiteFileResult(null, errors.Errors);
         }
+        catch (InvalidOperationException)
+        {
+            // Some malformed input (an unclosed flow list) trips the scanner without a position: find the last good token.
+            errors.Add(LastGoodMark(yaml), string.Empty, "YAML syntax error: the text cannot be parsed from here on (an unclosed [ or { ?)");
+            return new SiteFileResult(null, errors.Errors);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -68,6 +74,25 @@ public static class SiteFile
         return errors.Count == 0 && site is not null
             ? new SiteFileResult(site, [])
             : new SiteFileResult(null, errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    private static Mark LastGoodMark(string yaml)
+    {
+        var scanner = new Scanner(new StringReader(yaml));
+        var last = Mark.Empty;
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                last = scanner.Current?.Start ?? last;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            return e is YamlException y ? y.Start : last;
+        }
+
+        return last;
     }
 
     private static string StripPosition(string message)

@@ -11,6 +11,7 @@ internal sealed partial class SiteFileReader
         foreach (var l in sections)
         {
             var name = l.String("name");
+            Declare(_loopNames, name);
             var capture = l.Number("captureFraction", "fraction of GPU power, 0..1", min: 0, max: 1);
             var absorption = l.Number("maxAbsorptionKw", "kW", min: 0);
             var price = l.Number("heatPricePerMwh", $"{_currency}/MWh of heat", required: false) ?? 0;

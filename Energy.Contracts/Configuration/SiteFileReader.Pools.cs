@@ -17,6 +17,8 @@ internal sealed partial class SiteFileReader
             var idle = p.Number("idlePowerW", "W", min: 0);
             var max = p.Number("maxPowerW", "W", min: 1);
             var loop = p.String("heatLoop", required: false);
+            Declare(_poolNames, name);
+            Refer(p, "heatLoop", loop, ReferenceKind.HeatLoop);
             var overhead = p.Number("coolingOverhead", "fraction of GPU power", required: false, min: 0, max: 2) ?? 0;
             if (min > max)
             {

@@ -4,48 +4,73 @@ namespace Energy.Contracts.Configuration;
 
 internal sealed partial class SiteFileReader
 {
-    /// <summary>Names are unique, and every reference (pool → loop, workload → pool) points at something that exists.</summary>
-    private void CheckReferences(YamlSection root, Site site)
+    private enum ReferenceKind
     {
-        Unique(site.Pools.Select(p => (p.Name, (object)p)), "GPU pool");
-        Unique(site.HeatLoops.Select(l => (l.Name, (object)l)), "heat loop");
-        Unique(site.Workloads.Select(w => (w.Name, (object)w)), "workload");
+        Pool,
+        HeatLoop,
+    }
 
-        var loops = site.HeatLoops.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
-        var pools = site.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var pool in site.Pools.Where(p => p.HeatLoop is not null && !loops.Contains(p.HeatLoop)))
+    private readonly List<string> _poolNames = [];
+    private readonly List<string> _loopNames = [];
+    private readonly List<(YamlSection Section, string Key, string Target, ReferenceKind Kind)> _references = [];
+
+    private static void Declare(List<string> names, string? name)
+    {
+        if (name is not null)
         {
-            _origins[pool].ErrorAt("heatLoop", $"there is no heat loop named '{pool.HeatLoop}'{Known(loops)}");
+            names.Add(name);
+        }
+    }
+
+    private void Refer(YamlSection section, string key, string? target, ReferenceKind kind)
+    {
+        if (target is not null)
+        {
+            _references.Add((section, key, target, kind));
+        }
+    }
+
+    /// <summary>
+    /// Names are unique, and every reference (pool → loop, workload → pool) points at something the
+    /// file defines, even where other fields of either side are wrong.
+    /// </summary>
+    private void CheckReferences(YamlSection root, List<GpuPool> pools, List<Workload> workloads)
+    {
+        Unique(pools.Select(p => (p.Name, (object)p)), "GPU pool");
+        Unique(workloads.Select(w => (w.Name, (object)w)), "workload");
+        Unique(_origins.Keys.OfType<HeatLoop>().Select(l => (l.Name, (object)l)), "heat loop");
+
+        var poolNames = _poolNames.ToHashSet(StringComparer.Ordinal);
+        var loopNames = _loopNames.ToHashSet(StringComparer.Ordinal);
+        foreach (var (section, key, target, kind) in _references)
+        {
+            var (known, what) = kind == ReferenceKind.Pool ? (poolNames, "GPU pool") : (loopNames, "heat loop");
+            if (!known.Contains(target))
+            {
+                section.ErrorAt(key, $"there is no {what} named '{target}'{Known(known)}");
+            }
         }
 
-        foreach (var workload in site.Workloads)
+        foreach (var inference in workloads.OfType<InferenceWorkload>().Where(w => w.Pools.All(poolNames.Contains)))
         {
-            foreach (var name in workload.Pools.Where(p => !pools.Contains(p)))
+            var capacity = pools.Where(inference.MayRunOn).Sum(p => p.Count);
+            if (inference.SlaMinGpus > capacity)
             {
-                _origins[workload].ErrorAt("pools", $"there is no GPU pool named '{name}'{Known(pools)}");
-            }
-
-            if (workload is InferenceWorkload inference && workload.Pools.All(pools.Contains))
-            {
-                var capacity = site.Pools.Where(inference.MayRunOn).Sum(p => p.Count);
-                if (inference.SlaMinGpus > capacity)
-                {
-                    _origins[workload].ErrorAt("slaMinGpus", $"the SLA minimum ({inference.SlaMinGpus} GPUs) is more than its pools hold ({capacity} GPUs)");
-                }
+                _origins[inference].ErrorAt("slaMinGpus", $"the SLA minimum ({inference.SlaMinGpus} GPUs) is more than its pools hold ({capacity} GPUs)");
             }
         }
 
-        if (site.Workloads.Count(w => w.Kind == WorkloadKind.Mining) > 1)
+        if (workloads.Count(w => w.Kind == WorkloadKind.Mining) > 1)
         {
             root.ErrorAt("workloads", "at most one mining workload per site");
         }
 
-        if (site.Pools.Count == 0)
+        if (root.Has("pools") && !root.IsList("pools", nonEmpty: true))
         {
             root.ErrorAt("pools", "a site needs at least one GPU pool");
         }
 
-        if (site.Workloads.Count == 0)
+        if (root.Has("workloads") && !root.IsList("workloads", nonEmpty: true))
         {
             root.ErrorAt("workloads", "a site needs at least one workload");
         }

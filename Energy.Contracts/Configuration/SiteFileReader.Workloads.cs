@@ -27,6 +27,11 @@ internal sealed partial class SiteFileReader
             var name = w.String("name");
             var kind = w.Choice("kind", Kinds);
             var pools = w.Strings("pools", required: false) ?? [];
+            foreach (var pool in pools)
+            {
+                Refer(w, "pools", pool, ReferenceKind.Pool);
+            }
+
             Workload? workload = kind switch
             {
                 Kind.Inference => Inference(w, name, pools),

@@ -46,6 +46,7 @@ internal sealed partial class SiteFileReader
         root.Allow(ExtensionSections);
         root.Complete();
 
+        CheckReferences(root, pools, workloads);
         if (name is null || zone is null || grid is null || policy is null)
         {
             return null;
@@ -62,7 +63,6 @@ internal sealed partial class SiteFileReader
             Workloads = workloads,
             Policy = policy,
         };
-        CheckReferences(root, site);
         return site;
     }
 

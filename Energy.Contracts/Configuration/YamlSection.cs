@@ -27,6 +27,10 @@ internal sealed class YamlSection
 
     public bool Has(string key) => Find(key) is not null;
 
+    /// <summary>Whether the key holds a list (with at least one item, if asked).</summary>
+    public bool IsList(string key, bool nonEmpty) =>
+        Find(key) is YamlSequenceNode list && (!nonEmpty || list.Children.Count > 0);
+
     public string FieldPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
     public void ErrorAt(string key, string message)

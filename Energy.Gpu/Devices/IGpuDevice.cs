@@ -1,0 +1,29 @@
+using Energy.Contracts.Agents;
+using Energy.Contracts.Units;
+
+namespace Energy.Gpu.Devices;
+
+/// <summary>
+/// The seam between HeatGrid and one GPU. Backends: a simulated GPU (everywhere) and CUDA/NVML
+/// (on machines with NVIDIA GPUs).
+/// </summary>
+public interface IGpuDevice
+{
+    string Id { get; }
+
+    string Model { get; }
+
+    /// <summary>The pool (GPUs of one model on one cooling path) this GPU belongs to.</summary>
+    string Pool { get; }
+
+    Power MinPower { get; }
+
+    Power IdlePower { get; }
+
+    Power MaxPower { get; }
+
+    /// <summary>Runs <paramref name="workload"/> (null: idle) holding <paramref name="target"/>, clamped to the GPU's range.</summary>
+    void Apply(string? workload, Power target);
+
+    GpuState Read();
+}

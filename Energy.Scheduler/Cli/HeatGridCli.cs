@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Energy.Scheduler.Cli;
+
+/// <summary>The <c>heatgrid</c> command line: one executable, one verb per job.</summary>
+public static class HeatGridCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("HeatGrid: datacenter energy and heat-reuse orchestration.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CheckConfigCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Reflection;
+using Energy.Contracts.Configuration;
+using Energy.Scheduler.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Energy.Scheduler.Cli;
+
+/// <summary><c>heatgrid run</c>: everything in one process on embedded defaults.</summary>
+internal static class RunCommand
+{
+    public const string DefaultHttp = "127.0.0.1:8080";
+    public const string DefaultData = ".heatgrid";
+    private const string DemoSiteResource = "bathhouse.yaml";
+
+    public static Command Create()
+    {
+        var site = new Option<string?>("--site") { Description = "Site file (YAML). Default: the built-in bathhouse demo." };
+        var http = new Option<string>("--http") { Description = "HTTP address to listen on, HOST:PORT.", DefaultValueFactory = _ => DefaultHttp };
+        var data = new Option<string>("--data") { Description = "Data folder for the embedded store.", DefaultValueFactory = _ => DefaultData };
+        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? sitePath, string http, string data)
+    {
+        var loaded = sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath);
+        if (!loaded.IsValid)
+        {
+            foreach (var error in loaded.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.ToString());
+            }
+
+            return 1;
+        }
+
+        if (!TryHttpUrl(http, out var url))
+        {
+            await Console.Error.WriteLineAsync($"--http: expected HOST:PORT such as 127.0.0.1:8080, got '{http}'");
+            return 2;
+        }
+
+        var folder = Path.GetFullPath(data);
+        Directory.CreateDirectory(folder);
+        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder);
+        await using var app = HeatGridHost.Build(options);
+
+        // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.
+        await app.RunAsync();
+        return 0;
+    }
+
+    internal static bool TryHttpUrl(string text, out string url)
+    {
+        var candidate = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+        var ok = Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !uri.IsDefaultPort
+            && uri.AbsolutePath == "/";
+        url = ok ? $"http://{uri!.Authority}" : string.Empty;
+        return ok;
+    }
+
+    internal static string DemoSite()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DemoSiteResource)
+            ?? throw new InvalidOperationException("The built-in demo site is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,170 @@
+using Energy.Contracts.Agents;
+using Energy.Contracts.Readings;
+using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
+using Energy.Scheduler.Agents;
+using Energy.Scheduler.Dispatch;
+using Energy.Scheduler.Planning;
+using Energy.Scheduler.Status;
+using Energy.Telemetry.Signals;
+using Energy.Telemetry.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler.Control;
+
+/// <summary>
+/// The 1-second loop: holds the plan's current slot on the GPUs (through the agent link, cap-safe),
+/// measures what the site draws, and publishes status and telemetry. It never waits for planning.
+/// </summary>
+public sealed class ControlLoop(
+    Site site,
+    CurrentPlan plan,
+    IAgentLink agents,
+    SignalRegistry signals,
+    ITimeSeriesStore store,
+    StatusBoard board,
+    TimeProvider time,
+    ILogger<ControlLoop> logger) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an assignment holds without renewal before the agent falls back to the safe state.</summary>
+    public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
+
+    private readonly long _epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
+    private bool _inSafeState;
+    private int _ticks;
+
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var slot = plan.Plan?.SlotAt(now);
+        if (slot is null && !_inSafeState)
+        {
+            Log.NoPlan(logger, now);
+        }
+        else if (slot is not null && _inSafeState)
+        {
+            Log.PlanRestored(logger);
+        }
+
+        _inSafeState = slot is null;
+
+        var before = await agents.ReadAsync(cancellationToken);
+        var wanted = Dispatcher.Assign(site, slot, before, now + AssignmentValidity, _epoch);
+        var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
+        var (send, held) = CapGuard.Order(site, wanted, before, ramp);
+        await agents.SendAsync(send, cancellationToken);
+        if (held > 0)
+        {
+            Log.IncreasesHeld(logger, held);
+        }
+
+        var after = await agents.ReadAsync(cancellationToken);
+        var status = Measure(now, slot, after);
+        board.Publish(status);
+        signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, "kW", now, "control-loop"));
+        store.TryWrite(Points(status));
+        if (++_ticks % 10 == 0)
+        {
+            await store.FlushAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Loop boundary: one bad tick must not end control; assignments expire safely if ticks keep failing.
+                Log.ControlTickFailed(logger, e);
+            }
+        }
+        while (await timer.TickOrStopAsync(stoppingToken)
+            && !stoppingToken.IsCancellationRequested);
+
+        await store.FlushAsync(CancellationToken.None);
+    }
+
+    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<GpuState> gpus)
+    {
+        var overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
+        var gridKw = site.Grid.BaseLoad.Kilowatts + gpus.Sum(g => g.Power.Kilowatts * overhead[g.Pool]);
+        var workloads = site.Workloads
+            .Select(w => new WorkloadStatus(w.Name, w.Kind.ToString().ToLowerInvariant(),
+                Round(gpus.Where(g => g.Workload == w.Name).Sum(g => g.Power.Kilowatts)),
+                gpus.Count(g => g.Workload == w.Name)))
+            .Append(new WorkloadStatus("idle", "idle", Round(gpus.Where(g => g.Workload is null).Sum(g => g.Power.Kilowatts)),
+                gpus.Count(g => g.Workload is null)))
+            .ToList();
+
+        var loops = site.HeatLoops.Select(l => LoopStatus(l, now)).ToList();
+        var heat = new HeatStatus(
+            Round(loops.Sum(l => l.DemandKw)),
+            Round(loops.Sum(l => l.DeliveredKw)),
+            Round(loops.Sum(l => l.StoredKwh)),
+            Round(loops.Sum(l => l.DumpedKw)),
+            Round(loops.Sum(l => l.BoilerKw)));
+
+        var warnings = new List<string>();
+        if (slot is null)
+        {
+            warnings.Add("no plan covers now: GPUs held in the safe state");
+        }
+
+        warnings.AddRange(slot?.Violations ?? []);
+        return new SiteStatus(site.Name, now, slot?.SpotPrice.PerMegawattHour, site.Currency.Code, Round(gridKw),
+            site.Grid.ImportCap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
+            slot?.Explanations ?? [], warnings);
+    }
+
+    private HeatLoopStatus LoopStatus(HeatLoop loop, DateTimeOffset now)
+    {
+        double Value(string field) => signals.GoodValue($"{loop.Name}.{field}", now, TimeSpan.FromSeconds(30)) is { } v ? Round(v) : 0;
+        return new HeatLoopStatus(loop.Name, Value("heatDemandKw"), Value("heatCapturedKw"), Value("heatDeliveredKw"),
+            Value("tankChargeKw"), Value("tankDischargeKw"), Value("tankStoredKwh"), Value("heatDumpedKw"), Value("boilerKw"),
+            Value("heatShortfallKw"));
+    }
+
+    private static List<TimeSeriesPoint> Points(SiteStatus s)
+    {
+        KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
+        var points = new List<TimeSeriesPoint> { new("grid", siteTag, "import_kw", s.GridImportKw, s.Time) };
+        if (s.PriceEurPerMwh is { } price)
+        {
+            points.Add(new("grid", siteTag, "spot_price_per_mwh", price, s.Time));
+        }
+
+        foreach (var w in s.Workloads)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("workload", w.Name)];
+            points.Add(new("workload", tags, "power_kw", w.PowerKw, s.Time));
+            points.Add(new("workload", tags, "gpus", w.Gpus, s.Time));
+        }
+
+        foreach (var l in s.HeatLoops)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("loop", l.Name)];
+            points.Add(new("heat", tags, "demand_kw", l.DemandKw, s.Time));
+            points.Add(new("heat", tags, "delivered_kw", l.DeliveredKw, s.Time));
+            points.Add(new("heat", tags, "stored_kwh", l.StoredKwh, s.Time));
+            points.Add(new("heat", tags, "dumped_kw", l.DumpedKw, s.Time));
+            points.Add(new("heat", tags, "boiler_kw", l.BoilerKw, s.Time));
+        }
+
+        return points;
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

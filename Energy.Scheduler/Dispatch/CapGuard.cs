@@ -1,0 +1,68 @@
+using Energy.Contracts.Agents;
+using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
+
+namespace Energy.Scheduler.Dispatch;
+
+/// <summary>
+/// Keeps the sum of commanded GPU power (with cooling and base load) under the grid cap at every
+/// step: decreases go out first, and an increase goes out only while the total with it stays under
+/// the cap and within the ramp allowance. Held-back increases go out on a later tick, once the
+/// decreases have been applied.
+/// </summary>
+public static class CapGuard
+{
+    public static (IReadOnlyList<GpuAssignment> Now, int HeldBack) Order(
+        Site site,
+        IReadOnlyList<GpuAssignment> wanted,
+        IReadOnlyList<GpuState> current,
+        Power? maxIncrease = null)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(current);
+        var overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
+        var poolOf = current.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal);
+        // A GPU still above its new, lower target counts at what it draws until it has got there.
+        var commanded = current.ToDictionary(g => g.GpuId, g => Power.Max(g.PowerTarget, g.Power), StringComparer.Ordinal);
+        double Grid(string gpu, Power p) => p.Watts * overhead[poolOf[gpu]];
+
+        var total = site.Grid.BaseLoad.Watts + commanded.Sum(c => Grid(c.Key, c.Value));
+        var now = new List<GpuAssignment>(wanted.Count);
+        var increases = new List<GpuAssignment>();
+        foreach (var a in wanted.Where(a => poolOf.ContainsKey(a.GpuId)))
+        {
+            var before = commanded.TryGetValue(a.GpuId, out var p) ? p : Power.Zero;
+            if (a.PowerTarget <= before)
+            {
+                now.Add(a);
+                total -= Grid(a.GpuId, before) - Grid(a.GpuId, a.PowerTarget);
+            }
+            else
+            {
+                increases.Add(a);
+            }
+        }
+
+        var cap = site.Grid.ImportCap.Watts;
+        var rampLeft = maxIncrease?.Watts ?? double.PositiveInfinity;
+        var held = 0;
+        foreach (var a in increases)
+        {
+            var before = commanded.TryGetValue(a.GpuId, out var p) ? p : Power.Zero;
+            var delta = Grid(a.GpuId, a.PowerTarget) - Grid(a.GpuId, before);
+            if (total + delta <= cap && delta <= rampLeft)
+            {
+                now.Add(a);
+                total += delta;
+                rampLeft -= delta;
+            }
+            else
+            {
+                held++;
+            }
+        }
+
+        return (now, held);
+    }
+}

@@ -1,0 +1,34 @@
+using Energy.Gpu;
+using Energy.Scheduler.Api;
+using Energy.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Energy.Scheduler.Hosting;
+
+/// <summary>The composition root of <c>heatgrid run</c>: everything in one process.</summary>
+public static class HeatGridHost
+{
+    public static WebApplication Build(RunOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.HttpUrl);
+        builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
+
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Site);
+        builder.Services.AddEnergyTelemetry(options.DataFolder);
+        builder.Services.AddEnergyGpu(node: "local");
+        builder.Services.AddEnergyScheduler(demo: true);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHeatGridApi();
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler;
+
+/// <summary>Energy.Scheduler's log catalogue: event ids 3000–3999 (scheduling), 4000–4999 (hosting).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3001, LogLevel.Information, "Plan by {Planner}: {Slots} slots from {Start:o}; now {GridImportKw:0} kW planned import, {Explanation}")]
+    public static partial void PlanCreated(ILogger logger, string planner, int slots, DateTimeOffset start, double gridImportKw, string explanation);
+
+    [LoggerMessage(3002, LogLevel.Critical, "No plan covers {Now:o}: GPUs are held in the safe state until a plan is made")]
+    public static partial void NoPlan(ILogger logger, DateTimeOffset now);
+
+    [LoggerMessage(3003, LogLevel.Information, "A plan covers the current slot again; leaving the safe state")]
+    public static partial void PlanRestored(ILogger logger);
+
+    [LoggerMessage(3004, LogLevel.Error, "Planning failed; the last plan stays in force")]
+    public static partial void PlanningFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3005, LogLevel.Warning, "No good heat-demand reading for loop(s) {Loops}; planning with half the design peak")]
+    public static partial void HeatForecastFallback(ILogger logger, string loops);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Plan slot {Start:o} could not meet: {Violations}")]
+    public static partial void PlanViolations(ILogger logger, DateTimeOffset start, string violations);
+
+    [LoggerMessage(3007, LogLevel.Error, "Control tick failed; the next tick retries")]
+    public static partial void ControlTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3008, LogLevel.Information, "{Held} GPU power increases held back this tick to stay under the grid cap or ramp limit")]
+    public static partial void IncreasesHeld(ILogger logger, int held);
+
+    [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs); HTTP on {Address}; data in {DataFolder}")]
+    public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder);
+}

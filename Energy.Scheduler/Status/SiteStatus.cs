@@ -1,0 +1,36 @@
+namespace Energy.Scheduler.Status;
+
+/// <summary>The body of <c>GET /api/status</c>: what the site is doing now. Serialised camelCase.</summary>
+public sealed record SiteStatus(
+    string Site,
+    DateTimeOffset Time,
+    double? PriceEurPerMwh,
+    string Currency,
+    double GridImportKw,
+    double GridImportCapKw,
+    string Planner,
+    string GpuBackend,
+    IReadOnlyList<WorkloadStatus> Workloads,
+    HeatStatus Heat,
+    IReadOnlyList<HeatLoopStatus> HeatLoops,
+    IReadOnlyList<string> Explanations,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>GPU power and GPU count on one workload (or on "idle").</summary>
+public sealed record WorkloadStatus(string Name, string Kind, double PowerKw, int Gpus);
+
+/// <summary>Heat totals over all loops. Delivered is HeatGrid's heat to consumers (GPUs and tanks); the boiler's is apart.</summary>
+public sealed record HeatStatus(double DemandKw, double DeliveredKw, double StoredKwh, double DumpedKw, double BoilerKw);
+
+/// <summary>One heat loop's flows.</summary>
+public sealed record HeatLoopStatus(
+    string Name,
+    double DemandKw,
+    double CapturedKw,
+    double DeliveredKw,
+    double ToStorageKw,
+    double FromStorageKw,
+    double StoredKwh,
+    double DumpedKw,
+    double BoilerKw,
+    double ShortfallKw);
