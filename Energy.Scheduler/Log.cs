@@ -26,8 +26,11 @@ internal static partial class Log
     [LoggerMessage(3007, LogLevel.Error, "Control tick failed; the next tick retries")]
     public static partial void ControlTickFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(3008, LogLevel.Information, "{Held} GPU power increases held back this tick to stay under the grid cap or ramp limit")]
+    [LoggerMessage(3008, LogLevel.Information, "Ramping: {Held} GPU power increases held back to stay under the grid cap and the ramp limit; they follow tick by tick")]
     public static partial void IncreasesHeld(ILogger logger, int held);
+
+    [LoggerMessage(3009, LogLevel.Information, "Ramp complete: every GPU holds its planned power")]
+    public static partial void IncreasesReleased(ILogger logger);
 
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs); HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder);

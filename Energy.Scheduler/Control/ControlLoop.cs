@@ -34,6 +34,7 @@ public sealed class ControlLoop(
 
     private readonly long _epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
     private bool _inSafeState;
+    private bool _holding;
     private int _ticks;
 
     public async Task TickAsync(CancellationToken cancellationToken)
@@ -56,9 +57,17 @@ public sealed class ControlLoop(
         var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
         var (send, held) = CapGuard.Order(site, wanted, before, ramp);
         await agents.SendAsync(send, cancellationToken);
-        if (held > 0)
+        if (held > 0 != _holding)
         {
-            Log.IncreasesHeld(logger, held);
+            _holding = held > 0;
+            if (_holding)
+            {
+                Log.IncreasesHeld(logger, held);
+            }
+            else
+            {
+                Log.IncreasesReleased(logger);
+            }
         }
 
         var after = await agents.ReadAsync(cancellationToken);

@@ -22,6 +22,7 @@ public static class CapGuard
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(current);
         var overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
+        var byId = current.ToDictionary(g => g.GpuId, StringComparer.Ordinal);
         var poolOf = current.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal);
         // A GPU still above its new, lower target counts at what it draws until it has got there.
         var commanded = current.ToDictionary(g => g.GpuId, g => Power.Max(g.PowerTarget, g.Power), StringComparer.Ordinal);
@@ -59,6 +60,9 @@ public static class CapGuard
             }
             else
             {
+                // Not yet: the GPU keeps what it has, renewed so that its dead-man does not fire meanwhile.
+                var gpu = byId[a.GpuId];
+                now.Add(a with { Workload = gpu.Workload, PowerTarget = gpu.PowerTarget });
                 held++;
             }
         }

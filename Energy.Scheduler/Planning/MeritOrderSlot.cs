@@ -290,9 +290,11 @@ internal sealed class MeritOrderSlot
 
     private string Terms(Candidate c)
     {
+        // Revenue per MWh of the GPU's working power; heat and cost per MWh of power above idle.
+        var extraMw = c.GridWPerGpu / (1 + c.Pool.CoolingOverhead) / 1e6;
         var value = c.RevenuePerGpuHour / c.MaxMw;
-        var heat = c.HeatPerGpuHour / c.MaxMw;
-        var cost = c.CostPerGpuHour / c.MaxMw;
+        var heat = c.HeatPerGpuHour / extraMw;
+        var cost = c.CostPerGpuHour / extraMw;
         var currency = _site.Currency.Code;
         var verb = c.NetPerGpuHour > 0 ? ">" : "<=";
         return string.Create(CultureInfo.InvariantCulture,

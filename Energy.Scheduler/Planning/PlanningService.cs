@@ -57,27 +57,40 @@ public sealed class PlanningService(
         }
     }
 
+    /// <summary>The first plan is made before the control loop starts, so that it starts on a plan.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await PlanGuardedAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await PlanOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Job boundary: whatever broke (a feed, a forecast), the last plan stays and the next boundary retries.
-                Log.PlanningFailed(logger, e);
-            }
-
             var now = time.GetUtcNow();
             var next = MarketCalendar.SlotStart(now, Interval) + Interval;
             await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                await PlanGuardedAsync(stoppingToken);
+            }
+        }
+    }
+
+    private async Task PlanGuardedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await PlanOnceAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Job boundary: whatever broke (a feed, a forecast), the last plan stays and the next boundary retries.
+            Log.PlanningFailed(logger, e);
         }
     }
 }
