@@ -7,7 +7,7 @@ namespace Energy.Scheduler.Dispatch;
 /// <summary>
 /// Keeps the sum of commanded GPU power (with cooling and base load) under the grid cap at every
 /// step: decreases go out first, and an increase goes out only while the total with it stays under
-/// the cap and within the ramp allowance. Held-back increases go out on a later tick, once the
+/// the cap, counting each GPU at the higher of its target and what it still draws and within the ramp allowance. Held-back increases go out on a later tick, once the
 /// decreases have been applied.
 /// </summary>
 public static class CapGuard
@@ -26,18 +26,27 @@ public static class CapGuard
         var poolOf = current.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal);
         // A GPU still above its new, lower target counts at what it draws until it has got there.
         var commanded = current.ToDictionary(g => g.GpuId, g => Power.Max(g.PowerTarget, g.Power), StringComparer.Ordinal);
+        var drawing = current.ToDictionary(g => g.GpuId, g => g.Power, StringComparer.Ordinal);
         double Grid(string gpu, Power p) => p.Watts * overhead[poolOf[gpu]];
+
+        // What the GPU will really be asked to hold: agents clamp work to the GPU's range, idle is idle power.
+        Power Effective(GpuAssignment a)
+        {
+            var pool = site.Pool(poolOf[a.GpuId]);
+            return a.Workload is null ? pool.IdlePowerPerGpu : a.PowerTarget.Clamp(pool.MinPowerPerGpu, pool.MaxPowerPerGpu);
+        }
 
         var total = site.Grid.BaseLoad.Watts + commanded.Sum(c => Grid(c.Key, c.Value));
         var now = new List<GpuAssignment>(wanted.Count);
         var increases = new List<GpuAssignment>();
         foreach (var a in wanted.Where(a => poolOf.ContainsKey(a.GpuId)))
         {
-            var before = commanded.TryGetValue(a.GpuId, out var p) ? p : Power.Zero;
-            if (a.PowerTarget <= before)
+            var before = commanded[a.GpuId];
+            if (Effective(a) <= before)
             {
+                // The power falls over the next fraction of a second: until then the GPU still draws what it draws.
                 now.Add(a);
-                total -= Grid(a.GpuId, before) - Grid(a.GpuId, a.PowerTarget);
+                total -= Grid(a.GpuId, before) - Grid(a.GpuId, Power.Max(Effective(a), drawing[a.GpuId]));
             }
             else
             {
@@ -50,8 +59,7 @@ public static class CapGuard
         var held = 0;
         foreach (var a in increases)
         {
-            var before = commanded.TryGetValue(a.GpuId, out var p) ? p : Power.Zero;
-            var delta = Grid(a.GpuId, a.PowerTarget) - Grid(a.GpuId, before);
+            var delta = Grid(a.GpuId, Effective(a)) - Grid(a.GpuId, commanded[a.GpuId]);
             if (total + delta <= cap && delta <= rampLeft)
             {
                 now.Add(a);
