@@ -51,7 +51,10 @@ internal sealed partial class SiteFileReader
             }
         }
 
-        foreach (var inference in workloads.OfType<InferenceWorkload>().Where(w => w.Pools.All(poolNames.Contains)))
+        // Only where every pool the workload names (or, with none named, every pool) was read without error.
+        var complete = poolNames.Count == pools.Count;
+        foreach (var inference in workloads.OfType<InferenceWorkload>()
+            .Where(w => w.Pools.Count == 0 ? complete : w.Pools.All(name => pools.Any(p => p.Name == name))))
         {
             var capacity = pools.Where(inference.MayRunOn).Sum(p => p.Count);
             if (inference.SlaMinGpus > capacity)

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Energy.Scheduler.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Energy.Scheduler.Tests.Api;
+
+/// <summary>The HTTP contract of <c>heatgrid run</c>, through an in-memory server (no sockets).</summary>
+public sealed class StatusApiTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-api-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 2, 1, 10, 0, 0, TimeSpan.Zero));
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    public async Task InitializeAsync()
+    {
+        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data);
+        _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task GetHealth_Returns200()
+    {
+        var response = await _client!.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetStatus_HasTheContractFieldsInCamelCase()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
+        var root = json.RootElement;
+
+        Assert.Equal("bathhouse", root.GetProperty("site").GetString());
+        Assert.Equal(TimeSpan.Zero, root.GetProperty("time").GetDateTimeOffset().Offset);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("priceEurPerMwh").ValueKind);
+        var import = root.GetProperty("gridImportKw").GetDouble();
+        var cap = root.GetProperty("gridImportCapKw").GetDouble();
+        Assert.InRange(import, 0.001, cap);
+        Assert.Equal(900, cap);
+
+        var workloads = root.GetProperty("workloads").EnumerateArray().ToList();
+        Assert.Contains(workloads, w => w.GetProperty("name").GetString() == "acme-inference" && w.GetProperty("kind").GetString() == "inference");
+        Assert.All(workloads, w =>
+        {
+            Assert.Equal(JsonValueKind.Number, w.GetProperty("powerKw").ValueKind);
+            Assert.Equal(JsonValueKind.Number, w.GetProperty("gpus").ValueKind);
+        });
+        Assert.Equal(1280, workloads.Sum(w => w.GetProperty("gpus").GetInt32()));
+
+        var heat = root.GetProperty("heat");
+        foreach (var field in new[] { "demandKw", "deliveredKw", "storedKwh", "dumpedKw", "boilerKw" })
+        {
+            Assert.Equal(JsonValueKind.Number, heat.GetProperty(field).ValueKind);
+        }
+
+        Assert.True(heat.GetProperty("demandKw").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task GetPlan_ReturnsTheSlotsWithExplanations()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));
+        var slots = json.RootElement.GetProperty("slots").EnumerateArray().ToList();
+
+        Assert.Equal("merit-order", json.RootElement.GetProperty("planner").GetString());
+        Assert.True(slots.Count >= 24);
+        Assert.All(slots, s => Assert.InRange(s.GetProperty("gridImportKw").GetDouble(), 0, 900));
+        Assert.NotEmpty(slots[0].GetProperty("explanations").EnumerateArray());
+    }
+}

@@ -1,0 +1,66 @@
+using Energy.Scheduler.Cli;
+
+namespace Energy.Scheduler.Tests.Cli;
+
+public sealed class CheckConfigCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-cfg-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Run_ValidFile_PrintsASummaryAndReturns0()
+    {
+        var path = Write("ok.yaml", RunCommand.DemoSite());
+        var (code, stdout, stderr) = Run(path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("OK", stdout, StringComparison.Ordinal);
+        Assert.Contains("1280 GPUs", stdout, StringComparison.Ordinal);
+        Assert.Empty(stderr);
+    }
+
+    [Fact]
+    public void Run_BrokenFile_PrintsEachErrorWithFileLineColumnAndReturns1()
+    {
+        var yaml = RunCommand.DemoSite()
+            .Replace("count: 1024", "count: lots", StringComparison.Ordinal)
+            .Replace("heatLoop: bath ", "heatLoop: sauna ", StringComparison.Ordinal);
+        var path = Write("broken.yaml", yaml);
+        var lines = yaml.Split('\n');
+        var countLine = Array.FindIndex(lines, l => l.Contains("count: lots", StringComparison.Ordinal)) + 1;
+        var loopLine = Array.FindIndex(lines, l => l.Contains("heatLoop: sauna", StringComparison.Ordinal)) + 1;
+
+        var (code, stdout, stderr) = Run(path);
+
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"{path}:{countLine}:12: pools[0].count: expected a whole number", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{path}:{loopLine}:15: pools[0].heatLoop: there is no heat loop named 'sauna'", stderr, StringComparison.Ordinal);
+        Assert.Contains("2 errors", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_MissingFile_Returns1AndSaysSo()
+    {
+        var (code, _, stderr) = Run(Path.Combine(_folder, "nope.yaml"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot read the file", stderr, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(string path)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = CheckConfigCommand.Run(path, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

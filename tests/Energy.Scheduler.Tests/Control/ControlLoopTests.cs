@@ -1,0 +1,125 @@
+using Energy.Contracts.Sites;
+using Energy.Gpu.Agents;
+using Energy.Gpu.Simulation;
+using Energy.Scheduler.Agents;
+using Energy.Scheduler.Control;
+using Energy.Scheduler.Demo;
+using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Planning;
+using Energy.Scheduler.Status;
+using Energy.Telemetry.Signals;
+using Energy.Telemetry.Simulation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Energy.Scheduler.Tests.Control;
+
+public sealed class ControlLoopTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 1, 16, 8, 0, 0, TimeSpan.Zero));
+    private readonly Site _site = TestSites.Bathhouse();
+    private readonly SignalRegistry _signals = new();
+    private readonly CurrentPlan _plan = new();
+    private readonly StatusBoard _board = new();
+    private readonly InMemoryStore _store = new();
+    private readonly NodeAgent _agent;
+    private readonly DemoWorld _world;
+    private readonly ControlLoop _loop;
+    private readonly PlanningService _planning;
+
+    public ControlLoopTests()
+    {
+        _agent = new NodeAgent("test", SimulatedFleet.ForSite(_site, _time), _time, NullLogger<NodeAgent>.Instance);
+        var link = new InProcessAgentLink(_agent, "simulated");
+        _world = new DemoWorld(_site, link, _signals, _time);
+        _loop = new ControlLoop(_site, _plan, link, _signals, _store, _board, _time, NullLogger<ControlLoop>.Instance);
+        _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),
+            _signals, _plan, _time, NullLogger<PlanningService>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _loop.Dispose();
+        _world.Dispose();
+        _planning.Dispose();
+    }
+
+    [Fact]
+    public async Task Tick_WithoutAPlan_HoldsEveryGpuIdleAndSaysSo()
+    {
+        await _loop.TickAsync(CancellationToken.None);
+
+        var status = _board.Current!;
+        Assert.Equal(_site.TotalGpus, status.Workloads.Single(w => w.Name == "idle").Gpus);
+        Assert.Contains(status.Warnings, w => w.Contains("safe state", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ticks_FollowThePlanWithinTheRampLimitAndNeverExceedTheCap()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        var slot = _plan.Plan!.SlotAt(_time.GetUtcNow())!;
+        var planned = slot.Allocations.Sum(a => a.Gpus);
+        Assert.True(planned > 0);
+
+        double previousKw = 0;
+        for (var second = 0; second < 600; second++)
+        {
+            await _loop.TickAsync(CancellationToken.None);
+            await _world.StepAsync(CancellationToken.None);
+            var status = _board.Current!;
+            Assert.True(status.GridImportKw <= status.GridImportCapKw, $"t={second}s: {status.GridImportKw} kW > cap");
+
+            // The policy ramp (300 kW/min) bounds each 1-s step's rise, plus the GPUs' own settling.
+            if (second > 0)
+            {
+                Assert.True(status.GridImportKw - previousKw <= 300.0 / 60 * 1.2 + 1, $"t={second}s: rose {status.GridImportKw - previousKw} kW");
+            }
+
+            previousKw = status.GridImportKw;
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var final = _board.Current!;
+        Assert.Equal(planned, final.Workloads.Where(w => w.Name != "idle").Sum(w => w.Gpus));
+        Assert.Equal(slot.GridImport.Kilowatts, final.GridImportKw, tolerance: 1.0);
+        Assert.Contains(_store.Points, p => p.Measurement == "grid" && p.Field == "import_kw");
+    }
+
+    [Fact]
+    public async Task Ticks_StatusHeatMatchesTheSimulatedLoop()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        for (var second = 0; second < 5; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await _world.StepAsync(CancellationToken.None);
+            await _loop.TickAsync(CancellationToken.None);
+        }
+
+        var flows = _world.LatestFlows["bath"];
+        var heat = _board.Current!.Heat;
+        Assert.Equal(flows.Demand.Kilowatts, heat.DemandKw, tolerance: 0.01);
+        Assert.Equal(flows.Delivered.Kilowatts, heat.DeliveredKw, tolerance: 0.01);
+        Assert.Equal(flows.Boiler.Kilowatts, heat.BoilerKw, tolerance: 0.01);
+        Assert.Equal(flows.StoredAtEnd.KilowattHours, heat.StoredKwh, tolerance: 0.01);
+        Assert.True(heat.DemandKw > 0);
+    }
+
+    [Fact]
+    public async Task Agent_WhenTheControllerStopsRenewing_FallsBackToIdleAfterTheDeadmanTime()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        for (var second = 0; second < 30; second++)
+        {
+            await _loop.TickAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Contains(_agent.ReadAll(), g => g.Workload is not null);
+        _time.Advance(ControlLoop.AssignmentValidity);
+        _agent.EnforceDeadman();
+
+        Assert.All(_agent.ReadAll(), g => Assert.Null(g.Workload));
+    }
+}
