@@ -32,6 +32,6 @@ internal static partial class Log
     [LoggerMessage(3009, LogLevel.Information, "Ramp complete: every GPU holds its planned power")]
     public static partial void IncreasesReleased(ILogger logger);
 
-    [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs); HTTP on {Address}; data in {DataFolder}")]
-    public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder);
+    [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
+    public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
 }

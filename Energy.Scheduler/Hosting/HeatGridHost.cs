@@ -1,10 +1,12 @@
 using Energy.Gpu;
+using Energy.Scheduler.Agents;
 using Energy.Scheduler.Api;
 using Energy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Hosting;
 
@@ -29,6 +31,9 @@ public static class HeatGridHost
 
         var app = builder.Build();
         app.MapHeatGridApi();
+        app.Lifetime.ApplicationStarted.Register(() => Log.Started(
+            app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Site.TotalGpus,
+            app.Services.GetRequiredService<IAgentLink>().GpuBackend, options.HttpUrl, options.DataFolder, options.SiteSource));
         return app;
     }
 }
