@@ -43,7 +43,19 @@ public static class SiteFile
         {
             // The parser stops at the first syntax error; its message has the position in it already.
             var message = e.InnerException?.Message ?? e.Message;
-            errors.Add(e.Start, string.Empty, "YAML syntax error: " + StripPosition(message));
+            if (e.Start.Line < 1 || (e.Start.Line == 1 && e.Start.Column <= 1 && TabIndent(yaml) is not null))
+            {
+                // The parser gave no position: a tab used as indentation is the usual cause, else find the last good token.
+                var tab = TabIndent(yaml);
+                errors.Add(tab ?? LastGoodMark(yaml), string.Empty, tab is null
+                    ? "YAML syntax error: " + StripPosition(message)
+                    : "YAML syntax error: a tab indents this line; YAML indents with spaces only");
+            }
+            else
+            {
+                errors.Add(e.Start, string.Empty, "YAML syntax error: " + StripPosition(message));
+            }
+
             return new SiteFileResult(null, errors.Errors);
         }
         catch (InvalidOperationException)
@@ -74,6 +86,22 @@ public static class SiteFile
         return errors.Count == 0 && site is not null
             ? new SiteFileResult(site, [])
             : new SiteFileResult(null, errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    private static Mark? TabIndent(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new Mark(0, i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private static Mark LastGoodMark(string yaml)

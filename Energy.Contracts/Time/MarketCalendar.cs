@@ -37,6 +37,12 @@ public static class MarketCalendar
 
         var start = StartOfLocalDay(day, zone);
         var end = StartOfLocalDay(day.AddDays(1), zone);
+        if (slotLength == TimeSpan.FromDays(1))
+        {
+            // A daily product covers the whole local day, whether it has 23, 24 or 25 hours.
+            return [start];
+        }
+
         var slots = new List<DateTimeOffset>((int)((end - start) / slotLength));
         for (var t = start; t < end; t += slotLength)
         {
@@ -53,6 +59,11 @@ public static class MarketCalendar
     /// <summary>The start of the slot containing <paramref name="instant"/>, slots aligned to whole UTC hours.</summary>
     public static DateTimeOffset SlotStart(DateTimeOffset instant, TimeSpan slotLength)
     {
+        if (slotLength <= TimeSpan.Zero || TimeSpan.FromHours(1).Ticks % slotLength.Ticks != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotLength), slotLength, "A market slot divides an hour (15, 30 or 60 minutes).");
+        }
+
         var utc = instant.ToUniversalTime();
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % slotLength.Ticks), TimeSpan.Zero);
     }

@@ -35,5 +35,10 @@ public readonly record struct Currency
         return true;
     }
 
+    /// <summary>Equal by code; <c>default(Currency)</c> is EUR, so a default amount adds to euros.</summary>
+    public bool Equals(Currency other) => string.Equals(Code, other.Code, StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Code);
+
     public override string ToString() => Code;
 }

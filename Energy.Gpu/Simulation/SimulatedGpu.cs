@@ -6,25 +6,26 @@ namespace Energy.Gpu.Simulation;
 
 /// <summary>
 /// A GPU without hardware: power follows its target with a first-order lag (a real GPU follows a new
-/// limit in ≈ 0.3 s), reports a 1-s average as NVML does, integrates an energy counter, and warms up
-/// with a first-order thermal model. State advances lazily to the time provider's now on every call.
+/// limit in ≈ 0.3 s), reports a trailing 1-s average as NVML does, integrates an energy counter, and
+/// warms up with a first-order thermal model. Power is exact between target changes, so the figures
+/// do not depend on how often anyone reads them.
 /// </summary>
 public sealed class SimulatedGpu : IGpuDevice
 {
     /// <summary>Time constant of the power response to a new target.</summary>
     public static readonly TimeSpan PowerTimeConstant = TimeSpan.FromSeconds(0.3);
 
+    private static readonly TimeSpan AverageWindow = TimeSpan.FromSeconds(1);
     private const double ThermalTimeConstantSeconds = 60;
     private const double CoolantCelsius = 40;
     private const double KelvinPerWatt = 0.06;
 
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Queue<(DateTimeOffset At, double Joules)> _history = new();
-    private DateTimeOffset _at;
-    private double _watts;
-    private double _targetWatts;
-    private double _joules;
+
+    // Since each target change, power is P(t) = target + (P0 − target)·e^(−(t−start)/τ): one segment per change.
+    private readonly List<Segment> _segments = [];
+    private DateTimeOffset _thermalAt;
     private double _celsius = CoolantCelsius;
     private string? _workload;
 
@@ -37,9 +38,8 @@ public sealed class SimulatedGpu : IGpuDevice
         IdlePower = idlePower;
         MaxPower = maxPower;
         _time = time;
-        _at = time.GetUtcNow();
-        _watts = _targetWatts = idlePower.Watts;
-        _history.Enqueue((_at, 0));
+        _thermalAt = time.GetUtcNow();
+        _segments.Add(new Segment(_thermalAt, idlePower.Watts, idlePower.Watts, 0));
     }
 
     public string Id { get; }
@@ -58,11 +58,15 @@ public sealed class SimulatedGpu : IGpuDevice
     {
         lock (_lock)
         {
-            Advance();
+            var now = _time.GetUtcNow();
+            Warm(now);
             _workload = workload;
 
             // Idle draws idle power; work is held between the GPU's lowest and highest power limit.
-            _targetWatts = workload is null ? IdlePower.Watts : target.Clamp(MinPower, MaxPower).Watts;
+            var targetWatts = workload is null ? IdlePower.Watts : target.Clamp(MinPower, MaxPower).Watts;
+            var last = _segments[^1];
+            _segments.Add(new Segment(now, last.PowerAt(now), targetWatts, last.JoulesAt(now)));
+            Trim(now);
         }
     }
 
@@ -70,66 +74,86 @@ public sealed class SimulatedGpu : IGpuDevice
     {
         lock (_lock)
         {
-            Advance();
-            return new GpuState(Id, Pool, _workload, Power.FromWatts(_targetWatts), Power.FromWatts(_watts),
-                Power.FromWatts(OneSecondAverage()), EnergyAmount.FromJoules(_joules), Temperature.FromCelsius(_celsius), _at);
+            var now = _time.GetUtcNow();
+            Warm(now);
+            Trim(now);
+            var last = _segments[^1];
+            return new GpuState(Id, Pool, _workload, Power.FromWatts(last.TargetWatts), Power.FromWatts(last.PowerAt(now)),
+                Power.FromWatts(AverageOverLastSecond(now)), EnergyAmount.FromJoules(last.JoulesAt(now)),
+                Temperature.FromCelsius(_celsius), now);
         }
     }
 
-    private void Advance()
+    private double AverageOverLastSecond(DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
-        var dt = (now - _at).TotalSeconds;
+        var from = now - AverageWindow;
+        if (from < _segments[0].Start)
+        {
+            // Younger than the window: the average since power-on.
+            from = _segments[0].Start;
+        }
+
+        var span = (now - from).TotalSeconds;
+        return span <= 0 ? _segments[^1].PowerAt(now) : (JoulesAt(now) - JoulesAt(from)) / span;
+    }
+
+    private double JoulesAt(DateTimeOffset t)
+    {
+        for (var i = _segments.Count - 1; i >= 0; i--)
+        {
+            if (_segments[i].Start <= t)
+            {
+                return _segments[i].JoulesAt(t);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Keeps the segments the 1-s window still needs; the first one kept starts at or before the window.</summary>
+    private void Trim(DateTimeOffset now)
+    {
+        var from = now - AverageWindow;
+        var drop = 0;
+        while (drop + 1 < _segments.Count && _segments[drop + 1].Start <= from)
+        {
+            drop++;
+        }
+
+        if (drop > 0)
+        {
+            _segments.RemoveRange(0, drop);
+        }
+    }
+
+    private void Warm(DateTimeOffset now)
+    {
+        var dt = (now - _thermalAt).TotalSeconds;
         if (dt <= 0)
         {
             return;
         }
 
-        // Exact solution of dP/dt = (target − P)/τ over dt; energy is its integral.
-        var decay = Math.Exp(-dt / PowerTimeConstant.TotalSeconds);
-        var start = _watts;
-        _watts = _targetWatts + ((start - _targetWatts) * decay);
-        var joules = (_targetWatts * dt) + ((start - _targetWatts) * PowerTimeConstant.TotalSeconds * (1 - decay));
-        _joules += joules;
-        _history.Enqueue((now, _joules));
-
-        var steadyCelsius = CoolantCelsius + (KelvinPerWatt * _watts);
+        // Heats towards the steady temperature of the average power over the step.
+        var watts = (_segments[^1].JoulesAt(now) - JoulesAt(_thermalAt)) / dt;
+        var steadyCelsius = CoolantCelsius + (KelvinPerWatt * watts);
         _celsius = steadyCelsius + ((_celsius - steadyCelsius) * Math.Exp(-dt / ThermalTimeConstantSeconds));
-        _at = now;
-        TrimHistory();
+        _thermalAt = now;
     }
 
-    /// <summary>Keeps one sample at or before the start of the 1-s window, and all after it.</summary>
-    private void TrimHistory()
+    private readonly record struct Segment(DateTimeOffset Start, double StartWatts, double TargetWatts, double StartJoules)
     {
-        var windowStart = _at - TimeSpan.FromSeconds(1);
-        while (_history.Count > 1 && _history.ElementAt(1).At <= windowStart)
-        {
-            _history.Dequeue();
-        }
-    }
+        private static readonly double Tau = PowerTimeConstant.TotalSeconds;
 
-    /// <summary>Trailing 1-s average from the energy counter, as NVML's power usage reports it.</summary>
-    private double OneSecondAverage()
-    {
-        var windowStart = _at - TimeSpan.FromSeconds(1);
+        public double PowerAt(DateTimeOffset t) => TargetWatts + ((StartWatts - TargetWatts) * Math.Exp(-Elapsed(t) / Tau));
 
-        var (firstAt, firstJoules) = _history.Peek();
-        if (firstAt >= _at)
+        /// <summary>The energy counter at t: the exact integral of the power curve.</summary>
+        public double JoulesAt(DateTimeOffset t)
         {
-            return _watts;
+            var dt = Elapsed(t);
+            return StartJoules + (TargetWatts * dt) + ((StartWatts - TargetWatts) * Tau * (1 - Math.Exp(-dt / Tau)));
         }
 
-        var from = firstAt > windowStart ? firstAt : windowStart;
-        var joulesAtFrom = firstJoules;
-        if (firstAt < windowStart && _history.Count > 1)
-        {
-            // Linear between the two samples around the window's start.
-            var (nextAt, nextJoules) = _history.ElementAt(1);
-            var share = (windowStart - firstAt) / (nextAt - firstAt);
-            joulesAtFrom = firstJoules + ((nextJoules - firstJoules) * share);
-        }
-
-        return (_joules - joulesAtFrom) / (_at - from).TotalSeconds;
+        private double Elapsed(DateTimeOffset t) => Math.Max(0, (t - Start).TotalSeconds);
     }
 }

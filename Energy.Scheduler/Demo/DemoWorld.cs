@@ -64,11 +64,11 @@ public sealed class DemoWorld : BackgroundService
             Publish(loop.Name, "heatDemandKw", f.Demand.Kilowatts, now);
             Publish(loop.Name, "heatCapturedKw", f.Captured.Kilowatts, now);
             Publish(loop.Name, "heatDeliveredKw", f.Delivered.Kilowatts, now);
-            Publish(loop.Name, "tankChargeKw", f.ToStorage.Kilowatts, now);
+            Publish(loop.Name, "tankChargeKw", (f.ToStorage + f.BoilerToStorage).Kilowatts, now);
             Publish(loop.Name, "tankDischargeKw", f.FromStorage.Kilowatts, now);
             Publish(loop.Name, "tankStoredKwh", f.StoredAtEnd.KilowattHours, now);
             Publish(loop.Name, "heatDumpedKw", f.Dumped.Kilowatts, now);
-            Publish(loop.Name, "boilerKw", f.Boiler.Kilowatts, now);
+            Publish(loop.Name, "boilerKw", (f.Boiler + f.BoilerToStorage).Kilowatts, now);
             Publish(loop.Name, "heatShortfallKw", f.Shortfall.Kilowatts, now);
         }
 

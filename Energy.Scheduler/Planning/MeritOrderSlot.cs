@@ -253,8 +253,8 @@ internal sealed class MeritOrderSlot
             }
 
             var f = _loops[loop.Name].Step(gpuPower, _demand[loop.Name], _length);
-            heat.Add(new HeatDispatch(loop.Name, f.Demand, f.Captured, f.Demand - f.Shortfall, f.ToStorage, f.FromStorage,
-                f.Dumped, f.Boiler, f.Shortfall, f.StoredAtEnd));
+            heat.Add(new HeatDispatch(loop.Name, f.Demand, f.Captured, f.Demand - f.Shortfall, f.ToStorage + f.BoilerToStorage,
+                f.FromStorage, f.Dumped, f.Boiler + f.BoilerToStorage, f.Shortfall, f.StoredAtEnd));
             if (f.Shortfall > Power.Zero)
             {
                 _violations.Add($"{loop.Name}: {f.Shortfall} of heat demand unmet (no boiler capacity left)");

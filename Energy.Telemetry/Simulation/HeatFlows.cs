@@ -9,7 +9,12 @@ namespace Energy.Telemetry.Simulation;
 /// <item>GpuPower = Captured + ToRoom (every electric watt of a GPU becomes heat)</item>
 /// <item>Captured = GpuToConsumer + ToStorage + Dumped</item>
 /// <item>Demand = GpuToConsumer + FromStorage + Boiler + Shortfall</item>
-/// <item>ΔStored / dt = ToStorage − FromStorage − StorageLoss</item>
+/// <item>ΔStored / dt = ToStorage + BoilerToStorage − FromStorage − StorageLoss</item>
+/// </list>
+/// Boiler is the boiler's heat to the consumer; BoilerToStorage is what it puts into the tank to keep
+/// the tank's reserve (its Minimum) against standing losses.
+/// <list type="bullet">
+/// <item>Boiler + BoilerToStorage ≤ the boiler's capacity</item>
 /// </list>
 /// </summary>
 public sealed record HeatFlows(
@@ -24,6 +29,7 @@ public sealed record HeatFlows(
     Power Dumped,
     Power Boiler,
     Power Shortfall,
+    Power BoilerToStorage,
     EnergyAmount StoredAtStart,
     EnergyAmount StoredAtEnd)
 {

@@ -55,7 +55,17 @@ public sealed class HeatLoopSimulator
         var dumped = surplus - toStorage;
         var boiler = _loop.Boiler is { } b ? Power.Min(deficit - fromStorage, b.Capacity) : Power.Zero;
         var shortfall = deficit - fromStorage - boiler;
+
+        // Standing losses must not eat the tank's reserve: the boiler tops it up with what it has left.
+        var boilerToStorage = Power.Zero;
+        if (_loop.Storage is { } reserve && _loop.Boiler is { } topUp && Stored < reserve.Minimum)
+        {
+            boilerToStorage = Power.Min((reserve.Minimum - Stored) / dt, Power.Min(topUp.Capacity - boiler, reserve.MaxCharge - toStorage));
+            boilerToStorage = Power.Max(Power.Zero, boilerToStorage);
+            Stored += boilerToStorage * dt;
+        }
+
         return new HeatFlows(gpuPower, captured, toRoom, demand, gpuToConsumer, toStorage, fromStorage, loss, dumped,
-            boiler, shortfall, start, Stored);
+            boiler, shortfall, boilerToStorage, start, Stored);
     }
 }

@@ -14,8 +14,9 @@ public sealed class EmbeddedTimeSeriesStore : ITimeSeriesStore, IDisposable
 {
     private const int Capacity = 200_000;
 
+    // Wait mode: TryWrite answers false when full (DropWrite would answer true and drop silently).
     private readonly Channel<TimeSeriesPoint> _queue = Channel.CreateBounded<TimeSeriesPoint>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private readonly string _folder;
     private readonly ILogger _logger;
@@ -67,7 +68,10 @@ public sealed class EmbeddedTimeSeriesStore : ITimeSeriesStore, IDisposable
                     byDay[day] = sb = new StringBuilder();
                 }
 
-                LineProtocol.Append(sb, point);
+                if (!LineProtocol.Append(sb, point))
+                {
+                    Interlocked.Increment(ref _rejected);
+                }
             }
 
             foreach (var (day, sb) in byDay.ToList())

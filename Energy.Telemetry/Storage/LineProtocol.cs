@@ -6,10 +6,16 @@ namespace Energy.Telemetry.Storage;
 /// <summary>InfluxDB line protocol: <c>measurement,tag=v field=1.5 1700000000000000000</c>, with its escaping rules.</summary>
 public static class LineProtocol
 {
-    public static void Append(StringBuilder sb, TimeSeriesPoint point)
+    /// <summary>Appends one line; false (and nothing written) for a value that is not a finite number.</summary>
+    public static bool Append(StringBuilder sb, TimeSeriesPoint point)
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(point);
+        if (!double.IsFinite(point.Value))
+        {
+            return false;
+        }
+
         Escape(sb, point.Measurement, measurement: true);
         foreach (var (key, value) in point.Tags)
         {
@@ -22,14 +28,18 @@ public static class LineProtocol
         sb.Append(' ');
         Escape(sb, point.Field, measurement: false);
         sb.Append('=').Append(point.Value.ToString("R", CultureInfo.InvariantCulture));
-        sb.Append(' ').Append((point.Timestamp.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture));
+        var nanoseconds = (point.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        sb.Append(' ').Append(nanoseconds.ToString(CultureInfo.InvariantCulture));
         sb.Append('\n');
+        return true;
     }
 
     private static void Escape(StringBuilder sb, string text, bool measurement)
     {
-        foreach (var c in text)
+        foreach (var raw in text)
         {
+            // Line protocol has no escape for line breaks: they become spaces.
+            var c = raw is '\n' or '\r' ? ' ' : raw;
             if (c == ',' || c == ' ' || (!measurement && c == '='))
             {
                 sb.Append('\\');

@@ -43,7 +43,7 @@ public class SiteFileSyntaxErrorTests
         SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 26, 3, string.Empty, "importCapKw");
     }
 
-    [Fact(Skip = "BUG: a tab used as indentation (line 25 here) is reported at site.yaml:1:1 — SiteFile.Parse passes on YamlDotNet's Mark.Empty instead of locating the error.")]
+    [Fact]
     public void Parse_TabIndentation_ErrorOnTheLineWithTheTab()
     {
         var text = Bathhouse.ReplaceLine(25, "baseLoadKw: 60", "\tbaseLoadKw: 60");

@@ -110,7 +110,7 @@ public class SiteFileValueErrorTests
         SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 95, 13, "policy.minDwell", "expected a duration");
     }
 
-    [Fact(Skip = "BUG: an invalid pool count (pools[0].count: -3 or 'many') also yields a false follow-on error at line 77, 'the SLA minimum (96 GPUs) is more than its pools hold (0 GPUs)': the SLA capacity check counts a pool that failed validation as 0 GPUs.")]
+    [Fact]
     public void Parse_InvalidCountOfPoolWithSlaWorkload_OnlyTheCountError()
     {
         var text = Bathhouse.ReplaceLine(32, "count: 1024", "    count: -3");

@@ -51,7 +51,7 @@ public class HeatLoopSimulatorBalanceTests
             Assert.Equal(f.GpuPower.Watts, (f.Captured + f.ToRoom).Watts, WattTolerance);
             Assert.Equal(f.Captured.Watts, (f.GpuToConsumer + f.ToStorage + f.Dumped).Watts, WattTolerance);
             Assert.Equal(f.Demand.Watts, (f.GpuToConsumer + f.FromStorage + f.Boiler + f.Shortfall).Watts, WattTolerance);
-            Assert.Equal((f.StoredAtEnd - f.StoredAtStart).WattHours, ((f.ToStorage - f.FromStorage - f.StorageLoss) * dt).WattHours, WattHourTolerance);
+            Assert.Equal((f.StoredAtEnd - f.StoredAtStart).WattHours, ((f.ToStorage + f.BoilerToStorage - f.FromStorage - f.StorageLoss) * dt).WattHours, WattHourTolerance);
             Assert.Equal(f.StoredAtEnd, simulator.Stored);
         }
     }
@@ -69,7 +69,7 @@ public class HeatLoopSimulatorBalanceTests
             var f = simulator.Step(gpu, demand, dt);
             var step = $"step {i}: {f}";
 
-            Assert.All(new[] { f.Captured, f.ToRoom, f.GpuToConsumer, f.ToStorage, f.FromStorage, f.StorageLoss, f.Dumped, f.Boiler, f.Shortfall },
+            Assert.All(new[] { f.Captured, f.ToRoom, f.GpuToConsumer, f.ToStorage, f.FromStorage, f.StorageLoss, f.Dumped, f.Boiler, f.Shortfall, f.BoilerToStorage },
                 p => Assert.True(p.Watts >= -WattTolerance, step));
             Assert.True(f.Captured.Watts <= loop.MaxAbsorption.Watts + WattTolerance, step);
             Assert.True(f.Captured.Watts <= (f.GpuPower * loop.CaptureFraction).Watts + WattTolerance, step);
@@ -82,7 +82,7 @@ public class HeatLoopSimulatorBalanceTests
 
     private static void AssertBoiler(Boiler? boiler, HeatFlows f, string step)
     {
-        Assert.True(f.Boiler.Watts <= (boiler?.Capacity.Watts ?? 0) + WattTolerance, step);
+        Assert.True((f.Boiler + f.BoilerToStorage).Watts <= (boiler?.Capacity.Watts ?? 0) + WattTolerance, step);
         if (f.Shortfall.Watts > WattTolerance && boiler is not null)
         {
             Assert.True(f.Boiler.Watts >= boiler.Capacity.Watts - WattTolerance, "shortfall while the boiler had room: " + step);

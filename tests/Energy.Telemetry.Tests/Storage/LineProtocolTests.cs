@@ -95,4 +95,32 @@ public class LineProtocolTests
         Assert.Throws<ArgumentNullException>(() => LineProtocol.Append(null!, Point()));
         Assert.Throws<ArgumentNullException>(() => LineProtocol.Append(new StringBuilder(), null!));
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Append_NotAFiniteNumber_WritesNothingAndSaysSo(double value)
+    {
+        var sb = new StringBuilder();
+
+        Assert.False(LineProtocol.Append(sb, Point(value: value)));
+        Assert.Equal(0, sb.Length);
+    }
+
+    [Fact]
+    public void Append_SubMillisecondInstant_KeepsTheTicksAsNanoseconds()
+    {
+        var line = Line(Point(at: At.AddTicks(1_234)));
+
+        Assert.EndsWith(" 1719835200000123400\n", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Append_LineBreakInATag_BecomesAnEscapedSpace()
+    {
+        var line = Line(Point(tags: [("site", "bath\nhouse")]));
+
+        Assert.StartsWith("heat,site=bath\\ house ", line, StringComparison.Ordinal);
+    }
 }
