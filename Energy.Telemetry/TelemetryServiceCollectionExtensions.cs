@@ -1,6 +1,10 @@
+using Energy.Contracts.Devices;
+using Energy.Contracts.Sites;
+using Energy.Telemetry.Modbus.Polling;
 using Energy.Telemetry.Signals;
 using Energy.Telemetry.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Telemetry;
 
@@ -11,6 +15,16 @@ public static class TelemetryServiceCollectionExtensions
     {
         services.AddSingleton<SignalRegistry>();
         services.AddSingleton<ITimeSeriesStore>(sp => ActivatorUtilities.CreateInstance<EmbeddedTimeSeriesStore>(sp, dataFolder));
+        return services;
+    }
+
+    /// <summary>Polls the site's Modbus devices (those <paramref name="include"/> accepts) into the signal registry.</summary>
+    public static IServiceCollection AddModbusPolling(this IServiceCollection services, Func<ModbusDevice, bool> include)
+    {
+        services.AddSingleton(sp => new ModbusPollingService(
+            sp.GetRequiredService<Site>(), sp.GetRequiredService<SignalRegistry>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(), include));
+        services.AddHostedService(sp => sp.GetRequiredService<ModbusPollingService>());
         return services;
     }
 }

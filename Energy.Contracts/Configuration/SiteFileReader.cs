@@ -41,6 +41,7 @@ internal sealed partial class SiteFileReader
         var pools = Pools(root.Sections("pools") ?? []);
         var workloads = Workloads(root.Sections("workloads") ?? []);
         var policy = Policy(root.Section("policy", required: false));
+        var devices = Devices(root.Sections("devices", required: false) ?? []);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
         root.Allow(ExtensionSections);
@@ -62,12 +63,13 @@ internal sealed partial class SiteFileReader
             HeatLoops = loops,
             Workloads = workloads,
             Policy = policy,
+            Devices = devices,
         };
         return site;
     }
 
-    /// <summary>Top-level sections owned by other parts (Telemetry's device maps and signals).</summary>
-    internal static string[] ExtensionSections { get; } = ["devices", "signals", "mqtt"];
+    /// <summary>Top-level sections that later parts read (MQTT signal mappings).</summary>
+    internal static string[] ExtensionSections { get; } = ["signals", "mqtt"];
 
     private static Currency ErrorCurrency(YamlSection header, string code)
     {

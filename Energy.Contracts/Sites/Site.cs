@@ -1,3 +1,4 @@
+using Energy.Contracts.Devices;
 using Energy.Contracts.Policy;
 using Energy.Contracts.Units;
 
@@ -24,6 +25,9 @@ public sealed record Site
     public required IReadOnlyList<Workload> Workloads { get; init; }
 
     public required OperatorPolicy Policy { get; init; }
+
+    /// <summary>Modbus devices (meters, tank and BMS controllers) whose points feed signals.</summary>
+    public IReadOnlyList<ModbusDevice> Devices { get; init; } = [];
 
     public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");

@@ -1,8 +1,10 @@
+using Energy.Contracts.Readings;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Energy.Telemetry.Signals;
 
 namespace Energy.Scheduler.Api;
 
@@ -20,6 +22,13 @@ public static class HeatGridApi
         endpoints.MapGet("/api/plan", (CurrentPlan plan) => plan.Plan is { } p
             ? Results.Ok(PlanView.From(p))
             : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time) =>
+        {
+            var now = time.GetUtcNow();
+            return Results.Ok(signals.Snapshot().Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
+                r.Unit, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3))));
+        });
 
         return endpoints;
     }

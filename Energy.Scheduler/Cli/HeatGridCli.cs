@@ -10,6 +10,8 @@ public static class HeatGridCli
         var root = new RootCommand("HeatGrid: datacenter energy and heat-reuse orchestration.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
+        root.Subcommands.Add(Modbus.ModbusCommand.Create());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
         return root;
     }
 }

@@ -1,8 +1,7 @@
-using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
-using Energy.Telemetry.Signals;
 using Energy.Telemetry.Simulation;
 using Microsoft.Extensions.Hosting;
 
@@ -10,35 +9,42 @@ namespace Energy.Scheduler.Demo;
 
 /// <summary>
 /// The physical world of <c>heatgrid run</c>'s demo: each second it turns the simulated GPUs' power
-/// into heat flows on every loop (tank, dry cooler, boiler) against a synthetic heat demand, and
-/// publishes what meters would report. In production, meters on Modbus and MQTT publish these signals.
+/// into heat flows on every loop (tank, dry cooler, boiler) against a synthetic heat demand, adds what
+/// a site meter would see (import, grid frequency, voltage), and hands the measurements to the demo's
+/// sensors: the simulated Modbus devices, or the signal registry directly.
 /// </summary>
 public sealed class DemoWorld : BackgroundService
 {
-    private const string Source = "demo-simulator";
+    private const double WaterKwhPerM3K = 1.163;
 
     private readonly Site _site;
     private readonly IAgentLink _agents;
-    private readonly SignalRegistry _signals;
+    private readonly DemoSensors _sensors;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, HeatLoopSimulator> _loops;
+    private readonly Dictionary<string, double> _energyKwh = new(StringComparer.Ordinal);
     private DateTimeOffset _last;
+    private double _frequencyHz = 50;
 
-    public DemoWorld(Site site, IAgentLink agents, SignalRegistry signals, TimeProvider time)
+    public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time)
     {
         _site = site;
         _agents = agents;
-        _signals = signals;
+        _sensors = sensors;
         _time = time;
         _loops = site.HeatLoops.ToDictionary(l => l.Name, l => new HeatLoopSimulator(l), StringComparer.Ordinal);
         _last = time.GetUtcNow();
 
         // Sensors answer from the first moment, so the first plan is made on readings, not on fallbacks.
+        var initial = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var loop in site.HeatLoops)
         {
-            Publish(loop.Name, "heatDemandKw", SyntheticHeatDemand.At(loop, _last, site.TimeZone).Kilowatts, _last);
-            Publish(loop.Name, "tankStoredKwh", _loops[loop.Name].Stored.KilowattHours, _last);
+            initial[$"{loop.Name}.heatDemandKw"] = SyntheticHeatDemand.At(loop, _last, site.TimeZone).Kilowatts;
+            initial[$"{loop.Name}.tankStoredKwh"] = _loops[loop.Name].Stored.KilowattHours;
         }
+
+        initial["grid.frequencyHz"] = _frequencyHz;
+        _sensors.Publish(initial, _last);
     }
 
     public IReadOnlyDictionary<string, HeatFlows> LatestFlows { get; private set; } = new Dictionary<string, HeatFlows>();
@@ -54,40 +60,74 @@ public sealed class DemoWorld : BackgroundService
 
         _last = now;
         var gpus = await _agents.ReadAsync(cancellationToken);
+        var m = new Dictionary<string, double>(StringComparer.Ordinal);
         var flows = new Dictionary<string, HeatFlows>(StringComparer.Ordinal);
         foreach (var loop in _site.HeatLoops)
         {
             var pools = _site.Pools.Where(p => p.HeatLoop == loop.Name).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            var gpuPower = Contracts.Units.Power.FromWatts(gpus.Where(g => pools.Contains(g.Pool)).Sum(g => g.Power.Watts));
+            var gpuPower = Power.FromWatts(gpus.Where(g => pools.Contains(g.Pool)).Sum(g => g.Power.Watts));
             var f = _loops[loop.Name].Step(gpuPower, SyntheticHeatDemand.At(loop, now, _site.TimeZone), dt);
             flows[loop.Name] = f;
-            Publish(loop.Name, "heatDemandKw", f.Demand.Kilowatts, now);
-            Publish(loop.Name, "heatCapturedKw", f.Captured.Kilowatts, now);
-            Publish(loop.Name, "heatDeliveredKw", f.Delivered.Kilowatts, now);
-            Publish(loop.Name, "tankChargeKw", (f.ToStorage + f.BoilerToStorage).Kilowatts, now);
-            Publish(loop.Name, "tankDischargeKw", f.FromStorage.Kilowatts, now);
-            Publish(loop.Name, "tankStoredKwh", f.StoredAtEnd.KilowattHours, now);
-            Publish(loop.Name, "heatDumpedKw", f.Dumped.Kilowatts, now);
-            Publish(loop.Name, "boilerKw", (f.Boiler + f.BoilerToStorage).Kilowatts, now);
-            Publish(loop.Name, "heatShortfallKw", f.Shortfall.Kilowatts, now);
+            Loop(m, loop, f, dt);
         }
 
+        var importKw = _site.Grid.BaseLoad.Kilowatts + gpus.Sum(g => g.Power.Kilowatts * (1 + _site.Pool(g.Pool).CoolingOverhead));
+        m["grid.meteredImportKw"] = importKw;
+        m["grid.importEnergyKwh"] = Accumulate("grid.importEnergyKwh", importKw, dt);
+
+        // A grid's frequency wanders by tens of mHz around 50 Hz, pulled back by primary control.
+        var noise = Telemetry.Simulation.SyntheticMarket.Hash(now.ToUnixTimeMilliseconds() / 100) - 0.5;
+        _frequencyHz += (0.01 * noise) - (0.2 * (_frequencyHz - 50) * dt.TotalSeconds);
+        m["grid.frequencyHz"] = Math.Clamp(_frequencyHz, 49.8, 50.2);
+        m["grid.voltageL1V"] = 230 + (2 * noise);
+
         LatestFlows = flows;
+        _sensors.Publish(m, now);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
-        while (await timer.TickOrStopAsync(stoppingToken)
-            && !stoppingToken.IsCancellationRequested)
+        while (await timer.TickOrStopAsync(stoppingToken))
         {
             await StepAsync(stoppingToken);
         }
     }
 
-    private void Publish(string loop, string field, double value, DateTimeOffset at)
+    private void Loop(Dictionary<string, double> m, HeatLoop loop, HeatFlows f, TimeSpan dt)
     {
-        var unit = field.EndsWith("Kwh", StringComparison.Ordinal) ? "kWh" : "kW";
-        _signals.Publish(Reading.Good($"{loop}.{field}", value, unit, at, Source));
+        var n = loop.Name;
+        m[$"{n}.heatDemandKw"] = f.Demand.Kilowatts;
+        m[$"{n}.heatCapturedKw"] = f.Captured.Kilowatts;
+        m[$"{n}.heatDeliveredKw"] = f.Delivered.Kilowatts;
+        m[$"{n}.tankChargeKw"] = (f.ToStorage + f.BoilerToStorage).Kilowatts;
+        m[$"{n}.tankDischargeKw"] = f.FromStorage.Kilowatts;
+        m[$"{n}.tankStoredKwh"] = f.StoredAtEnd.KilowattHours;
+        m[$"{n}.heatDumpedKw"] = f.Dumped.Kilowatts;
+        m[$"{n}.boilerKw"] = (f.Boiler + f.BoilerToStorage).Kilowatts;
+        m[$"{n}.heatShortfallKw"] = f.Shortfall.Kilowatts;
+        m[$"{n}.boilerOn"] = f.Boiler + f.BoilerToStorage > Power.Zero ? 1 : 0;
+        m[$"{n}.dryCoolerOn"] = f.Dumped > Power.Zero ? 1 : 0;
+
+        // The consumer's heat meter: supply held at the design temperature, return cooler the more heat is drawn.
+        var served = (f.Demand - f.Shortfall).Kilowatts;
+        var supply = loop.Consumer.SupplyTemperature.Celsius;
+        var deltaK = 10 + (20 * Math.Min(1, served / Math.Max(1, loop.Consumer.PeakDemand.Kilowatts)));
+        m[$"{n}.supplyTemperatureC"] = supply;
+        m[$"{n}.returnTemperatureC"] = supply - deltaK;
+        m[$"{n}.flowM3PerHour"] = served / (WaterKwhPerM3K * deltaK);
+        m[$"{n}.heatEnergyKwh"] = Accumulate($"{n}.heatEnergyKwh", served, dt);
+
+        // Tank temperatures follow its charge between the 60 and 90 °C of a typical buffer tank.
+        var fill = loop.Storage is { } tank ? f.StoredAtEnd / tank.Capacity : 0;
+        m[$"{n}.tankTopTemperatureC"] = 62 + (28 * fill);
+        m[$"{n}.tankBottomTemperatureC"] = 55 + (25 * fill);
+    }
+
+    private double Accumulate(string counter, double kw, TimeSpan dt)
+    {
+        var total = _energyKwh.GetValueOrDefault(counter) + (kw * dt.TotalHours);
+        _energyKwh[counter] = total;
+        return total;
     }
 }

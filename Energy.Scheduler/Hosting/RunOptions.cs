@@ -7,4 +7,6 @@ namespace Energy.Scheduler.Hosting;
 /// <param name="SiteSource">Where the site came from (a file, or the built-in demo).</param>
 /// <param name="HttpUrl">The URL Kestrel listens on, e.g. http://127.0.0.1:8080.</param>
 /// <param name="DataFolder">Where the embedded store keeps its files.</param>
-public sealed record RunOptions(Site Site, string SiteSource, string HttpUrl, string DataFolder);
+/// <param name="ServeSimulatedDevices">Start the in-process Modbus servers of devices marked <c>simulate</c> (they bind their
+/// loopback ports); without them the demo's measurements go straight to the signal registry.</param>
+public sealed record RunOptions(Site Site, string SiteSource, string HttpUrl, string DataFolder, bool ServeSimulatedDevices = true);

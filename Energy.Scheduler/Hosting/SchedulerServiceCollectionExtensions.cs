@@ -6,7 +6,11 @@ using Energy.Scheduler.Demo;
 using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
+using Energy.Contracts.Sites;
+using Energy.Telemetry;
+using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry.Prices;
+using Energy.Telemetry.Signals;
 using Energy.Telemetry.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +23,7 @@ public static class SchedulerServiceCollectionExtensions
     /// Planner, planning service, control loop and the in-process agent link. With
     /// <paramref name="demo"/>, the synthetic market and the simulated heat world feed it.
     /// </summary>
-    public static IServiceCollection AddEnergyScheduler(this IServiceCollection services, bool demo)
+    public static IServiceCollection AddEnergyScheduler(this IServiceCollection services, bool demo, bool serveSimulatedDevices)
     {
         services.AddSingleton<CurrentPlan>();
         services.AddSingleton<StatusBoard>();
@@ -32,11 +36,22 @@ public static class SchedulerServiceCollectionExtensions
         if (demo)
         {
             services.AddSingleton<IPriceSource, SyntheticMarket>();
+            if (serveSimulatedDevices)
+            {
+                services.AddSingleton<SimulatedDeviceHost>();
+                services.AddHostedService<SimulatedDevicesService>();
+            }
+
+            services.AddSingleton(sp => new DemoSensors(sp.GetRequiredService<Site>(), sp.GetRequiredService<SignalRegistry>(),
+                sp.GetService<SimulatedDeviceHost>()));
             services.AddSingleton<DemoWorld>();
 
-            // Started first: the demo's sensors publish before the first plan is made.
+            // Started before planning: the demo's sensors publish before the first plan is made.
             services.AddHostedService(sp => sp.GetRequiredService<DemoWorld>());
         }
+
+        // Devices the demo simulates are polled only when the demo serves them.
+        services.AddModbusPolling(d => serveSimulatedDevices || !SimulatedDeviceHost.IsSimulated(d));
 
         services.AddHostedService(sp => sp.GetRequiredService<PlanningService>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());

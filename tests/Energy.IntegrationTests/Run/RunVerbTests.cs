@@ -29,6 +29,15 @@ public sealed class RunVerbTests : IDisposable
         Assert.Equal("bathhouse", status.GetProperty("site").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).StatusCode);
 
+        // The demo's meters are read over Modbus TCP from its own simulators, through the real client.
+        using (var signals = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/signals"))))
+        {
+            var demand = signals.RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "bath.heatDemandKw");
+            Assert.Equal("modbus:heat-meter", demand.GetProperty("source").GetString());
+            Assert.Equal("good", demand.GetProperty("quality").GetString());
+            Assert.True(demand.GetProperty("value").GetDouble() > 0);
+        }
+
         // Sampled for a few seconds while GPUs ramp: the import never goes above the cap.
         for (var i = 0; i < 10; i++)
         {

@@ -18,7 +18,8 @@ public sealed class StatusApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data);
+        // No simulated Modbus servers here (fast tests open no sockets): the demo's measurements go straight to the registry.
+        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false);
         _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
         await _app.StartAsync();
         _client = _app.GetTestClient();
@@ -86,5 +87,21 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.True(slots.Count >= 24);
         Assert.All(slots, s => Assert.InRange(s.GetProperty("gridImportKw").GetDouble(), 0, 900));
         Assert.NotEmpty(slots[0].GetProperty("explanations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GetSignals_ListsEveryInputWithQualityAndAge()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/signals", UriKind.Relative)));
+        var signals = json.RootElement.EnumerateArray().ToList();
+
+        var demand = signals.Single(s => s.GetProperty("name").GetString() == "bath.heatDemandKw");
+        Assert.Equal("good", demand.GetProperty("quality").GetString());
+        Assert.Equal("kW", demand.GetProperty("unit").GetString());
+        Assert.True(demand.GetProperty("value").GetDouble() > 0);
+        Assert.Equal("demo-simulator", demand.GetProperty("source").GetString());
+        Assert.Equal(JsonValueKind.Null, demand.GetProperty("reason").ValueKind);
+        Assert.True(demand.GetProperty("ageSeconds").GetDouble() >= 0);
+        Assert.Contains(signals, s => s.GetProperty("name").GetString() == "grid.frequencyHz");
     }
 }

@@ -1,0 +1,33 @@
+namespace Energy.Contracts.Devices;
+
+/// <summary>
+/// One value a device serves: where it lives, how it is encoded, and what a valid reading looks like.
+/// Engineering value = raw × Scale (× 10^sf with a SunSpec scale-factor register) + Offset.
+/// </summary>
+/// <param name="Signal">The signal it feeds, e.g. <c>bath.heatDemandKw</c>.</param>
+/// <param name="Address">Wire address (the device's address base already applied).</param>
+/// <param name="Bit">For a bit field: which bit of the register (0 = least significant); the value is 0 or 1.</param>
+/// <param name="ScaleFactorAddress">Wire address of an int16 SunSpec scale-factor register in the same table, if any.</param>
+/// <param name="Min">Lowest valid engineering value; below it the reading is Bad.</param>
+/// <param name="Max">Highest valid engineering value; above it the reading is Bad.</param>
+/// <param name="MaxChangePerSecond">A larger change between two polls is an impossible jump: Bad.</param>
+/// <param name="FrozenAfter">An unchanged raw value for this long makes the reading Uncertain (a stuck meter); null to never flag.</param>
+public sealed record ModbusPoint(
+    string Name,
+    string Signal,
+    ModbusTable Table,
+    ushort Address,
+    ModbusValueType Type,
+    WordOrder WordOrder,
+    double Scale,
+    double Offset,
+    string Unit,
+    int? Bit,
+    ushort? ScaleFactorAddress,
+    double? Min,
+    double? Max,
+    double? MaxChangePerSecond,
+    TimeSpan? FrozenAfter)
+{
+    public bool IsBitTable => Table is ModbusTable.Coil or ModbusTable.DiscreteInput;
+}
