@@ -71,7 +71,9 @@ internal sealed partial class SiteFileReader
                 d.ErrorAt("name", $"a device named '{name}' is already defined");
             }
 
+            // Without a valid base the addresses cannot be read; the base's own error says what to fix.
             var points = addressBase is { } b ? Points(d.Sections("points") ?? [], b) : [];
+            d.Allow("points");
             d.Complete();
             if (name is not null && endpoint is not null && unit is not null && addressBase is not null)
             {

@@ -47,8 +47,8 @@ public sealed class DemoSensors
         _ when signal.EndsWith("Kwh", StringComparison.Ordinal) => "kWh",
         _ when signal.EndsWith("Kw", StringComparison.Ordinal) => "kW",
         _ when signal.EndsWith("Hz", StringComparison.Ordinal) => "Hz",
-        _ when signal.EndsWith("C", StringComparison.Ordinal) => "°C",
-        _ when signal.EndsWith("V", StringComparison.Ordinal) => "V",
+        _ when signal.EndsWith('C') => "°C",
+        _ when signal.EndsWith('V') => "V",
         _ when signal.EndsWith("M3PerHour", StringComparison.Ordinal) => "m³/h",
         _ => string.Empty,
     };

@@ -43,7 +43,7 @@ public sealed class SyntheticMarket(Site site) : IPriceSource
         Math.Exp(-Math.Pow((hour - center) / width, 2));
 
     /// <summary>A deterministic value in [0, 1) per hour (SplitMix64).</summary>
-    internal static double Hash(long x)
+    public static double Hash(long x)
     {
         unchecked
         {

@@ -21,6 +21,8 @@ internal static class ModbusBench
 {
     private const int Registers = 10;
 
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static Command Create()
     {
         var seconds = new Option<double>("--seconds") { Description = "Length of each read-rate run.", DefaultValueFactory = _ => 5 };
@@ -88,7 +90,7 @@ internal static class ModbusBench
         var polling = await PollingCpuAsync(devices, points, TimeSpan.FromSeconds(pollSeconds), ct);
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { readRate = results, polling }, new JsonSerializerOptions { WriteIndented = true }));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { readRate = results, polling }, Indented));
         }
         else
         {
@@ -140,11 +142,11 @@ internal static class ModbusBench
     {
         using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
         {
-            ArgumentList = { .. ChildArguments(), "bench", "modbus-serve", "--devices", devices.ToString(CultureInfo.InvariantCulture), "--points", points.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
-        })!;
+        }.WithArguments([.. ChildArguments(), "bench", "modbus-serve", "--devices", devices.ToString(CultureInfo.InvariantCulture),
+            "--points", points.ToString(CultureInfo.InvariantCulture)]))!;
         var ports = new List<int>();
         while (await child.StandardOutput.ReadLineAsync(ct) is { } line && line != "ready")
         {
@@ -177,7 +179,7 @@ internal static class ModbusBench
         var cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var loops = pollers.Select(p => Task.Run(() => p.RunAsync(stop.Token), ct)).ToList();
-        await Task.Delay(duration, ct);
+        await Task.Delay(duration, TimeProvider.System, ct);
         await stop.CancelAsync();
         await Task.WhenAll(loops);
         self.Refresh();
@@ -198,6 +200,16 @@ internal static class ModbusBench
     /// <summary>Under <c>dotnet heatgrid.dll</c> the child needs the dll path; an apphost needs nothing.</summary>
     private static string[] ChildArguments() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [Environment.GetCommandLineArgs()[0]] : [];
+
+    private static ProcessStartInfo WithArguments(this ProcessStartInfo info, IEnumerable<string> args)
+    {
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
 
     internal sealed record PollingFigures(int Devices, int Points, double Seconds, double CpuPercentOfOneCore, long Polls, long BadReadings);
 }

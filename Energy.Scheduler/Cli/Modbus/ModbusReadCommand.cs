@@ -61,7 +61,11 @@ internal static class ModbusReadCommand
             return 2;
         }
 
-        ModbusEndpoint.TryParse(request.Endpoint, out var endpoint);
+        if (!ModbusEndpoint.TryParse(request.Endpoint, out var endpoint) || endpoint is null)
+        {
+            return 2;
+        }
+
         var table = Tables[request.Table];
         var valueType = Enum.Parse<ModbusValueType>(request.Type, ignoreCase: true);
         var wordOrder = Enum.Parse<WordOrder>(request.WordOrder, ignoreCase: true);

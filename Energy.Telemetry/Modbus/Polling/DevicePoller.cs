@@ -36,7 +36,7 @@ public sealed class DevicePoller
         _time = time;
         _logger = logger;
         _blocks = ReadPlanner.Plan(device.Points);
-        _states = device.Points.ToDictionary(p => p, _ => new PointState(), ReferenceEqualityComparer.Instance);
+        _states = device.Points.ToDictionary(p => p, _ => new PointState(), (IEqualityComparer<ModbusPoint>)ReferenceEqualityComparer.Instance);
         _source = "modbus:" + device.Name;
     }
 

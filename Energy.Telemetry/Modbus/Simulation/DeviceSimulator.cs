@@ -61,10 +61,9 @@ public sealed class DeviceSimulator
 
         if (point.Bit is { } bit)
         {
-            Span<ushort> register = stackalloc ushort[1];
-            Bank.GetRegisters(point.Table, point.Address, register);
+            var register = Bank.GetRegisters(point.Table, point.Address, 1)[0];
             var mask = (ushort)(1 << bit);
-            Bank.SetRegisters(point.Table, point.Address, [(ushort)(raw >= 0.5 ? register[0] | mask : register[0] & ~mask)]);
+            Bank.SetRegisters(point.Table, point.Address, [(ushort)(raw >= 0.5 ? register | mask : register & ~mask)]);
             return;
         }
 

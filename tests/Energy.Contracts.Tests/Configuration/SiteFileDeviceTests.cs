@@ -55,7 +55,7 @@ public sealed class SiteFileDeviceTests
 
         var error = Assert.Single(SiteFile.Parse(yaml, "s.yaml").Errors);
 
-        Assert.Equal(("devices[0].addressBase", 7), (error.Field, error.Line));
+        Assert.Equal(("devices[0].addressBase", 8), (error.Field, error.Line));
         Assert.Contains("missing required field", error.Message, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class SiteFileDeviceTests
         Assert.Equal((ushort)0, site.Devices.Single(d => d.Name == "tank-controller").Points[0].Address);
     }
 
-    private static Sites.Site Load(string yaml)
+    private static Energy.Contracts.Sites.Site Load(string yaml)
     {
         var result = SiteFile.Parse(yaml, "s.yaml");
         Assert.True(result.IsValid, string.Join("\n", result.Errors));

@@ -33,13 +33,13 @@ public sealed partial class MbpollReadsSimulatorsTests
         var grid = Port(site, "site-meter");
 
         // -0: addresses from 0; -B: big-endian word order (ABCD); without -B mbpoll reads 32-bit values as CDAB.
-        Assert.Equal([41237], await MbpollAsync(meter, "-t", "4:int", "-B", "-r", "0"));
-        Assert.Equal([7125], await MbpollAsync(meter, "-t", "4", "-r", "2"));
-        Assert.Equal([15125], await MbpollAsync(meter, "-t", "4:int", "-r", "4"));
-        Assert.Equal([1234.5], await MbpollAsync(meter, "-t", "4:float", "-B", "-r", "6"));
-        Assert.Equal([812.25], await MbpollAsync(tank, "-t", "3:float", "-r", "0"));
-        Assert.Equal([843], await MbpollAsync(tank, "-t", "3", "-r", "2"));
-        Assert.Equal([4998], await MbpollAsync(grid, "-t", "4", "-r", "2"));
+        Assert.Equal(new double[] { 41237 }, await MbpollAsync(meter, "-t", "4:int", "-B", "-r", "0"));
+        Assert.Equal(new double[] { 7125 }, await MbpollAsync(meter, "-t", "4", "-r", "2"));
+        Assert.Equal(new double[] { 15125 }, await MbpollAsync(meter, "-t", "4:int", "-r", "4"));
+        Assert.Equal(new double[] { 1234.5 }, await MbpollAsync(meter, "-t", "4:float", "-B", "-r", "6"));
+        Assert.Equal(new double[] { 812.25 }, await MbpollAsync(tank, "-t", "3:float", "-r", "0"));
+        Assert.Equal(new double[] { 843 }, await MbpollAsync(tank, "-t", "3", "-r", "2"));
+        Assert.Equal(new double[] { 4998 }, await MbpollAsync(grid, "-t", "4", "-r", "2"));
     }
 
     private static Site BathhouseOnFreePorts()

@@ -8,6 +8,8 @@ namespace Energy.IntegrationTests.Modbus;
 /// <summary>A real pymodbus 3.0 server on 127.0.0.1 serving the values pymodbus_server.py lists in its manifest.</summary>
 internal sealed class PymodbusServer : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-pymodbus-").FullName;
     private readonly StringBuilder _output = new();
     private Process? _process;
@@ -55,7 +57,7 @@ internal sealed class PymodbusServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await TcpProbe.WaitForListenerAsync(Port, TimeSpan.FromSeconds(20), () => Output);
-        Values = JsonSerializer.Deserialize<Manifest>(await File.ReadAllTextAsync(manifest), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Values = JsonSerializer.Deserialize<Manifest>(await File.ReadAllTextAsync(manifest), Web)!;
     }
 
     public void Stop()

@@ -18,9 +18,9 @@ public sealed class ReconnectTests
         var point = new ModbusPoint("p", "test.value", ModbusTable.HoldingRegister, (ushort)entry.Address, ModbusValueType.Int32,
             WordOrder.Cdab, 1, 0, string.Empty, null, null, null, null, null, null);
         var device = new ModbusDevice("pymodbus", server.Endpoint, 1, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300), 0, null, [point]);
-        ModbusEndpoint.TryParse(server.Endpoint, out var endpoint);
+        Assert.True(ModbusEndpoint.TryParse(server.Endpoint, out var endpoint));
         await using var client = new ModbusTcpClient(
-            new ModbusClientOptions { Endpoint = endpoint, RequestTimeout = TimeSpan.FromMilliseconds(300), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400) },
+            new ModbusClientOptions { Endpoint = endpoint!, RequestTimeout = TimeSpan.FromMilliseconds(300), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400) },
             TimeProvider.System, NullLogger<ModbusTcpClient>.Instance);
         var readings = new List<Reading>();
         var poller = new DevicePoller(device, client, r => { lock (readings) { readings.Add(r); } }, TimeProvider.System, NullLogger.Instance);

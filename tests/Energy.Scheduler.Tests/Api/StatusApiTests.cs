@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Energy.Scheduler.Hosting;
+using Energy.Scheduler.Status;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -22,6 +24,9 @@ public sealed class StatusApiTests : IAsyncLifetime
         var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false);
         _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
         await _app.StartAsync();
+
+        // Hosted services run on their own threads: the API answers once the control loop has ticked.
+        await _app.Services.GetRequiredService<StatusBoard>().FirstPublished.WaitAsync(TimeSpan.FromSeconds(30));
         _client = _app.GetTestClient();
     }
 

@@ -31,7 +31,7 @@ public sealed class ControlLoopTests : IDisposable
     {
         _agent = new NodeAgent("test", SimulatedFleet.ForSite(_site, _time), _time, NullLogger<NodeAgent>.Instance);
         var link = new InProcessAgentLink(_agent, "simulated");
-        _world = new DemoWorld(_site, link, _signals, _time);
+        _world = new DemoWorld(_site, link, new DemoSensors(_site, _signals, devices: null), _time);
         _loop = new ControlLoop(_site, _plan, link, _signals, _store, _board, _time, NullLogger<ControlLoop>.Instance);
         _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),
             _signals, _plan, _time, NullLogger<PlanningService>.Instance);
