@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Energy.Telemetry.Modbus;
 
 /// <summary>
@@ -16,12 +18,16 @@ internal sealed class FrameReader(Stream stream)
     /// <summary>Bytes received but not yet handed out as a frame.</summary>
     public int Buffered => _end - _start;
 
+    // Pooled builders here and on the client's request path: a reply that goes asynchronous then
+    // reuses a state machine box instead of allocating one per request.
+
     /// <summary>
     /// The next frame, header included; it stays valid until the next call. Empty when the stream
     /// ends between frames.
     /// </summary>
     /// <exception cref="EndOfStreamException">The stream ended inside a frame.</exception>
     /// <exception cref="ModbusProtocolException">The header cannot start a Modbus frame.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ReadFrameAsync(CancellationToken cancellationToken)
     {
         if (!await FillAsync(ModbusFrame.HeaderLength, cancellationToken))
@@ -45,6 +51,7 @@ internal sealed class FrameReader(Stream stream)
         return frame;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
     {
         while (Buffered < count)

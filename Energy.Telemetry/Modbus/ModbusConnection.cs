@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Telemetry.Modbus;
@@ -50,6 +51,7 @@ internal sealed class ModbusConnection : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="IOException">The stream failed or ended.</exception>
     /// <exception cref="ModbusProtocolException">A frame header that cannot be Modbus.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(ushort transactionId, byte unit, int pduLength, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ModbusFrame.WriteHeader(_request, transactionId, unit, pduLength);

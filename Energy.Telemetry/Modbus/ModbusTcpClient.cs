@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Telemetry.Modbus;
@@ -150,6 +151,7 @@ public sealed class ModbusTcpClient : IAsyncDisposable, Polling.IModbusReader
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ExecuteAsync(byte unit, ModbusRequest request, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
@@ -178,6 +180,7 @@ public sealed class ModbusTcpClient : IAsyncDisposable, Polling.IModbusReader
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(ModbusConnection connection, byte unit, int pduLength, CancellationToken ct)
     {
         var function = connection.RequestPdu[0];
@@ -189,7 +192,11 @@ public sealed class ModbusTcpClient : IAsyncDisposable, Polling.IModbusReader
         {
             // Otherwise the connection stays: a late reply is dropped by its transaction id, and an
             // RTU gateway's other units keep being served while one of them is silent.
-            if (connection.Desynchronised || connection.TimeoutsInRow >= TimeoutsBeforeReconnect)
+            if (connection.Desynchronised)
+            {
+                await _link.DropAsync("a request timed out while being written", backoff: false);
+            }
+            else if (connection.TimeoutsInRow >= TimeoutsBeforeReconnect)
             {
                 await _link.DropAsync($"{connection.TimeoutsInRow} requests in a row got no reply", backoff: false);
             }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using Energy.TestSupport.Streams;
 
 namespace Energy.TestSupport.Modbus;
 
@@ -8,13 +7,14 @@ namespace Energy.TestSupport.Modbus;
 /// A fake Modbus TCP device that answers from bytes, for client tests without sockets. Pass
 /// <see cref="ConnectAsync"/> as the client's connect seam. Each request ADU is recorded and handed
 /// to the script, which returns the raw chunks to send back (none: no answer). The script sees only
-/// bytes, so it can answer correctly, wrongly or with garbage.
+/// bytes, so it can answer correctly, wrongly or with garbage. Answers are synchronous, inside the
+/// client's write (see <see cref="ScriptedDeviceStream"/>).
 /// </summary>
 public sealed class ScriptedModbusDevice
 {
     private readonly Func<byte[], IEnumerable<byte[]>> _script;
     private readonly ConcurrentQueue<byte[]> _requests = new();
-    private readonly ConcurrentQueue<DuplexPipeStream> _connections = new();
+    private readonly ConcurrentQueue<ScriptedDeviceStream> _connections = new();
     private int _connectAttempts;
 
     /// <param name="script">Request ADU in, chunks to write back out.</param>
@@ -27,12 +27,12 @@ public sealed class ScriptedModbusDevice
 
     public int Connections => _connections.Count;
 
+    /// <summary>Every connection so far, oldest first.</summary>
+    public IReadOnlyList<ScriptedDeviceStream> ConnectionList => _connections.ToArray();
+
     public IReadOnlyList<byte[]> Requests => _requests.ToArray();
 
-    /// <summary>The device's ends of the connections so far, oldest first.</summary>
-    public IReadOnlyList<DuplexPipeStream> DeviceEnds => _connections.ToArray();
-
-    /// <summary>The connect seam: a fresh in-memory connection served by the script. Completes synchronously.</summary>
+    /// <summary>The connect seam: a fresh connection served by the script. Completes synchronously.</summary>
     public ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _connectAttempts);
@@ -42,18 +42,17 @@ public sealed class ScriptedModbusDevice
             return ValueTask.FromException<Stream>(refusal);
         }
 
-        var (client, device) = DuplexPipeStream.CreatePair();
-        _connections.Enqueue(device);
-        _ = ServeAsync(device);
-        return ValueTask.FromResult<Stream>(client);
+        var connection = new ScriptedDeviceStream(_script, _requests.Enqueue);
+        _connections.Enqueue(connection);
+        return ValueTask.FromResult<Stream>(connection);
     }
 
-    /// <summary>Closes every connection from the device's side, as a device reboot would.</summary>
+    /// <summary>Hangs up every connection from the device's side, as a device reboot would.</summary>
     public void DropConnections()
     {
-        foreach (var device in _connections)
+        foreach (var connection in _connections)
         {
-            device.Dispose();
+            connection.Drop();
         }
     }
 
@@ -77,12 +76,12 @@ public sealed class ScriptedModbusDevice
         return frame;
     }
 
-    /// <summary>Reads one ADU (header, then length − 1 bytes); null at end of stream.</summary>
+    /// <summary>Reads one ADU (header, then length − 1 bytes) from any stream; null at end of stream.</summary>
     public static async Task<byte[]?> ReadAduAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[7];
-        if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken) < header.Length)
+        if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < header.Length)
         {
             return null;
         }
@@ -90,26 +89,7 @@ public sealed class ScriptedModbusDevice
         var length = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4));
         var adu = new byte[Math.Max(header.Length, 6 + length)];
         header.CopyTo(adu, 0);
-        await stream.ReadExactlyAsync(adu.AsMemory(7), cancellationToken);
+        await stream.ReadExactlyAsync(adu.AsMemory(7), cancellationToken).ConfigureAwait(false);
         return adu;
-    }
-
-    private async Task ServeAsync(DuplexPipeStream device)
-    {
-        try
-        {
-            while (await ReadAduAsync(device) is { } request)
-            {
-                _requests.Enqueue(request);
-                foreach (var chunk in _script(request))
-                {
-                    await device.WriteAsync(chunk);
-                }
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
-        {
-            // Either end closed mid-frame (DropConnections, or the client gave up): the device stops too.
-        }
     }
 }

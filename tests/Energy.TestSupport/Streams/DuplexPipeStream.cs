@@ -5,9 +5,10 @@ namespace Energy.TestSupport.Streams;
 
 /// <summary>
 /// One end of an in-memory, full-duplex byte connection: what one end writes, the other reads.
-/// Stands in for a TCP connection in protocol tests without opening a socket. Both pipes schedule
-/// inline and ignore the synchronization context, so a write runs the other end's pending read
-/// to completion before it returns: tests are deterministic and need no waiting.
+/// Stands in for a TCP connection in protocol tests without opening a socket, where the test plays
+/// the other end by hand (read the request, check what is pending, answer). Both pipes schedule
+/// inline and ignore the synchronization context, so a write completes the other end's pending
+/// read at once; async code layered above may still resume later.
 /// </summary>
 public sealed class DuplexPipeStream : Stream
 {
@@ -66,7 +67,7 @@ public sealed class DuplexPipeStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var result = await _input.ReadAsync(cancellationToken);
+        var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
         var data = result.Buffer;
         var count = (int)Math.Min(buffer.Length, data.Length);
         data.Slice(0, count).CopyTo(buffer.Span);
@@ -81,7 +82,7 @@ public sealed class DuplexPipeStream : Stream
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        await _output.WriteAsync(buffer, cancellationToken);
+        await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
