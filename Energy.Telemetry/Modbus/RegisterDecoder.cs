@@ -44,6 +44,19 @@ public static class RegisterDecoder
     }
 
     /// <summary>
+    /// The value as the device holds it, without the double's rounding: <see cref="long"/> and
+    /// <see cref="ulong"/> for the 64-bit integer types, <see cref="double"/> for the rest. For
+    /// diagnostics that must print exactly what was served.
+    /// </summary>
+    public static object DecodeExact(ReadOnlySpan<ushort> registers, ModbusValueType type, WordOrder order) => type switch
+    {
+        // Each arm boxed on its own: a switch's common type would turn the integers back into doubles.
+        ModbusValueType.UInt64 => (object)Assemble(registers, type, order),
+        ModbusValueType.Int64 => (object)unchecked((long)Assemble(registers, type, order)),
+        _ => (object)Decode(registers, type, order),
+    };
+
+    /// <summary>
     /// True for the "not available" patterns of SunSpec and most meter maps: int16 0x8000, uint16
     /// 0xFFFF, int32 0x80000000, uint32 0xFFFFFFFF, int64 0x8000000000000000, uint64 all ones, and
     /// any NaN for floats. Decided on the bit pattern, after the word order is applied.

@@ -98,7 +98,7 @@ internal static class ModbusReadCommand
         var values = new object[count];
         for (var i = 0; i < count; i++)
         {
-            values[i] = RegisterDecoder.Decode(registers.AsSpan(i * width, width), type, order);
+            values[i] = RegisterDecoder.DecodeExact(registers.AsSpan(i * width, width), type, order);
         }
 
         return values;
@@ -133,7 +133,7 @@ internal static class ModbusReadCommand
     {
         var width = table is ModbusTable.Coil or ModbusTable.DiscreteInput ? 1 : ReadPlanner.RegisterWidth(type);
         return string.Join(Environment.NewLine, values.Select((v, i) =>
-            string.Create(CultureInfo.InvariantCulture, $"[{address + (i * width)}]: {(v is bool b ? (b ? "1" : "0") : ((double)v).ToString("R", CultureInfo.InvariantCulture))}")));
+            string.Create(CultureInfo.InvariantCulture, $"[{address + (i * width)}]: {v switch { bool b => b ? "1" : "0", double d => d.ToString("R", CultureInfo.InvariantCulture), _ => Convert.ToString(v, CultureInfo.InvariantCulture) }}")));
     }
 
     internal sealed record Request(string Endpoint, int Unit, string Table, int Address, int Count, string Type, string WordOrder, string Timeout, bool Json);

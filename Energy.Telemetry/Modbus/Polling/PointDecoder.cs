@@ -53,7 +53,21 @@ internal static class PointDecoder
             }
         }
 
-        return Check(point, source, now, (value * point.Scale) + point.Offset, Fingerprint(registers), state);
+        return Check(point, source, now, Scaled(point, value), Fingerprint(registers), state);
+    }
+
+    /// <summary>raw × scale + offset, rounded to the scale's decimals so that 916 × 0.1 reads 91.6, not 91.60000000000001.</summary>
+    private static double Scaled(ModbusPoint point, double raw)
+    {
+        var value = (raw * point.Scale) + point.Offset;
+        var integer = point.Type is not (ModbusValueType.Float32 or ModbusValueType.Float64) && point.ScaleFactorAddress is null;
+        if (!integer || point.Scale == 0 || !double.IsFinite(value))
+        {
+            return value;
+        }
+
+        var decimals = (int)Math.Clamp(Math.Ceiling(-Math.Log10(Math.Abs(point.Scale)) - 1e-9), 0, 12);
+        return Math.Round(value, decimals);
     }
 
     public static Reading Bad(ModbusPoint point, string source, DateTimeOffset now, string reason) =>

@@ -14,6 +14,8 @@ public sealed class SimulatedDeviceHost : IAsyncDisposable
 {
     private readonly List<ModbusTcpServer> _servers = [];
     private readonly List<DeviceSimulator> _simulators = [];
+    private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     public IReadOnlyList<DeviceSimulator> Simulators => _simulators;
 
@@ -38,8 +40,14 @@ public sealed class SimulatedDeviceHost : IAsyncDisposable
             var units = new Dictionary<byte, IModbusDataBank>();
             foreach (var device in group)
             {
+                // Measurements made before the servers started are served from the first request on.
                 var simulator = new DeviceSimulator(device);
-                _simulators.Add(simulator);
+                lock (_lock)
+                {
+                    simulator.Update(_latest);
+                    _simulators.Add(simulator);
+                }
+
                 units[device.UnitId] = simulator.Bank;
             }
 
@@ -51,9 +59,18 @@ public sealed class SimulatedDeviceHost : IAsyncDisposable
 
     public void Update(IReadOnlyDictionary<string, double> measurements)
     {
-        foreach (var simulator in _simulators)
+        ArgumentNullException.ThrowIfNull(measurements);
+        lock (_lock)
         {
-            simulator.Update(measurements);
+            foreach (var (signal, value) in measurements)
+            {
+                _latest[signal] = value;
+            }
+
+            foreach (var simulator in _simulators)
+            {
+                simulator.Update(measurements);
+            }
         }
     }
 

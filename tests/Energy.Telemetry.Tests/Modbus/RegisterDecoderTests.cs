@@ -216,4 +216,13 @@ public sealed class RegisterDecoderTests
     [InlineData(16)]
     public void Bit_OutsideTheRegister_Throws(int bit) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => RegisterDecoder.Bit(0xFFFF, bit));
+
+    [Fact]
+    public void DecodeExact_64BitIntegersBeyondTwoPow53_KeepEveryDigit()
+    {
+        // 2^53 + 1 has no double; pymodbus-style ABCD words of 0x0020_0000_0000_0001.
+        Assert.Equal(9_007_199_254_740_993UL, RegisterDecoder.DecodeExact([0x0020, 0x0000, 0x0000, 0x0001], ModbusValueType.UInt64, WordOrder.Abcd));
+        Assert.Equal(-9_007_199_254_740_993L, RegisterDecoder.DecodeExact([0xFFDF, 0xFFFF, 0xFFFF, 0xFFFF], ModbusValueType.Int64, WordOrder.Abcd));
+        Assert.Equal(412.5, RegisterDecoder.DecodeExact(RegisterDecoder.Encode(412.5, ModbusValueType.Float32, WordOrder.Cdab), ModbusValueType.Float32, WordOrder.Cdab));
+    }
 }
