@@ -88,6 +88,22 @@ public sealed class SiteFileDeviceTests
         Assert.Equal((ushort)0, site.Devices.Single(d => d.Name == "tank-controller").Points[0].Address);
     }
 
+    [Fact]
+    public void Parse_ShippedSharkyMap_IsAValidDeviceEntry()
+    {
+        var snippet = File.ReadAllLines(TestSupport.RepoPaths.Root + "/ops/examples/devices/diehl-sharky-775.yaml")
+            .Where(l => !l.StartsWith('#') && l.Length > 0)
+            .Select(l => "  " + l);
+        var yaml = Minimal[..Minimal.IndexOf("devices:", StringComparison.Ordinal)] + "devices:\n" + string.Join("\n", snippet) + "\n";
+
+        var device = Load(yaml).Devices.Single();
+
+        Assert.Equal("sharky-775", device.Name);
+        Assert.Equal(7, device.Points.Count);
+        Assert.All(device.Points.Where(p => p.Type == ModbusValueType.Float32), p => Assert.Equal(WordOrder.Abcd, p.WordOrder));
+        Assert.Equal((ushort)28, device.Points.Single(p => p.Name == "power").Address);
+    }
+
     private static Energy.Contracts.Sites.Site Load(string yaml)
     {
         var result = SiteFile.Parse(yaml, "s.yaml");
