@@ -93,7 +93,7 @@ internal static class ModbusReadCommand
             return (await client.ReadBitsAsync(table, unit, address, count, ct)).Cast<object>().ToArray();
         }
 
-        var width = ReadPlanner.RegisterWidth(type);
+        var width = RegisterDecoder.RegisterCount(type);
         var registers = await client.ReadRegistersAsync(table, unit, address, count * width, ct);
         var values = new object[count];
         for (var i = 0; i < count; i++)
@@ -118,7 +118,7 @@ internal static class ModbusReadCommand
 
         var width = Tables.TryGetValue(r.Table, out var t) && t is ModbusTable.Coil or ModbusTable.DiscreteInput
             ? 1
-            : ReadPlanner.RegisterWidth(Enum.TryParse<ModbusValueType>(r.Type, true, out var vt) ? vt : ModbusValueType.UInt16);
+            : RegisterDecoder.RegisterCount(Enum.TryParse<ModbusValueType>(r.Type, true, out var vt) ? vt : ModbusValueType.UInt16);
         if (r.Address is < 0 or > 65_535 || r.Count < 1 || r.Address + ((long)r.Count * width) > 65_536)
         {
             return $"--address/--count: {r.Count} values of {width} register(s) from {r.Address} do not fit the 0-65535 address space";
@@ -131,7 +131,7 @@ internal static class ModbusReadCommand
 
     private static string Lines(int address, ModbusTable table, ModbusValueType type, object[] values)
     {
-        var width = table is ModbusTable.Coil or ModbusTable.DiscreteInput ? 1 : ReadPlanner.RegisterWidth(type);
+        var width = table is ModbusTable.Coil or ModbusTable.DiscreteInput ? 1 : RegisterDecoder.RegisterCount(type);
         return string.Join(Environment.NewLine, values.Select((v, i) =>
             string.Create(CultureInfo.InvariantCulture, $"[{address + (i * width)}]: {v switch { bool b => b ? "1" : "0", double d => d.ToString("R", CultureInfo.InvariantCulture), _ => Convert.ToString(v, CultureInfo.InvariantCulture) }}")));
     }

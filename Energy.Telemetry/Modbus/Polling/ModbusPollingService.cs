@@ -9,7 +9,7 @@ namespace Energy.Telemetry.Modbus.Polling;
 /// Polls every Modbus device of the site, each in its own loop, through one client per endpoint (an RTU
 /// gateway's units share its connection, whose requests are serialised), into the signal registry.
 /// </summary>
-public sealed class ModbusPollingService : BackgroundService
+public sealed class ModbusPollingService : BackgroundService, IAsyncDisposable
 {
     private readonly List<DevicePoller> _pollers = [];
     private readonly List<ModbusTcpClient> _clients = [];
@@ -41,14 +41,14 @@ public sealed class ModbusPollingService : BackgroundService
 
     public IReadOnlyList<DeviceHealth> Health => _pollers.Select(p => p.Health).ToList();
 
-    public override void Dispose()
+    public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)
         {
-            client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await client.DisposeAsync();
         }
 
-        base.Dispose();
+        Dispose();
     }
 
     /// <summary>Every device is polled once before start-up goes on, so that planning starts on readings.</summary>

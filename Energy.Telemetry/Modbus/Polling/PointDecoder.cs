@@ -19,7 +19,7 @@ internal static class PointDecoder
                 : Bad(point, source, now, "not read");
         }
 
-        var width = ReadPlanner.RegisterWidth(point.Type);
+        var width = RegisterDecoder.RegisterCount(point.Type);
         Span<ushort> registers = stackalloc ushort[width];
         if (!image.TryGetRegisters(point.Table, point.Address, registers))
         {

@@ -54,7 +54,7 @@ public static class ReadPlanner
     /// <summary>Address ranges [start, end) a point needs: its value, and its scale-factor register if any.</summary>
     private static IEnumerable<(int Start, int End)> Spans(ModbusPoint p)
     {
-        var width = p.IsBitTable ? 1 : RegisterWidth(p.Type);
+        var width = p.IsBitTable ? 1 : RegisterDecoder.RegisterCount(p.Type);
         yield return (p.Address, p.Address + width);
         if (p.ScaleFactorAddress is { } sf)
         {
@@ -62,10 +62,4 @@ public static class ReadPlanner
         }
     }
 
-    public static int RegisterWidth(ModbusValueType type) => type switch
-    {
-        ModbusValueType.UInt16 or ModbusValueType.Int16 => 1,
-        ModbusValueType.UInt32 or ModbusValueType.Int32 or ModbusValueType.Float32 => 2,
-        _ => 4,
-    };
 }

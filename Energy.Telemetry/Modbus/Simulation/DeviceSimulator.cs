@@ -25,7 +25,7 @@ public sealed class DeviceSimulator
                 continue;
             }
 
-            Bank.SetRegisters(point.Table, point.Address, new ushort[Polling.ReadPlanner.RegisterWidth(point.Type)]);
+            Bank.SetRegisters(point.Table, point.Address, new ushort[RegisterDecoder.RegisterCount(point.Type)]);
             if (point.ScaleFactorAddress is { } sf)
             {
                 Bank.SetRegisters(point.Table, sf, [0]);

@@ -1,4 +1,5 @@
 using Energy.Contracts.Devices;
+using Energy.Telemetry.Modbus;
 using Energy.Telemetry.Modbus.Polling;
 using Energy.Telemetry.Modbus.Simulation;
 using Energy.TestSupport.Sites;
@@ -58,7 +59,7 @@ public sealed class DeviceSimulatorTests
     private static Contracts.Readings.Reading ReadBack(DeviceSimulator simulator, ModbusPoint point)
     {
         var image = new RegisterImage();
-        var width = ReadPlanner.RegisterWidth(point.Type);
+        var width = RegisterDecoder.RegisterCount(point.Type);
         image.SetRegisters(point.Table, point.Address, simulator.Bank.GetRegisters(point.Table, point.Address, width));
         if (point.ScaleFactorAddress is { } sf)
         {
