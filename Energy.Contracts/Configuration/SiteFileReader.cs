@@ -42,6 +42,7 @@ internal sealed partial class SiteFileReader
         var workloads = Workloads(root.Sections("workloads") ?? []);
         var policy = Policy(root.Section("policy", required: false));
         var devices = Devices(root.Sections("devices", required: false) ?? []);
+        var signals = TopicSignals(root.Sections("signals", required: false) ?? []);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
         root.Allow(ExtensionSections);
@@ -64,12 +65,13 @@ internal sealed partial class SiteFileReader
             Workloads = workloads,
             Policy = policy,
             Devices = devices,
+            TopicSignals = signals,
         };
         return site;
     }
 
-    /// <summary>Top-level sections that later parts read (MQTT signal mappings).</summary>
-    internal static string[] ExtensionSections { get; } = ["signals", "mqtt"];
+    /// <summary>Top-level sections that later parts read.</summary>
+    internal static string[] ExtensionSections { get; } = ["mqtt"];
 
     private static Currency ErrorCurrency(YamlSection header, string code)
     {

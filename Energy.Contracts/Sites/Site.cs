@@ -1,5 +1,6 @@
 using Energy.Contracts.Devices;
 using Energy.Contracts.Policy;
+using Energy.Contracts.Signals;
 using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Sites;
@@ -28,6 +29,9 @@ public sealed record Site
 
     /// <summary>Modbus devices (meters, tank and BMS controllers) whose points feed signals.</summary>
     public IReadOnlyList<ModbusDevice> Devices { get; init; } = [];
+
+    /// <summary>Inputs that arrive over MQTT (BMS states, tank temperatures, tenant demand, prices).</summary>
+    public IReadOnlyList<TopicSignal> TopicSignals { get; init; } = [];
 
     public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");

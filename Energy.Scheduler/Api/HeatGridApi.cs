@@ -26,7 +26,7 @@ public static class HeatGridApi
         endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time) =>
         {
             var now = time.GetUtcNow();
-            return Results.Ok(signals.Snapshot().Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
+            return Results.Ok(signals.Snapshot(now).Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
                 r.Unit, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3))));
         });
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Net;
 using Energy.Contracts.Configuration;
+using Energy.Telemetry.Mqtt;
 using Energy.Scheduler.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -11,6 +13,7 @@ internal static class RunCommand
 {
     public const string DefaultHttp = "127.0.0.1:8080";
     public const string DefaultData = ".heatgrid";
+    public const string DefaultMqttListen = "127.0.0.1:1883";
     private const string DemoSiteResource = "bathhouse.yaml";
 
     public static Command Create()
@@ -18,12 +21,15 @@ internal static class RunCommand
         var site = new Option<string?>("--site") { Description = "Site file (YAML). Default: the built-in bathhouse demo." };
         var http = new Option<string>("--http") { Description = "HTTP address to listen on, HOST:PORT.", DefaultValueFactory = _ => DefaultHttp };
         var data = new Option<string>("--data") { Description = "Data folder for the embedded store.", DefaultValueFactory = _ => DefaultData };
-        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data)));
+        var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER:PASS@HOST:PORT or mqtts://… Default: the embedded broker." };
+        var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT.", DefaultValueFactory = _ => DefaultMqttListen };
+        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data, mqtt, mqttListen };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
+            result.GetValue(mqtt), result.GetRequiredValue(mqttListen)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? sitePath, string http, string data)
+    private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen)
     {
         var loaded = sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath);
         if (!loaded.IsValid)
@@ -42,9 +48,22 @@ internal static class RunCommand
             return 2;
         }
 
+        MqttBrokerOptions? broker = null;
+        if (mqttUri is not null && !MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out broker, out var mqttError))
+        {
+            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
+            return 2;
+        }
+
+        if (!IPEndPoint.TryParse(mqttListen, out var listen) || listen.Port == 0)
+        {
+            await Console.Error.WriteLineAsync($"--mqtt-listen: expected an IP address and port such as 127.0.0.1:1883, got '{mqttListen}'");
+            return 2;
+        }
+
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder);
+        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen));
         await using var app = HeatGridHost.Build(options);
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.

@@ -81,8 +81,24 @@ public sealed class DemoWorld : BackgroundService
         m["grid.frequencyHz"] = Math.Clamp(_frequencyHz, 49.8, 50.2);
         m["grid.voltageL1V"] = 230 + (2 * noise);
 
+        // What the bathhouse's BMS and the tenants report over MQTT.
+        var local = TimeZoneInfo.ConvertTime(now, _site.TimeZone);
+        var season = Math.Cos(2 * Math.PI * (local.DayOfYear - 15) / 365.0);
+        m["grid.outdoorTemperatureC"] = 10 - (9 * season) + (5 * Math.Sin(2 * Math.PI * (local.Hour - 9) / 24));
+        foreach (var loop in _site.HeatLoops)
+        {
+            m[$"{loop.Name}.poolTemperatureC"] = 28 + noise;
+            m[$"{loop.Name}.visitors"] = local.Hour is >= 6 and < 22 ? Math.Round(120 + (80 * Math.Sin(Math.PI * (local.Hour - 6) / 16))) : 0;
+        }
+
+        foreach (var tenant in _site.Workloads.OfType<InferenceWorkload>())
+        {
+            m[$"tenant.{tenant.Name}.demandGpus"] = tenant.DemandAt(now, _site.TimeZone);
+        }
+
         LatestFlows = flows;
         _sensors.Publish(m, now);
+        await _sensors.PublishMqttAsync(m, now, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -26,7 +26,7 @@ public static class HeatGridHost
         builder.Services.AddSingleton(options.Site);
         builder.Services.AddEnergyTelemetry(options.DataFolder);
         builder.Services.AddEnergyGpu(node: "local");
-        builder.Services.AddEnergyScheduler(demo: true, options.ServeSimulatedDevices);
+        builder.Services.AddEnergyScheduler(options, demo: true);
         configure?.Invoke(builder);
 
         var app = builder.Build();

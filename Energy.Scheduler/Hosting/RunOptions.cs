@@ -1,4 +1,6 @@
+using System.Net;
 using Energy.Contracts.Sites;
+using Energy.Telemetry.Mqtt;
 
 namespace Energy.Scheduler.Hosting;
 
@@ -9,4 +11,8 @@ namespace Energy.Scheduler.Hosting;
 /// <param name="DataFolder">Where the embedded store keeps its files.</param>
 /// <param name="ServeSimulatedDevices">Start the in-process Modbus servers of devices marked <c>simulate</c> (they bind their
 /// loopback ports); without them the demo's measurements go straight to the signal registry.</param>
-public sealed record RunOptions(Site Site, string SiteSource, string HttpUrl, string DataFolder, bool ServeSimulatedDevices = true);
+/// <param name="Mqtt">MQTT: an external broker, or the embedded one and where it listens; null for none (tests without sockets).</param>
+public sealed record RunOptions(Site Site, string SiteSource, string HttpUrl, string DataFolder, bool ServeSimulatedDevices = true, MqttSetup? Mqtt = null);
+
+/// <summary>How <c>heatgrid run</c> reaches MQTT: <paramref name="Broker"/> when given, else its embedded broker on <paramref name="Listen"/>.</summary>
+public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen);

@@ -4,6 +4,8 @@ using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Demo;
 using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Mqtt;
+using Energy.Telemetry.Mqtt;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Energy.Contracts.Sites;
@@ -23,8 +25,10 @@ public static class SchedulerServiceCollectionExtensions
     /// Planner, planning service, control loop and the in-process agent link. With
     /// <paramref name="demo"/>, the synthetic market and the simulated heat world feed it.
     /// </summary>
-    public static IServiceCollection AddEnergyScheduler(this IServiceCollection services, bool demo, bool serveSimulatedDevices)
+    public static IServiceCollection AddEnergyScheduler(this IServiceCollection services, RunOptions options, bool demo)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var serveSimulatedDevices = options.ServeSimulatedDevices;
         services.AddSingleton<CurrentPlan>();
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<IPlanner, MeritOrderPlanner>();
@@ -32,6 +36,11 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IAgentLink>(sp => new InProcessAgentLink(sp.GetRequiredService<NodeAgent>(), GpuServiceCollectionExtensions.SimulatedBackend));
         services.AddSingleton<PlanningService>();
         services.AddSingleton<ControlLoop>();
+
+        if (options.Mqtt is { } mqtt)
+        {
+            services.AddHeatGridMqtt(options.Site, mqtt);
+        }
 
         if (demo)
         {
@@ -43,7 +52,7 @@ public static class SchedulerServiceCollectionExtensions
             }
 
             services.AddSingleton(sp => new DemoSensors(sp.GetRequiredService<Site>(), sp.GetRequiredService<SignalRegistry>(),
-                sp.GetService<SimulatedDeviceHost>()));
+                sp.GetService<SimulatedDeviceHost>(), sp.GetService<MqttLink>()));
             services.AddSingleton<DemoWorld>();
 
             // Started before planning: the demo's sensors publish before the first plan is made.
@@ -56,6 +65,11 @@ public static class SchedulerServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PlanningService>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());
         services.AddHostedService<AgentDeadmanService>();
+        if (options.Mqtt is not null)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<MqttStatePublisher>());
+        }
+
         return services;
     }
 }

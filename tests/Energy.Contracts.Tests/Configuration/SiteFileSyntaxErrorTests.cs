@@ -71,7 +71,7 @@ public class SiteFileSyntaxErrorTests
     {
         var text = Bathhouse.Append("---", "site:", "  name: second");
 
-        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 151, 1, string.Empty, "one YAML document");
+        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 162, 1, string.Empty, "one YAML document");
     }
 
     [Fact]
