@@ -57,4 +57,54 @@ internal static partial class Log
 
     [LoggerMessage(1202, LogLevel.Information, "Modbus device {Device} ({Endpoint} unit {Unit}) answers again")]
     public static partial void DeviceRecovered(ILogger logger, string device, string endpoint, byte unit);
+
+    // MQTT: 1300–1399. The link logs its connection once per change of state (a broker down for an
+    // hour is one warning, not 120), and a failing handler once until it succeeds again.
+    [LoggerMessage(1300, LogLevel.Information, "Connected to MQTT broker {Broker} as {ClientId} (session present: {SessionPresent})")]
+    public static partial void MqttConnected(ILogger logger, string broker, string clientId, bool sessionPresent);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Cannot connect to MQTT broker {Broker}: {Reason}; retrying in {DelayMilliseconds} ms, then with growing backoff")]
+    public static partial void MqttConnectFailed(ILogger logger, string broker, string reason, long delayMilliseconds);
+
+    [LoggerMessage(1302, LogLevel.Debug, "Connecting to MQTT broker {Broker} failed again: {Reason}; next try in {DelayMilliseconds} ms")]
+    public static partial void MqttReconnectFailed(ILogger logger, string broker, string reason, long delayMilliseconds);
+
+    [LoggerMessage(1303, LogLevel.Information, "Reconnected to MQTT broker {Broker} after {DownMilliseconds} ms down (session present: {SessionPresent})")]
+    public static partial void MqttReconnected(ILogger logger, string broker, long downMilliseconds, bool sessionPresent);
+
+    [LoggerMessage(1304, LogLevel.Warning, "Lost the connection to MQTT broker {Broker}: {Reason}; reconnecting")]
+    public static partial void MqttConnectionLost(ILogger logger, string broker, string reason);
+
+    [LoggerMessage(1305, LogLevel.Error, "MQTT broker {Broker} refused client {ClientId}: {Reason}; retrying every {DelayMilliseconds} ms until the configuration is fixed")]
+    public static partial void MqttRefused(ILogger logger, string broker, string clientId, string reason, long delayMilliseconds);
+
+    [LoggerMessage(1306, LogLevel.Warning, "MQTT broker {Broker} no longer had the session of {ClientId}: QoS 1 messages published while we were away are lost")]
+    public static partial void MqttSessionLost(ILogger logger, string broker, string clientId);
+
+    [LoggerMessage(1307, LogLevel.Warning, "MQTT broker {Broker} did not grant the subscription to {TopicFilter}: {Reason}")]
+    public static partial void MqttSubscriptionRejected(ILogger logger, string broker, string topicFilter, string reason);
+
+    [LoggerMessage(1308, LogLevel.Error, "The handler of MQTT topic filter {TopicFilter} failed on a message on {Topic}; the message is acknowledged, the link goes on, further failures are counted")]
+    public static partial void MqttHandlerFailed(ILogger logger, string topicFilter, string topic, Exception exception);
+
+    [LoggerMessage(1309, LogLevel.Information, "The handler of MQTT topic filter {TopicFilter} works again after {Failures} failed messages")]
+    public static partial void MqttHandlerRecovered(ILogger logger, string topicFilter, long failures);
+
+    [LoggerMessage(1310, LogLevel.Error, "A subscriber to the MQTT link state of {Broker} failed")]
+    public static partial void MqttStateSubscriberFailed(ILogger logger, string broker, Exception exception);
+
+    [LoggerMessage(1311, LogLevel.Error, "The MQTT link to {Broker} failed unexpectedly; it starts over with backoff")]
+    public static partial void MqttSupervisorFailed(ILogger logger, string broker, Exception exception);
+
+    [LoggerMessage(1312, LogLevel.Information, "Disconnected from MQTT broker {Broker} (link stopped)")]
+    public static partial void MqttStopped(ILogger logger, string broker);
+
+    [LoggerMessage(1320, LogLevel.Information, "Embedded MQTT broker listening on {Endpoint} ({Authentication})")]
+    public static partial void MqttBrokerListening(ILogger logger, string endpoint, string authentication);
+
+    [LoggerMessage(1321, LogLevel.Warning, "Embedded MQTT broker refused client {ClientId} from {Remote}: bad user name or password")]
+    public static partial void MqttBrokerRefusedClient(ILogger logger, string clientId, string remote);
+
+    [LoggerMessage(1322, LogLevel.Information, "Embedded MQTT broker on {Endpoint} stopped")]
+    public static partial void MqttBrokerStopped(ILogger logger, string endpoint);
 }
