@@ -11,8 +11,8 @@ cd "$root"
 results="$root/artifacts/test-results"
 
 # Debian packages the integration tests start as real peers. Later issues add theirs here
-# (mosquitto, victoria-metrics, postgresql, chromium).
-apt_packages=(procps tzdata python3-pymodbus mbpoll)
+# (victoria-metrics, postgresql, chromium).
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients)
 
 log() { printf '==> %s\n' "$*"; }
 

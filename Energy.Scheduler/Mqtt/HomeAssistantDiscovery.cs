@@ -36,7 +36,7 @@ public static class HomeAssistantDiscovery
     public static byte[] Config(string site, SensorSpec sensor, string availabilityTopic, string? currency = null)
     {
         ArgumentNullException.ThrowIfNull(sensor);
-        var config = new Config(
+        var config = new SensorConfig(
             Name: sensor.Name,
             UniqueId: $"heatgrid_{Id(site)}_{sensor.Id}",
             ObjectId: $"heatgrid_{Id(site)}_{sensor.Id}",
@@ -60,7 +60,7 @@ public static class HomeAssistantDiscovery
 
     public sealed record SensorSpec(string Id, string Name, string Unit, string? DeviceClass);
 
-    private sealed record Config(
+    private sealed record SensorConfig(
         string Name,
         string UniqueId,
         string ObjectId,

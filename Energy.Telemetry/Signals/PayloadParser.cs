@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Signals;
 
@@ -11,7 +12,7 @@ namespace Energy.Telemetry.Signals;
 /// NaN, 1e309, nothing, broken JSON, a wrong unit, a value out of range — the result is a reading:
 /// Good, or Bad with the reason. Never an exception, never silently dropped.
 /// </summary>
-public static class PayloadParser
+public static partial class PayloadParser
 {
     private const int MaxShownChars = 40;
 
@@ -123,7 +124,8 @@ public static class PayloadParser
 
     private static (double, string?, DateTimeOffset?, string?) KeyValue(ReadOnlySpan<byte> payload, string key)
     {
-        var text = Encoding.UTF8.GetString(payload);
+        // "temp = 61.2" and "temp=61.2" alike: spaces around '=' do not separate pairs.
+        var text = EqualsWithSpaces().Replace(Encoding.UTF8.GetString(payload), "=");
         string? raw = null;
         string? unit = null;
         foreach (var pair in text.Split([';', ',', ' ', '\n', '&'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -233,6 +235,9 @@ public static class PayloadParser
 
         return current;
     }
+
+    [GeneratedRegex(@"\s*=\s*")]
+    private static partial Regex EqualsWithSpaces();
 
     private static string Show(string text) =>
         "'" + (text.Length > MaxShownChars ? text[..MaxShownChars] + "…" : text) + "'";

@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks (figures and ratios against a baseline measured in the same run).");
         command.Subcommands.Add(ModbusBench.Create());
         command.Subcommands.Add(ModbusBench.CreateServe());
+        command.Subcommands.Add(MqttBench.Create());
         return command;
     }
 }

@@ -34,7 +34,7 @@ public sealed class ModbusPollingService : BackgroundService, IAsyncDisposable
             _clients.Add(client);
             foreach (var device in group)
             {
-                _pollers.Add(new DevicePoller(device, client, signals.Publish, time, logger));
+                _pollers.Add(new DevicePoller(device, client, r => signals.Publish(r), time, logger));
             }
         }
     }

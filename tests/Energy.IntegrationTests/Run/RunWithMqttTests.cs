@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Energy.IntegrationTests.Support;
+
+namespace Energy.IntegrationTests.Run;
+
+/// <summary>
+/// <c>heatgrid run</c> with MQTT: against a real mosquitto with a password file, and on its embedded
+/// broker. Inputs published with mosquitto_pub reach /api/signals; mosquitto_sub sees the retained
+/// state, plan and Home Assistant discovery.
+/// </summary>
+public sealed class RunWithMqttTests : IDisposable
+{
+    private const string User = "heatgrid";
+    private const string Password = "s3cret-pw";
+    private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-mqtt-run-").FullName;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [RequiresMosquittoFact]
+    public async Task RunAgainstMosquitto_PublishedInputsShowUpAndBadPayloadsAreFlaggedWhileGoodOnesFlow()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new Dictionary<string, string> { [User] = Password });
+        var port = FreePort.Next();
+        using var heatgrid = HeatGridProcess.Start("run", "--site", SiteWithTestTopics(), "--http", $"127.0.0.1:{port}",
+            "--data", Path.Combine(_folder, "data"), "--mqtt", $"mqtt://{User}:{Password}@127.0.0.1:{broker.Port}");
+        await WaitForSignalAsync(port, "bath.poolTemperatureC", s => s.GetProperty("quality").GetString() == "good", heatgrid, TimeSpan.FromSeconds(20));
+
+        var clock = Stopwatch.StartNew();
+        await PubAsync(broker, "test/probe1/value", "777.5");
+        var probe = await WaitForSignalAsync(port, "test.probe1", s => s.GetProperty("value").ValueKind == JsonValueKind.Number && s.GetProperty("value").GetDouble() == 777.5, heatgrid, TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal("mqtt:test/probe1/value", probe.GetProperty("source").GetString());
+
+        var bad = new Dictionary<string, (string Payload, string Reason)>
+        {
+            ["word"] = ("warm", "not a number"),
+            ["nan"] = ("NaN", "not a finite number"),
+            ["huge"] = ("1e309", "not a finite number"),
+            ["empty"] = (string.Empty, "empty payload"),
+        };
+        foreach (var (name, (payload, _)) in bad)
+        {
+            await PubAsync(broker, $"test/{name}/value", payload);
+        }
+
+        await PubAsync(broker, "test/json/reading", "{\"value\": 61.2, \"unit\": \"°C\"");
+        await PubAsync(broker, "test/unit/reading", "{\"value\": 61.2, \"unit\": \"bar\"}");
+        await PubAsync(broker, "test/good/value", "42");
+
+        foreach (var (name, (_, reason)) in bad)
+        {
+            var s = await WaitForSignalAsync(port, "test." + name, s => s.GetProperty("quality").GetString() == "bad", heatgrid, TimeSpan.FromSeconds(5));
+            Assert.StartsWith(reason, s.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, s.GetProperty("value").ValueKind);
+        }
+
+        Assert.StartsWith("invalid JSON", (await WaitForSignalAsync(port, "test.json.reading", s => s.GetProperty("quality").GetString() == "bad", heatgrid, TimeSpan.FromSeconds(5))).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("wrong unit: 'bar'", (await WaitForSignalAsync(port, "test.unit.reading", s => s.GetProperty("quality").GetString() == "bad", heatgrid, TimeSpan.FromSeconds(5))).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(42, (await WaitForSignalAsync(port, "test.good", s => s.GetProperty("quality").GetString() == "good", heatgrid, TimeSpan.FromSeconds(5))).GetProperty("value").GetDouble());
+
+        // The demo's BMS keeps publishing through mosquitto: good signals keep flowing beside the bad ones.
+        var pool = await WaitForSignalAsync(port, "bath.poolTemperatureC", s => s.GetProperty("ageSeconds").GetDouble() < 3, heatgrid, TimeSpan.FromSeconds(5));
+        Assert.Equal("good", pool.GetProperty("quality").GetString());
+
+        // Retained state, plan and discovery, as a building system subscribing later sees them.
+        using var state = JsonDocument.Parse(await SubOneAsync(broker, "heatgrid/bathhouse/state"));
+        Assert.True(state.RootElement.GetProperty("gridImportKw").GetDouble() > 0);
+        using var plan = JsonDocument.Parse(await SubOneAsync(broker, "heatgrid/bathhouse/plan"));
+        Assert.NotEmpty(plan.RootElement.GetProperty("slots").EnumerateArray());
+        using var discovery = JsonDocument.Parse(await SubOneAsync(broker, "homeassistant/sensor/heatgrid_bathhouse_grid_import/config"));
+        Assert.Equal("heatgrid/bathhouse/status", discovery.RootElement.GetProperty("availability_topic").GetString());
+        Assert.Equal("online", await SubOneAsync(broker, "heatgrid/bathhouse/status"));
+
+        heatgrid.Signal("TERM");
+        Assert.True(await heatgrid.WaitForExitAsync(TimeSpan.FromSeconds(5)), heatgrid.Output);
+    }
+
+    [RequiresMosquittoFact]
+    public async Task RunOnTheEmbeddedBroker_DemoSensorsGoThroughItAndSubscribersSeeTheState()
+    {
+        var port = FreePort.Next();
+        var mqttPort = FreePort.Next();
+        using var heatgrid = HeatGridProcess.Start("run", "--site", SiteWithTestTopics(), "--http", $"127.0.0.1:{port}",
+            "--data", Path.Combine(_folder, "data2"), "--mqtt-listen", $"127.0.0.1:{mqttPort}");
+
+        var pool = await WaitForSignalAsync(port, "bath.poolTemperatureC", s => s.GetProperty("quality").GetString() == "good", heatgrid, TimeSpan.FromSeconds(20));
+        Assert.Equal("mqtt:bathhouse/bms/pool/temperature", pool.GetProperty("source").GetString());
+
+        var output = await RunAsync("/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture),
+            "-i", "heatgrid-test-sub", "-t", "heatgrid/bathhouse/sensor/grid_import", "-C", "1", "-W", "15");
+        Assert.True(double.Parse(output.Trim(), CultureInfo.InvariantCulture) > 0, output);
+
+        heatgrid.Signal("TERM");
+        Assert.True(await heatgrid.WaitForExitAsync(TimeSpan.FromSeconds(5)), heatgrid.Output);
+    }
+
+    /// <summary>The bathhouse with free Modbus ports and a wildcard test mapping the demo does not publish itself.</summary>
+    private string SiteWithTestTopics()
+    {
+        var text = File.ReadAllText(RepoPaths.Example("bathhouse.yaml"));
+        foreach (var modbus in new[] { "15020", "15021", "15022" })
+        {
+            text = text.Replace("127.0.0.1:" + modbus, "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        text += """
+              - { signal: "test.{1}", topic: test/+/value, format: plain, unit: kW, maxAge: 10m }
+              - { signal: "test.{1}.reading", topic: test/+/reading, format: json-value-unit, unit: °C, maxAge: 10m }
+
+            """.Replace("            ", string.Empty, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "site.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private async Task<JsonElement> WaitForSignalAsync(int port, string name, Func<JsonElement, bool> condition, HeatGridProcess heatgrid, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonElement? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            Assert.False(heatgrid.HasExited, "heatgrid exited:\n" + heatgrid.Output);
+            try
+            {
+                using var doc = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/signals")));
+                foreach (var s in doc.RootElement.EnumerateArray())
+                {
+                    if (s.GetProperty("name").GetString() == name)
+                    {
+                        last = s.Clone();
+                        if (condition(last.Value))
+                        {
+                            return last.Value;
+                        }
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"signal {name} never met the condition within {timeout.TotalSeconds} s; last: {last?.GetRawText() ?? "none"}\n{heatgrid.Output}");
+        return default;
+    }
+
+    private static Task<string> PubAsync(MosquittoBroker broker, string topic, string payload) =>
+        RunAsync("/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-u", User, "-P", Password,
+            "-q", "1", "-t", topic, "-m", payload);
+
+    private static Task<string> SubOneAsync(MosquittoBroker broker, string topic) =>
+        RunAsync("/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-u", User, "-P", Password,
+            "-t", topic, "-C", "1", "-W", "15");
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {output}{error}");
+        return output.TrimEnd('\n');
+    }
+}
