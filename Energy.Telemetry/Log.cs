@@ -107,4 +107,36 @@ internal static partial class Log
 
     [LoggerMessage(1322, LogLevel.Information, "Embedded MQTT broker on {Endpoint} stopped")]
     public static partial void MqttBrokerStopped(ILogger logger, string endpoint);
+
+    // Prices: 1400–1499. A failed import changes nothing and says why; the future prices survive
+    // restarts in DATA/prices/last-good.csv.
+    [LoggerMessage(1400, LogLevel.Information, "Imported {Slots} price slots from {Source} ({Currency}, {SlotMinutes}-minute slots, {First} to {End}, {Gaps} gaps); {KnownSlots} slots known")]
+    public static partial void PricesImported(ILogger logger, string source, int slots, string currency, int slotMinutes, string first, string end, int gaps, int knownSlots);
+
+    [LoggerMessage(1401, LogLevel.Error, "Price import from {Source} failed with {Errors} errors; the prices known before stay. First: {FirstError}")]
+    public static partial void PriceImportFailed(ILogger logger, string source, int errors, string firstError);
+
+    [LoggerMessage(EventId = 1402, Message = "Price import: {Issue}")]
+    public static partial void PriceImportIssue(ILogger logger, LogLevel level, Prices.PriceImportIssue issue);
+
+    [LoggerMessage(1403, LogLevel.Error, "Prices from {Source} do not fit the prices held: {Reason}; import rejected, the prices known before stay")]
+    public static partial void PriceImportIncompatible(ILogger logger, string source, string reason);
+
+    [LoggerMessage(1404, LogLevel.Information, "Prices from {Source} come in {NewSlotMinutes}-minute slots, those held in {HeldSlotMinutes}-minute slots; the longer slots were split to merge them")]
+    public static partial void PriceSlotLengthChanged(ILogger logger, string source, int newSlotMinutes, int heldSlotMinutes);
+
+    [LoggerMessage(1410, LogLevel.Debug, "Saved {Slots} future price slots to {File}")]
+    public static partial void LastGoodSaved(ILogger logger, int slots, string file);
+
+    [LoggerMessage(1411, LogLevel.Error, "Could not save the last good prices to {File}: {Reason}; the previous file stays")]
+    public static partial void LastGoodSaveFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(1412, LogLevel.Information, "Loaded {Slots} last good price slots from {File} ({First} to {End})")]
+    public static partial void LastGoodLoaded(ILogger logger, int slots, string file, string first, string end);
+
+    [LoggerMessage(1413, LogLevel.Error, "The last good prices in {File} are unreadable ({Reason}); moved to {CorruptFile}, starting without them")]
+    public static partial void LastGoodCorrupt(ILogger logger, string file, string reason, string corruptFile);
+
+    [LoggerMessage(1414, LogLevel.Information, "No last good prices in {File} yet")]
+    public static partial void LastGoodMissing(ILogger logger, string file);
 }

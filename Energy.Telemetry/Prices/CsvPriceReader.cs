@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Energy.Contracts.Units;
+
+namespace Energy.Telemetry.Prices;
+
+/// <summary>
+/// Reads day-ahead prices in the shared data format (shared/data/README.md, "Conventions"): a header
+/// <c>timestamp_utc,price_&lt;currency&gt;_per_mwh</c>, then one row per slot with its UTC start.
+/// Empty price cells and absent rows are gaps; negative prices are normal; anything unreadable is a
+/// line-numbered error (<c>FILE:LINE: …</c>), never skipped silently and never thrown.
+/// The slot length comes from the data: the most common step between rows.
+/// </summary>
+public static partial class CsvPriceReader
+{
+    public const string TimestampColumn = "timestamp_utc";
+
+    /// <summary>Reads a file; a file that cannot be opened is an error in the result.</summary>
+    /// <param name="path">The file, named in every message as given.</param>
+    /// <param name="slotLength">The slot length, when known; otherwise inferred from the rows.</param>
+    public static PriceImportResult ReadFile(string path, TimeSpan? slotLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var options = new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan };
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, options);
+            return Read(reader, path, slotLength);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return PriceImportResult.Failed(path, PriceHistory.Empty(Currency.Eur, TimeSpan.FromHours(1)), $"cannot read the file: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads CSV text line by line.</summary>
+    /// <param name="reader">The text; read to its end.</param>
+    /// <param name="source">How messages name the input.</param>
+    /// <param name="slotLength">The slot length, when known; otherwise inferred from the rows.</param>
+    public static PriceImportResult Read(TextReader reader, string source, TimeSpan? slotLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var issues = new PriceIssueCollector(source);
+        var header = reader.ReadLine();
+        if (!TryReadHeader(header, issues, out var currency, out var priceColumn, out var columns))
+        {
+            return issues.Result(PriceHistory.Empty(currency, slotLength ?? TimeSpan.FromHours(1)));
+        }
+
+        var rows = new List<CsvPriceRow>(9000);
+        var line = 1;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                ReadRow(text, line, columns, priceColumn, issues, rows);
+            }
+        }
+
+        return CsvPriceRows.Build(rows, currency, slotLength, issues);
+    }
+
+    /// <summary>The header names the currency: <c>price_eur_per_mwh</c> → EUR.</summary>
+    [GeneratedRegex("^price_([A-Za-z]{3})_per_mwh$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PriceColumnName();
+
+    private static bool TryReadHeader(string? header, PriceIssueCollector issues, out Currency currency, out int priceColumn, out int columns)
+    {
+        currency = Currency.Eur;
+        priceColumn = -1;
+        columns = 0;
+        if (header is null)
+        {
+            issues.Error(1, $"the file is empty; expected the header '{TimestampColumn},price_eur_per_mwh'");
+            return false;
+        }
+
+        var names = header.TrimStart('\uFEFF').Split(',').Select(n => n.Trim()).ToArray();
+        columns = names.Length;
+        if (!string.Equals(names[0], TimestampColumn, StringComparison.OrdinalIgnoreCase))
+        {
+            issues.Error(1, $"the first column is '{names[0]}'; expected '{TimestampColumn}' (UTC interval start)");
+            return false;
+        }
+
+        var priceColumns = Enumerable.Range(0, names.Length).Where(i => PriceColumnName().IsMatch(names[i])).ToList();
+        if (priceColumns.Count != 1)
+        {
+            issues.Error(1, priceColumns.Count == 0
+                ? $"no price column among '{header}'; expected one named price_<currency>_per_mwh, e.g. price_eur_per_mwh"
+                : $"{priceColumns.Count} price columns ({string.Join(", ", priceColumns.Select(i => names[i]))}); expected exactly one");
+            return false;
+        }
+
+        priceColumn = priceColumns[0];
+        currency = Currency.Parse(PriceColumnName().Match(names[priceColumn]).Groups[1].Value);
+        return true;
+    }
+
+    private static void ReadRow(string text, int line, int columns, int priceColumn, PriceIssueCollector issues, List<CsvPriceRow> rows)
+    {
+        var span = text.AsSpan();
+        ReadOnlySpan<char> stamp = default, price = default;
+        var cell = 0;
+        for (var start = 0; start <= span.Length; cell++)
+        {
+            var comma = span[start..].IndexOf(',');
+            var end = comma < 0 ? span.Length : start + comma;
+            if (cell == 0)
+            {
+                stamp = span[start..end].Trim();
+            }
+            else if (cell == priceColumn)
+            {
+                price = span[start..end].Trim();
+            }
+
+            start = end + 1;
+        }
+
+        if (cell != columns)
+        {
+            issues.Error(line, $"{cell} cells, but the header has {columns}");
+            return;
+        }
+
+        if (!PriceText.TryParseInstant(stamp, out var instant))
+        {
+            issues.Error(line, $"'{stamp}' is not an ISO-8601 UTC timestamp such as 2024-01-01T00:00:00Z");
+            return;
+        }
+
+        if (price.IsEmpty)
+        {
+            issues.Warning(line, $"no price for {PriceText.Instant(instant)}: the slot is a gap");
+            rows.Add(new CsvPriceRow(instant.UtcTicks, double.NaN, line));
+            return;
+        }
+
+        if (!PriceText.TryParsePrice(price, out var value))
+        {
+            issues.Error(line, $"'{price}' is not a finite price per MWh");
+            return;
+        }
+
+        rows.Add(new CsvPriceRow(instant.UtcTicks, value, line));
+    }
+}

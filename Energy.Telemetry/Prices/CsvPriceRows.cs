@@ -1,0 +1,139 @@
+using System.Globalization;
+using Energy.Contracts.Units;
+
+namespace Energy.Telemetry.Prices;
+
+/// <summary>
+/// Turns the rows of a price CSV into a history: infers the slot length (the most common step
+/// between rows), checks every step against it, and reports duplicates, conflicts and gaps by line.
+/// </summary>
+internal static class CsvPriceRows
+{
+    private static readonly TimeSpan[] SlotLengths = [TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(60)];
+
+    public static PriceImportResult Build(List<CsvPriceRow> rows, Currency currency, TimeSpan? slotLength, PriceIssueCollector issues)
+    {
+        if (!IsSorted(rows))
+        {
+            // Rows may come in any order; among equal stamps the earlier line stays first, so it is the one kept.
+            rows.Sort((a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Line.CompareTo(b.Line));
+        }
+
+        var slot = slotLength ?? InferSlotLength(rows, issues);
+        if (slot is not { } length)
+        {
+            return issues.Result(PriceHistory.Empty(currency, TimeSpan.FromHours(1)));
+        }
+
+        CheckSteps(rows, length, issues);
+        var builder = new PriceHistoryBuilder(currency, length);
+        var lineOfSlot = new Dictionary<long, int>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (double.IsNaN(row.Price))
+            {
+                continue;   // an empty cell: already reported, and a gap in the history
+            }
+
+            if (builder.Add(new DateTimeOffset(row.Ticks, TimeSpan.Zero), row.Price) is { } problem)
+            {
+                issues.Error(row.Line, problem);
+            }
+            else
+            {
+                lineOfSlot[row.Ticks] = row.Line;
+            }
+        }
+
+        var history = builder.Build();
+        issues.ReportGaps(history, lineOfSlot);
+        return issues.Result(history);
+    }
+
+    private static bool IsSorted(List<CsvPriceRow> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Ticks < rows[i - 1].Ticks)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The most common positive step between consecutive rows; gaps make longer steps, which are rarer.</summary>
+    private static TimeSpan? InferSlotLength(List<CsvPriceRow> rows, PriceIssueCollector issues)
+    {
+        var steps = new Dictionary<long, int>();
+        for (var i = 1; i < rows.Count; i++)
+        {
+            var step = rows[i].Ticks - rows[i - 1].Ticks;
+            if (step > 0)
+            {
+                steps[step] = steps.GetValueOrDefault(step) + 1;
+            }
+        }
+
+        if (steps.Count == 0)
+        {
+            issues.Warning(0, "fewer than two timestamps: the slot length cannot be inferred; taking 60 minutes");
+            return TimeSpan.FromHours(1);
+        }
+
+        var modal = TimeSpan.FromTicks(steps.OrderByDescending(s => s.Value).ThenBy(s => s.Key).First().Key);
+        if (!SlotLengths.Contains(modal))
+        {
+            issues.Error(0, $"the most common step between rows is {modal.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes; expected 60- or 15-minute slots");
+            return null;
+        }
+
+        return modal;
+    }
+
+    /// <summary>
+    /// Every step must be a whole number of slots. Two steps in a row of a coarser market resolution
+    /// are hourly rows inside quarter-hourly data, not a gap: mixed resolutions, an error.
+    /// </summary>
+    private static void CheckSteps(List<CsvPriceRow> rows, TimeSpan slot, PriceIssueCollector issues)
+    {
+        CsvPriceRow? previous = null;
+        var coarserRun = 0L;
+        foreach (var row in rows)
+        {
+            if (row.Ticks % slot.Ticks != 0)
+            {
+                continue;   // the builder reports a stamp that is not a slot start
+            }
+
+            if (previous is { } prev && row.Ticks != prev.Ticks)
+            {
+                var step = TimeSpan.FromTicks(row.Ticks - prev.Ticks);
+                var minutes = step.TotalMinutes.ToString(CultureInfo.InvariantCulture);
+                if (step.Ticks % slot.Ticks != 0)
+                {
+                    issues.Error(row.Line, $"{minutes} minutes after line {prev.Line}: not a whole number of {PriceText.Minutes(slot)}-minute slots (mixed resolutions?)");
+                }
+                else if (step > slot && SlotLengths.Contains(step))
+                {
+                    if (coarserRun == step.Ticks)
+                    {
+                        issues.Error(row.Line, $"rows every {minutes} minutes from line {prev.Line} in {PriceText.Minutes(slot)}-minute data: mixed resolutions");
+                        coarserRun = -1;   // one error per run
+                    }
+                    else if (coarserRun != -1)
+                    {
+                        coarserRun = step.Ticks;
+                    }
+                }
+                else
+                {
+                    coarserRun = 0;
+                }
+            }
+
+            previous = row;
+        }
+    }
+}
