@@ -140,7 +140,9 @@ public static partial class CsvPriceReader
 
         if (!PriceText.TryParsePrice(price, out var value))
         {
+            // The stamp still counts for the slot length and the duplicate check; the slot stays empty.
             issues.Error(line, $"'{price}' is not a finite price per MWh");
+            rows.Add(new CsvPriceRow(instant.UtcTicks, double.NaN, line));
             return;
         }
 

@@ -32,7 +32,7 @@ internal static class CsvPriceRows
         {
             if (double.IsNaN(row.Price))
             {
-                continue;   // an empty cell: already reported, and a gap in the history
+                continue;   // an empty or unreadable cell: already reported, and a gap in the history
             }
 
             if (builder.Add(new DateTimeOffset(row.Ticks, TimeSpan.Zero), row.Price) is { } problem)
@@ -93,43 +93,41 @@ internal static class CsvPriceRows
     }
 
     /// <summary>
-    /// Every step must be a whole number of slots. Two steps in a row of a coarser market resolution
-    /// are hourly rows inside quarter-hourly data, not a gap: mixed resolutions, an error.
+    /// Rows are slot starts (the builder checks that), so every step is a whole number of slots. But
+    /// two steps in a row of a coarser market resolution are hourly rows inside quarter-hourly data,
+    /// not gaps: mixed resolutions, an error once per run.
     /// </summary>
     private static void CheckSteps(List<CsvPriceRow> rows, TimeSpan slot, PriceIssueCollector issues)
     {
         CsvPriceRow? previous = null;
-        var coarserRun = 0L;
+        var runStep = 0L;
+        var runStart = 0;
+        var reported = false;
         foreach (var row in rows)
         {
             if (row.Ticks % slot.Ticks != 0)
             {
-                continue;   // the builder reports a stamp that is not a slot start
+                continue;
             }
 
             if (previous is { } prev && row.Ticks != prev.Ticks)
             {
                 var step = TimeSpan.FromTicks(row.Ticks - prev.Ticks);
-                var minutes = step.TotalMinutes.ToString(CultureInfo.InvariantCulture);
-                if (step.Ticks % slot.Ticks != 0)
+                if (step > slot && SlotLengths.Contains(step))
                 {
-                    issues.Error(row.Line, $"{minutes} minutes after line {prev.Line}: not a whole number of {PriceText.Minutes(slot)}-minute slots (mixed resolutions?)");
-                }
-                else if (step > slot && SlotLengths.Contains(step))
-                {
-                    if (coarserRun == step.Ticks)
+                    if (runStep != step.Ticks)
                     {
-                        issues.Error(row.Line, $"rows every {minutes} minutes from line {prev.Line} in {PriceText.Minutes(slot)}-minute data: mixed resolutions");
-                        coarserRun = -1;   // one error per run
+                        (runStep, runStart, reported) = (step.Ticks, prev.Line, false);
                     }
-                    else if (coarserRun != -1)
+                    else if (!reported)
                     {
-                        coarserRun = step.Ticks;
+                        issues.Error(row.Line, $"rows every {step.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes from line {runStart} in {PriceText.Minutes(slot)}-minute data: mixed resolutions");
+                        reported = true;
                     }
                 }
                 else
                 {
-                    coarserRun = 0;
+                    runStep = 0;
                 }
             }
 

@@ -33,7 +33,8 @@ internal sealed class PriceIssueCollector(string source)
 
     public PriceImportResult Result(PriceHistory history)
     {
-        var issues = new List<PriceImportIssue>(_issues);
+        // Compiler order: by line, file-level issues first; the sort is stable, so one line keeps its order.
+        var issues = _issues.OrderBy(i => i.Line).ToList();
         if (_errors > ListedPerSeverity)
         {
             issues.Add(new PriceImportIssue(source, 0, PriceIssueSeverity.Error, $"… and {_errors - ListedPerSeverity} more errors"));
