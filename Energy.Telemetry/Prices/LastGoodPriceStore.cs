@@ -31,11 +31,15 @@ public sealed class LastGoodPriceStore
 
     public string CorruptFilePath => FilePath + ".corrupt";
 
-    /// <summary>Saves the slots of <paramref name="history"/> not yet over (the one under way included). False, logged, when the disk refuses.</summary>
+    /// <summary>
+    /// Saves the slots of <paramref name="history"/> not yet over, the one under way included, and
+    /// the one just ended: the CSV format carries the slot length only as the step between rows, so
+    /// a file down to its last future slot must still show a step. False, logged, when the disk refuses.
+    /// </summary>
     public bool Save(PriceHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var future = history.Between(_timeProvider.GetUtcNow(), DateTimeOffset.MaxValue);
+        var future = history.Between(_timeProvider.GetUtcNow() - history.SlotLength, DateTimeOffset.MaxValue);
         var temporary = FilePath + ".tmp";
         lock (_gate)
         {

@@ -85,6 +85,6 @@ public sealed class FilePriceSourceTests : IDisposable
 
         source.Import(CsvPriceReader.ReadFile(Shared(DeLu)));
 
-        Assert.Equal(Utc(2024, 7, 1, 12), store.Load()!.First);
+        Assert.Equal(Utc(2024, 7, 1, 11), store.Load()!.First);   // the hour just ended is kept too
     }
 }

@@ -23,15 +23,16 @@ public sealed class LastGoodPriceStoreTests : IDisposable
     private static PriceHistory TwoDays() => History(DeLu).Between(Utc(2024, 7, 10), Utc(2024, 7, 12));
 
     [Fact]
-    public void Save_ThenLoad_TheFutureSlotsIncludingTheOneUnderWay()
+    public void Save_ThenLoad_TheFutureSlotsIncludingTheOneUnderWayAndTheOneJustEnded()
     {
         Assert.True(_store.Save(TwoDays()));
 
         var loaded = new LastGoodPriceStore(_dataFolder, _clock, new CapturingLogger<LastGoodPriceStore>()).Load();
 
         Assert.NotNull(loaded);
-        Assert.Equal(TwoDays().Between(Now, DateTimeOffset.MaxValue).Slots, loaded.Slots);
-        Assert.Equal(Utc(2024, 7, 10, 9), loaded.First);
+        Assert.Equal(TwoDays().Between(Now.AddHours(-1), DateTimeOffset.MaxValue).Slots, loaded.Slots);
+        Assert.Equal(Utc(2024, 7, 10, 8), loaded.First);
+        Assert.Equal(Utc(2024, 7, 12), loaded.End);
         Assert.Equal(Path.Combine(_dataFolder, "prices", "last-good.csv"), _store.FilePath);
         Assert.Equal(["last-good.csv"], Directory.GetFiles(Path.GetDirectoryName(_store.FilePath)!).Select(Path.GetFileName));
     }
@@ -44,7 +45,7 @@ public sealed class LastGoodPriceStoreTests : IDisposable
 
         _store.Save(TwoDays());
 
-        Assert.Equal(Utc(2024, 7, 11, 9), _store.Load()!.First);
+        Assert.Equal(Utc(2024, 7, 11, 8), _store.Load()!.First);
     }
 
     [Fact]
@@ -54,7 +55,20 @@ public sealed class LastGoodPriceStoreTests : IDisposable
 
         var lines = File.ReadAllLines(_store.FilePath);
         Assert.Equal("timestamp_utc,price_eur_per_mwh", lines[0]);
-        Assert.Matches(@"^2024-07-10T09:00:00Z,-?\d+(\.\d+)?$", lines[1]);
+        Assert.Matches(@"^2024-07-10T08:00:00Z,-?\d+(\.\d+)?$", lines[1]);
+    }
+
+    [Fact]
+    public void Save_DownToTheLastQuarterHour_ReadsBackAsQuarterHours()
+    {
+        var quarters = TwoDays().WithSlotLength(TimeSpan.FromMinutes(15));
+        _clock.SetUtcNow(Utc(2024, 7, 11, 23, 50));
+
+        _store.Save(quarters);
+
+        var loaded = _store.Load()!;
+        Assert.Equal(TimeSpan.FromMinutes(15), loaded.SlotLength);
+        Assert.Equal([Utc(2024, 7, 11, 23, 30), Utc(2024, 7, 11, 23, 45)], loaded.Slots.Select(s => s.Start));
     }
 
     [Fact]
