@@ -142,6 +142,13 @@ public sealed class ModbusLoopbackTests(ITestOutputHelper output) : IAsyncLifeti
 
         Assert.Equal(0, read);
         Assert.Equal(new ushort[] { 3 }, await good.ReadHoldingRegistersAsync(Unit, 1, 1, CancellationToken.None));
+
+        // The server may log just after it closed the socket: give the log a moment, by probing.
+        for (var i = 0; i < 100 && _serverLog.WithEventId(1123).Count == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Contains(_serverLog.WithEventId(1123), e => e.Message.Contains("protocol id 5", StringComparison.Ordinal));
     }
 
