@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Net;
 using Energy.Contracts.Configuration;
 using Energy.Telemetry.Mqtt;
+using Energy.Telemetry.Prices;
 using Energy.Scheduler.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -23,13 +24,14 @@ internal static class RunCommand
         var data = new Option<string>("--data") { Description = "Data folder for the embedded store.", DefaultValueFactory = _ => DefaultData };
         var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER:PASS@HOST:PORT or mqtts://… Default: the embedded broker." };
         var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT.", DefaultValueFactory = _ => DefaultMqttListen };
-        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data, mqtt, mqttListen };
+        var prices = new Option<string?>("--prices") { Description = "Day-ahead prices: a CSV (timestamp_utc, price_<currency>_per_mwh) or ENTSO-E A44 XML file. Default: the demo's synthetic market." };
+        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data, mqtt, mqttListen, prices };
         command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
-            result.GetValue(mqtt), result.GetRequiredValue(mqttListen)));
+            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen)
+    private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile)
     {
         var loaded = sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath);
         if (!loaded.IsValid)
@@ -61,9 +63,28 @@ internal static class RunCommand
             return 2;
         }
 
+        PriceImportResult? prices = null;
+        if (pricesFile is not null)
+        {
+            // A price file given on the command line must be right before anything starts.
+            prices = PriceFileImporter.Read(pricesFile);
+            foreach (var issue in prices.Issues)
+            {
+                await Console.Error.WriteLineAsync(issue.ToString());
+            }
+
+            if (!prices.Succeeded || prices.History.Currency != loaded.Site!.Currency)
+            {
+                await Console.Error.WriteLineAsync(prices.Succeeded
+                    ? $"--prices: the file's prices are in {prices.History.Currency}, the site's currency is {loaded.Site!.Currency}; convert them first"
+                    : $"--prices: {pricesFile} cannot be used; nothing was started.");
+                return 1;
+            }
+        }
+
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen));
+        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices);
         await using var app = HeatGridHost.Build(options);
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.

@@ -1,6 +1,7 @@
 using System.Net;
 using Energy.Contracts.Sites;
 using Energy.Telemetry.Mqtt;
+using Energy.Telemetry.Prices;
 
 namespace Energy.Scheduler.Hosting;
 
@@ -12,7 +13,15 @@ namespace Energy.Scheduler.Hosting;
 /// <param name="ServeSimulatedDevices">Start the in-process Modbus servers of devices marked <c>simulate</c> (they bind their
 /// loopback ports); without them the demo's measurements go straight to the signal registry.</param>
 /// <param name="Mqtt">MQTT: an external broker, or the embedded one and where it listens; null for none (tests without sockets).</param>
-public sealed record RunOptions(Site Site, string SiteSource, string HttpUrl, string DataFolder, bool ServeSimulatedDevices = true, MqttSetup? Mqtt = null);
+/// <param name="Prices">Real day-ahead prices (a file's, then MQTT updates), or null for the demo's synthetic market.</param>
+public sealed record RunOptions(
+    Site Site,
+    string SiteSource,
+    string HttpUrl,
+    string DataFolder,
+    bool ServeSimulatedDevices = true,
+    MqttSetup? Mqtt = null,
+    PriceImportResult? Prices = null);
 
 /// <summary>How <c>heatgrid run</c> reaches MQTT: <paramref name="Broker"/> when given, else its embedded broker on <paramref name="Listen"/>.</summary>
 public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen);

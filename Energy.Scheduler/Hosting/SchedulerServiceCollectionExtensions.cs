@@ -16,6 +16,7 @@ using Energy.Telemetry.Signals;
 using Energy.Telemetry.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Hosting;
 
@@ -42,9 +43,29 @@ public static class SchedulerServiceCollectionExtensions
             services.AddHeatGridMqtt(options.Site, mqtt);
         }
 
-        if (demo)
+        if (options.Prices is { } prices)
+        {
+            // Real prices: the last good ones kept across restarts, the file's over them, MQTT updates after;
+            // the planner sees a day only once it has been published (12:00 market time the day before).
+            services.AddSingleton(sp => new LastGoodPriceStore(options.DataFolder, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LastGoodPriceStore>>()));
+            services.AddSingleton(sp =>
+            {
+                var store = sp.GetRequiredService<LastGoodPriceStore>();
+                var held = store.Load() is { } last && last.Currency == options.Site.Currency ? last : PriceHistory.Empty(options.Site.Currency, prices.History.SlotLength);
+                var source = new FilePriceSource("day-ahead prices", held, sp.GetRequiredService<ILogger<FilePriceSource>>(), store);
+                source.Import(prices);
+                return source;
+            });
+            services.AddSingleton<IPriceSource>(sp => new PublishedPriceSource(sp.GetRequiredService<FilePriceSource>(), options.Site.TimeZone,
+                sp.GetRequiredService<TimeProvider>()));
+        }
+        else if (demo)
         {
             services.AddSingleton<IPriceSource, SyntheticMarket>();
+        }
+
+        if (demo)
+        {
             if (serveSimulatedDevices)
             {
                 services.AddSingleton<SimulatedDeviceHost>();

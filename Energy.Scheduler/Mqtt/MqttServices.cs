@@ -2,6 +2,7 @@ using System.Net;
 using Energy.Contracts.Sites;
 using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Mqtt;
+using Energy.Telemetry.Prices;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,11 +50,16 @@ public static class MqttServices
     }
 
     /// <summary>Subscribes the site's inputs and starts the link; a broker that is down does not stop start-up.</summary>
-    private sealed class MqttLinkService(MqttLink link, MqttSignalIngest ingest) : IHostedService
+    private sealed class MqttLinkService(MqttLink link, MqttSignalIngest ingest, Site site, IServiceProvider services) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             ingest.Attach(link);
+            if (services.GetService<FilePriceSource>() is { } prices)
+            {
+                MqttPriceFeed.Attach(link, site, prices);
+            }
+
             await link.StartAsync(cancellationToken);
         }
 
