@@ -4,7 +4,9 @@ using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Energy.Scheduler.Api;
 
@@ -13,7 +15,17 @@ public static class HeatGridApi
 {
     public static IEndpointRouteBuilder MapHeatGridApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", (StatusBoard board) => Results.Ok(new { status = "ok", controlLoop = board.Current is null ? "starting" : "running" }));
+        endpoints.MapGet("/health", (StatusBoard board, IServiceProvider services) =>
+        {
+            // The process is healthy while it runs; the links say how its inputs are doing.
+            var mqtt = services.GetService<MqttLink>();
+            return Results.Ok(new
+            {
+                status = "ok",
+                controlLoop = board.Current is null ? "starting" : "running",
+                mqtt = mqtt is null ? null : new { state = mqtt.State.ToString().ToLowerInvariant(), error = mqtt.LastError },
+            });
+        });
 
         endpoints.MapGet("/api/status", (StatusBoard board) => board.Current is { } status
             ? Results.Ok(status)

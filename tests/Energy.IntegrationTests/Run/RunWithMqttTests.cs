@@ -101,6 +101,42 @@ public sealed class RunWithMqttTests : IDisposable
         Assert.True(await heatgrid.WaitForExitAsync(TimeSpan.FromSeconds(5)), heatgrid.Output);
     }
 
+    [RequiresMosquittoFact]
+    public async Task RunAgainstMosquitto_WrongPassword_RunsOnAndSaysWhyInHealth()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new Dictionary<string, string> { [User] = Password });
+        var port = FreePort.Next();
+        using var heatgrid = HeatGridProcess.Start("run", "--site", SiteWithTestTopics(), "--http", $"127.0.0.1:{port}",
+            "--data", Path.Combine(_folder, "data3"), "--mqtt", $"mqtt://{User}:wrong@127.0.0.1:{broker.Port}");
+
+        var clock = Stopwatch.StartNew();
+        JsonElement mqtt = default;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Assert.False(heatgrid.HasExited, heatgrid.Output);
+            try
+            {
+                using var health = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/health")));
+                mqtt = health.RootElement.GetProperty("mqtt").Clone();
+                if (mqtt.GetProperty("state").GetString() == "refused")
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("refused", mqtt.GetProperty("state").GetString());
+        // mosquitto answers a wrong password with "not authorized" (MQTT 5 reason 0x87).
+        Assert.Matches("not authori[sz]ed|user name or password", mqtt.GetProperty("error").GetString()!);
+        heatgrid.Signal("TERM");
+        Assert.True(await heatgrid.WaitForExitAsync(TimeSpan.FromSeconds(5)), heatgrid.Output);
+    }
+
     /// <summary>The bathhouse with free Modbus ports and a wildcard test mapping the demo does not publish itself.</summary>
     private string SiteWithTestTopics()
     {
