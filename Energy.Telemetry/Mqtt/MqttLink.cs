@@ -20,6 +20,7 @@ public sealed class MqttLink : IAsyncDisposable
     private readonly MqttLinkStatus _status;
     private readonly MqttSupervisor _supervisor;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private Task _running = Task.CompletedTask;
     private long _received;
     private long _published;
@@ -167,10 +168,45 @@ public sealed class MqttLink : IAsyncDisposable
         ? (MqttQualityOfServiceLevel)qos
         : throw new ArgumentOutOfRangeException(nameof(qos), qos, "MQTT QoS is 0, 1 or 2");
 
+    /// <summary>
+    /// Hands a message to the router, one message at a time. MQTTnet already delivers one at a time
+    /// per connection; the gate keeps it so across connections, since a connection dropped after a
+    /// failed ping is not waited for, and its last handler may still run when the next one delivers.
+    /// </summary>
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         Interlocked.Increment(ref _received);
-        var dispatch = _router.DispatchAsync(e.ApplicationMessage, _time.GetUtcNow());
-        return dispatch.IsCompletedSuccessfully ? Task.CompletedTask : dispatch.AsTask();
+        var receivedAt = _time.GetUtcNow();
+        if (!_oneAtATime.Wait(0))
+        {
+            return DispatchAfterOthersAsync(e.ApplicationMessage, receivedAt);
+        }
+
+        var dispatch = _router.DispatchAsync(e.ApplicationMessage, receivedAt);
+        if (dispatch.IsCompletedSuccessfully)
+        {
+            _oneAtATime.Release();
+            return Task.CompletedTask;
+        }
+
+        return ReleaseAfterAsync(dispatch);
+    }
+
+    private async Task DispatchAfterOthersAsync(MqttApplicationMessage message, DateTimeOffset receivedAt)
+    {
+        await _oneAtATime.WaitAsync();
+        await ReleaseAfterAsync(_router.DispatchAsync(message, receivedAt));
+    }
+
+    private async Task ReleaseAfterAsync(ValueTask dispatch)
+    {
+        try
+        {
+            await dispatch;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
     }
 }

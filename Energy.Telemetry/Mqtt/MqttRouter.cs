@@ -17,8 +17,6 @@ internal sealed class MqttRouter(ILogger logger)
 
     private MqttConnection? _live;
 
-    public MqttSubscription[] Subscriptions => Volatile.Read(ref _subscriptions);
-
     /// <summary>The connection publishes and new subscriptions go to; null while there is none.</summary>
     public MqttConnection? Live => Volatile.Read(ref _live);
 
@@ -31,8 +29,21 @@ internal sealed class MqttRouter(ILogger logger)
     {
         lock (_gate)
         {
+            // A filter subscribed twice is one subscription at the broker (the second SUBSCRIBE replaces
+            // the first): both handlers share its identifier, and the later one asks for the higher QoS.
             var subscriptions = _subscriptions;
-            var subscription = new MqttSubscription(checked((uint)subscriptions.Length + 1), filter, qos, handler, logger);
+            var id = checked((uint)subscriptions.Length + 1);
+            for (var i = subscriptions.Length - 1; i >= 0; i--)
+            {
+                if (subscriptions[i].Filter == filter)
+                {
+                    id = subscriptions[i].Id;
+                    qos = (MqttQualityOfServiceLevel)Math.Max((int)qos, (int)subscriptions[i].Qos);
+                    break;
+                }
+            }
+
+            var subscription = new MqttSubscription(id, filter, qos, handler, logger);
             Volatile.Write(ref _subscriptions, [.. subscriptions, subscription]);
             live = _live;
             return subscription;
@@ -53,7 +64,7 @@ internal sealed class MqttRouter(ILogger logger)
     /// Hands a message to each matching handler. Where the broker sent subscription identifiers
     /// (MQTT 5 §3.3.4), only the subscriptions named in them get it: with overlapping filters such as
     /// "a/#" and "a/+", a broker may send one copy per subscription, and each handler should see the
-    /// message once. The filter is matched in any case, so that an identifier left in the broker's
+    /// message once (mosquitto 2.0 sends a copy per subscription). The filter is matched in any case, so that an identifier left in the broker's
     /// session by an earlier run of the process never routes a message to a foreign handler.
     /// </summary>
     public async ValueTask DispatchAsync(MqttApplicationMessage message, DateTimeOffset receivedAt)

@@ -84,6 +84,26 @@ public sealed class EmbeddedBrokerLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribe_SameFilterTwice_BothHandlersGetEachMessage()
+    {
+        var first = new MqttInbox();
+        var second = new MqttInbox();
+        await _links.ConnectedAsync(Options("rx"), l =>
+        {
+            l.Subscribe("dup/#", 1, first.HandleAsync);
+            l.Subscribe("dup/#", 0, second.HandleAsync);
+        });
+        var sender = await _links.ConnectedAsync(Options("tx"));
+
+        Assert.True(await sender.PublishAsync("dup/a", "1"u8.ToArray(), 1, retain: false, CancellationToken.None));
+        Assert.True(await sender.PublishAsync("dup/b", "2"u8.ToArray(), 1, retain: false, CancellationToken.None));
+        await second.WaitForCountAsync(2, Patience);
+
+        Assert.Equal(["dup/a", "dup/b"], first.Messages.Select(m => m.Topic));
+        Assert.Equal(["dup/a", "dup/b"], second.Messages.Select(m => m.Topic));
+    }
+
+    [Fact]
     public async Task Subscribe_Qos1Stream_DeliveredInOrder()
     {
         var inbox = new MqttInbox();

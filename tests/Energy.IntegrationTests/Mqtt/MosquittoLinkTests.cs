@@ -99,16 +99,18 @@ public sealed class MosquittoLinkTests(ITestOutputHelper output)
     }
 
     [RequiresMosquittoFact]
-    public async Task Subscribe_OverlappingFilters_EachHandlerOncePerMessage()
+    public async Task Subscribe_OverlappingAndRepeatedFilters_EachHandlerOncePerMessage()
     {
         await using var broker = await MosquittoBroker.StartAsync(Users);
         await using var links = new MqttLinkHarness();
         var hash = new MqttInbox();
         var plus = new MqttInbox();
+        var again = new MqttInbox();
         var receiver = await links.ConnectedAsync(Link(broker.Port, "rx"), l =>
         {
             l.Subscribe("site/#", 1, hash.HandleAsync);
             l.Subscribe("site/+", 0, plus.HandleAsync);
+            l.Subscribe("site/#", 0, again.HandleAsync);
         });
         var sender = await links.ConnectedAsync(Link(broker.Port, "tx"));
 
@@ -119,8 +121,10 @@ public sealed class MosquittoLinkTests(ITestOutputHelper output)
         await plus.WaitForCountAsync(2, Patience);
 
         Assert.Equal(["site/a", "site/a/b", "site/end"], hash.Messages.Select(m => m.Topic));
+        await again.WaitForCountAsync(3, Patience);
         Assert.Equal(["site/a", "site/end"], plus.Messages.Select(m => m.Topic));
-        output.WriteLine($"copies received from mosquitto: {receiver.Received} for 5 handler deliveries");
+        Assert.Equal(hash.Messages, again.Messages);
+        output.WriteLine($"copies received from mosquitto: {receiver.Received} for 8 handler deliveries");
     }
 
     [RequiresMosquittoFact]

@@ -137,6 +137,21 @@ public sealed class MqttRouterTests
         Assert.Equal([first, second], _router.SetLive(null));
     }
 
+    [Fact]
+    public async Task Add_SameFilterTwice_SharesTheIdentifierAndTheHigherQos()
+    {
+        var first = _router.Add("dup/#", MqttQualityOfServiceLevel.AtLeastOnce, m => { _seen.Add("first " + m.Topic); return ValueTask.CompletedTask; }, out _);
+        var other = _router.Add("other", MqttQualityOfServiceLevel.AtMostOnce, _ => ValueTask.CompletedTask, out _);
+        var second = _router.Add("dup/#", MqttQualityOfServiceLevel.AtMostOnce, m => { _seen.Add("second " + m.Topic); return ValueTask.CompletedTask; }, out _);
+
+        await _router.DispatchAsync(Message("dup/x", ids: [first.Id]), Now);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.NotEqual(first.Id, other.Id);
+        Assert.Equal(MqttQualityOfServiceLevel.AtLeastOnce, second.Qos);
+        Assert.Equal(["first dup/x", "second dup/x"], _seen);
+    }
+
     private void Add(string filter, string name) =>
         _router.Add(filter, MqttQualityOfServiceLevel.AtLeastOnce, m =>
         {
