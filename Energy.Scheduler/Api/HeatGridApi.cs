@@ -35,11 +35,13 @@ public static class HeatGridApi
             ? Results.Ok(PlanView.From(p))
             : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time) =>
+        endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time, IServiceProvider services) =>
         {
             var now = time.GetUtcNow();
+            var bad = services.GetService<MqttSignalIngest>()?.BadBySignal;
             return Results.Ok(signals.Snapshot(now).Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
-                r.Unit, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3))));
+                r.Unit, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3),
+                bad is not null && bad.TryGetValue(r.Signal, out var n) ? n : 0)));
         });
 
         return endpoints;

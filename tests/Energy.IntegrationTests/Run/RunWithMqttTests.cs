@@ -59,6 +59,7 @@ public sealed class RunWithMqttTests : IDisposable
             var s = await WaitForSignalAsync(port, "test." + name, s => s.GetProperty("quality").GetString() == "bad", heatgrid, TimeSpan.FromSeconds(5));
             Assert.StartsWith(reason, s.GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Null, s.GetProperty("value").ValueKind);
+            Assert.Equal(1, s.GetProperty("badPayloads").GetInt64());
         }
 
         Assert.StartsWith("invalid JSON", (await WaitForSignalAsync(port, "test.json.reading", s => s.GetProperty("quality").GetString() == "bad", heatgrid, TimeSpan.FromSeconds(5))).GetProperty("reason").GetString(), StringComparison.Ordinal);
