@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(3009, LogLevel.Information, "Ramp complete: every GPU holds its planned power")]
     public static partial void IncreasesReleased(ILogger logger);
 
+    [LoggerMessage(3010, LogLevel.Error, "The demo's simulated world failed a step; the next second tries again")]
+    public static partial void DemoStepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Error, "Publishing state over MQTT failed; the next round tries again")]
+    public static partial void MqttPublishFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
 }

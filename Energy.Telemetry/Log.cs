@@ -139,4 +139,7 @@ internal static partial class Log
 
     [LoggerMessage(1414, LogLevel.Information, "No last good prices in {File} yet")]
     public static partial void LastGoodMissing(ILogger logger, string file);
+
+    [LoggerMessage(1203, LogLevel.Error, "Polling Modbus device {Device} failed unexpectedly; its next poll tries again")]
+    public static partial void DevicePollFailed(ILogger logger, string device, Exception exception);
 }

@@ -4,6 +4,7 @@ using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Telemetry.Simulation;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Demo;
 
@@ -21,13 +22,15 @@ public sealed class DemoWorld : BackgroundService
     private readonly IAgentLink _agents;
     private readonly DemoSensors _sensors;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, HeatLoopSimulator> _loops;
     private readonly Dictionary<string, double> _energyKwh = new(StringComparer.Ordinal);
     private DateTimeOffset _last;
     private double _frequencyHz = 50;
 
-    public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time)
+    public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time, ILogger<DemoWorld>? logger = null)
     {
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _site = site;
         _agents = agents;
         _sensors = sensors;
@@ -106,7 +109,15 @@ public sealed class DemoWorld : BackgroundService
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         while (await timer.TickOrStopAsync(stoppingToken))
         {
-            await StepAsync(stoppingToken);
+            try
+            {
+                await StepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Loop boundary: the demo's world must not take the host down; the next second tries again.
+                Log.DemoStepFailed(_logger, e);
+            }
         }
     }
 

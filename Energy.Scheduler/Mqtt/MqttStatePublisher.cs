@@ -9,6 +9,7 @@ using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Mqtt;
 
@@ -17,7 +18,7 @@ namespace Energy.Scheduler.Mqtt;
 /// <c>heatgrid/&lt;site&gt;/…</c>, one retained number per main sensor, and the Home Assistant discovery
 /// configs on every connect. The link's last will marks <c>heatgrid/&lt;site&gt;/status</c> offline.
 /// </summary>
-public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard board, CurrentPlan plan, TimeProvider time) : BackgroundService
+public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard board, CurrentPlan plan, TimeProvider time, ILogger<MqttStatePublisher> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
@@ -77,7 +78,15 @@ public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard boa
         using var timer = new PeriodicTimer(Period, time);
         do
         {
-            await PublishOnceAsync(stoppingToken);
+            try
+            {
+                await PublishOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Loop boundary: publishing is a report, never a reason to stop control; the next round retries.
+                Log.MqttPublishFailed(logger, e);
+            }
         }
         while (await timer.TickOrStopAsync(stoppingToken));
     }

@@ -65,6 +65,11 @@ public sealed class DevicePoller
             {
                 return;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Loop boundary: whatever else broke (a bug, a disposed socket), this device's loop goes on.
+                Log.DevicePollFailed(_logger, _device.Name, e);
+            }
         }
     }
 
