@@ -12,6 +12,7 @@ public static class HeatGridCli
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(Modbus.ModbusCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());
+        root.Subcommands.Add(BacktestCommand.Create());
         return root;
     }
 }

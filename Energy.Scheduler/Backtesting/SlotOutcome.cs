@@ -1,0 +1,24 @@
+namespace Energy.Scheduler.Backtesting;
+
+/// <summary>What happened in one slot when a decision met reality: powers (kW, slot means), the tank, and money (site currency).</summary>
+public sealed record SlotOutcome(
+    DateTimeOffset Start,
+    double SpotPerMwh,
+    double GridImportKw,
+    double[] PowerByWorkloadKw,
+    double HeatDemandKw,
+    double HeatDeliveredKw,
+    double HeatFromGpusKw,
+    double BoilerKw,
+    double ShortfallKw,
+    double StoredKwh,
+    double InferenceRevenue,
+    double MiningRevenue,
+    double HeatRevenue,
+    double GridCost,
+    double FuelCost,
+    double ShortfallPenalty,
+    bool CapExceeded)
+{
+    public double Profit => InferenceRevenue + MiningRevenue + HeatRevenue - GridCost - FuelCost - ShortfallPenalty;
+}
