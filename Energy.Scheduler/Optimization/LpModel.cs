@@ -71,6 +71,7 @@ internal sealed class LpModel : IDisposable
         Demand = new double[slots, loops.Count];
         X = new Variable[slots, Pairs.Length];
         CapOver = new Variable[slots];
+        WorkGrid = new Variable[slots];
         SlaShort = new Variable?[slots, workloads.Count];
         CapRow = new Constraint[slots];
         RampUp = new Variable?[slots];
@@ -200,20 +201,25 @@ internal sealed class LpModel : IDisposable
                 }
             }
 
-            // Grid cap (soft, reported).
+            // Controllable grid power above idle (one row), the grid cap on it (soft, reported), and the
+            // ramp limit between consecutive planned slots (soft): ramp rows stay two entries long.
+            var work = _solver.MakeNumVar(double.NegativeInfinity, double.PositiveInfinity, string.Empty);
+            var define = _solver.MakeConstraint(0, 0, string.Empty);
+            for (var k = 0; k < Pairs.Length; k++)
+            {
+                define.SetCoefficient(X[t, k], gridPerKw[k]);
+            }
+
+            define.SetCoefficient(work, -1);
+            WorkGrid[t] = work;
             var over = _solver.MakeNumVar(0, double.PositiveInfinity, string.Empty);
             objective.SetCoefficient(over, -options.GridCapPenaltyPerMwh * perKwh);
             var cap = _solver.MakeConstraint(double.NegativeInfinity, capKw, string.Empty);
-            for (var k = 0; k < Pairs.Length; k++)
-            {
-                cap.SetCoefficient(X[t, k], gridPerKw[k]);
-            }
-
+            cap.SetCoefficient(work, 1);
             cap.SetCoefficient(over, -1);
             CapOver[t] = over;
             CapRow[t] = cap;
 
-            // Ramp limit on the site's controllable power, between consecutive planned slots (soft).
             if (ramp is { } rampKw && t > 0)
             {
                 var up = _solver.MakeNumVar(0, double.PositiveInfinity, string.Empty);
@@ -221,16 +227,12 @@ internal sealed class LpModel : IDisposable
                 objective.SetCoefficient(up, -options.RampPenaltyPerMwh * perKwh);
                 objective.SetCoefficient(down, -options.RampPenaltyPerMwh * perKwh);
                 var rowUp = _solver.MakeConstraint(double.NegativeInfinity, rampKw, string.Empty);
-                var rowDown = _solver.MakeConstraint(-rampKw, double.PositiveInfinity, string.Empty);
-                for (var k = 0; k < Pairs.Length; k++)
-                {
-                    rowUp.SetCoefficient(X[t, k], gridPerKw[k]);
-                    rowUp.SetCoefficient(X[t - 1, k], -gridPerKw[k]);
-                    rowDown.SetCoefficient(X[t, k], gridPerKw[k]);
-                    rowDown.SetCoefficient(X[t - 1, k], -gridPerKw[k]);
-                }
-
+                rowUp.SetCoefficient(work, 1);
+                rowUp.SetCoefficient(WorkGrid[t - 1], -1);
                 rowUp.SetCoefficient(up, -1);
+                var rowDown = _solver.MakeConstraint(-rampKw, double.PositiveInfinity, string.Empty);
+                rowDown.SetCoefficient(work, 1);
+                rowDown.SetCoefficient(WorkGrid[t - 1], -1);
                 rowDown.SetCoefficient(down, 1);
                 RampUp[t] = up;
                 RampDown[t] = down;
@@ -283,6 +285,9 @@ internal sealed class LpModel : IDisposable
     public Variable[,] X { get; }
 
     public Variable[] CapOver { get; }
+
+    /// <summary>Grid power of the work above idle, cooling included (kW).</summary>
+    public Variable[] WorkGrid { get; }
 
     public Variable?[,] SlaShort { get; }
 
