@@ -1,3 +1,4 @@
+using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
 
 namespace Energy.Scheduler.Backtesting;
@@ -5,13 +6,14 @@ namespace Energy.Scheduler.Backtesting;
 /// <summary>The planners a backtest can be run with, by name (<c>--planner</c>).</summary>
 public static class BacktestPlanners
 {
-    /// <summary>The planner used when none is named. Switch to "lp" once Optimization.LpPlanner lands.</summary>
-    public const string Default = "merit-order";
+    /// <summary>The planner used when none is named: the LP optimizer, as in <c>heatgrid run</c>.</summary>
+    public const string Default = "lp";
 
-    public static IReadOnlyList<string> Names { get; } = ["merit-order"];
+    public static IReadOnlyList<string> Names { get; } = ["lp", "merit-order"];
 
     public static IPlanner Create(string? name = null) => (name ?? Default) switch
     {
+        "lp" => new LpPlanner(),
         "merit-order" => new MeritOrderPlanner(),
         _ => throw new BacktestInputException($"--planner: unknown planner '{name}'; known: {string.Join(", ", Names)}"),
     };

@@ -5,6 +5,7 @@ using Energy.Scheduler.Control;
 using Energy.Scheduler.Demo;
 using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Mqtt;
+using Energy.Scheduler.Optimization;
 using Energy.Telemetry.Mqtt;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
@@ -32,7 +33,7 @@ public static class SchedulerServiceCollectionExtensions
         var serveSimulatedDevices = options.ServeSimulatedDevices;
         services.AddSingleton<CurrentPlan>();
         services.AddSingleton<StatusBoard>();
-        services.AddSingleton<IPlanner, MeritOrderPlanner>();
+        services.AddSingleton<IPlanner>(_ => new LpPlanner());
         services.AddSingleton<HeatDemandForecast>();
         services.AddSingleton<IAgentLink>(sp => new InProcessAgentLink(sp.GetRequiredService<NodeAgent>(), GpuServiceCollectionExtensions.SimulatedBackend));
         services.AddSingleton<PlanningService>();

@@ -88,7 +88,7 @@ public sealed class StatusApiTests : IAsyncLifetime
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));
         var slots = json.RootElement.GetProperty("slots").EnumerateArray().ToList();
 
-        Assert.Equal("merit-order", json.RootElement.GetProperty("planner").GetString());
+        Assert.Equal("lp", json.RootElement.GetProperty("planner").GetString());
         Assert.True(slots.Count >= 24);
         Assert.All(slots, s => Assert.InRange(s.GetProperty("gridImportKw").GetDouble(), 0, 900));
         Assert.NotEmpty(slots[0].GetProperty("explanations").EnumerateArray());
