@@ -47,11 +47,23 @@ public sealed class BacktestEngine
             throw new BacktestInputException($"the period holds no price slots: the prices cover {_series.Start:yyyy-MM-dd HH:mm}Z..{_series.End:yyyy-MM-dd HH:mm}Z");
         }
 
+        // HeatGrid and perfect foresight are independent runs: one per core. Each is deterministic on its own.
         var total = 2 * (last - first);
         var solveMs = new List<double>(last - first);
-        var honest = RunPlanner("HeatGrid", perfect: false, first, last, solveMs, done => progress?.Invoke(new BacktestProgress("HeatGrid (forecasts)", done, total)));
-        var perfect = RunPlanner("perfect foresight", perfect: true, first, last, null,
-            done => progress?.Invoke(new BacktestProgress("perfect foresight", (last - first) + done, total)));
+        var done = new int[2];
+        var gate = new Lock();
+        void Tick(int run, string stage, int count)
+        {
+            lock (gate)
+            {
+                done[run] = count;
+                progress?.Invoke(new BacktestProgress(stage, done[0] + done[1], total));
+            }
+        }
+
+        var honestTask = Task.Run(() => RunPlanner("HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n)));
+        var perfect = RunPlanner("perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
+        var honest = honestTask.GetAwaiter().GetResult();
 
         var strike = _options.StrikePerMwh ?? StrikePriceBaseline.BreakEvenStrike(_site);
         IBaselinePolicy[] policies =
