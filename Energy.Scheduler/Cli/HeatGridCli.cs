@@ -13,6 +13,7 @@ public static class HeatGridCli
         root.Subcommands.Add(Modbus.ModbusCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
+        root.Subcommands.Add(Gpu.GpuCommand.Create());
         return root;
     }
 }
