@@ -1,0 +1,37 @@
+namespace Energy.Gpu.Interop;
+
+/// <summary><c>nvmlReturn_t</c> (nvml.h): the code every NVML call returns.</summary>
+public enum NvmlReturn
+{
+    Success = 0,
+    Uninitialized = 1,
+    InvalidArgument = 2,
+    NotSupported = 3,
+    NoPermission = 4,
+    AlreadyInitialized = 5,
+    NotFound = 6,
+    InsufficientSize = 7,
+    InsufficientPower = 8,
+    DriverNotLoaded = 9,
+    Timeout = 10,
+    IrqIssue = 11,
+    LibraryNotFound = 12,
+    FunctionNotFound = 13,
+    CorruptedInforom = 14,
+    GpuIsLost = 15,
+    ResetRequired = 16,
+    OperatingSystem = 17,
+    LibRmVersionMismatch = 18,
+    InUse = 19,
+    Memory = 20,
+    NoData = 21,
+    VgpuEccNotEnabled = 22,
+    InsufficientResources = 23,
+    FreqNotSupported = 24,
+    ArgumentVersionMismatch = 25,
+    Deprecated = 26,
+    NotReady = 27,
+    GpuNotFound = 28,
+    InvalidState = 29,
+    Unknown = 999,
+}
