@@ -1,3 +1,4 @@
+using Energy.Contracts.Policy;
 using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Agents;
@@ -7,4 +8,8 @@ namespace Energy.Contracts.Agents;
 /// <see cref="ValidUntil"/> (after which the agent falls back to the safe state), from a controller
 /// <see cref="Epoch"/> (assignments from an older epoch are refused).
 /// </summary>
-public sealed record GpuAssignment(string GpuId, string? Workload, Power PowerTarget, DateTimeOffset ValidUntil, long Epoch);
+public sealed record GpuAssignment(string GpuId, string? Workload, Power PowerTarget, DateTimeOffset ValidUntil, long Epoch)
+{
+    /// <summary>Which step of the shed order this GPU's load belongs to; null when it is never shed (idle, or SLA work policy protects).</summary>
+    public ShedStep? Shed { get; init; }
+}

@@ -19,4 +19,21 @@ public sealed record OperatorPolicy(
         [ShedStep.Mining, ShedStep.Heater, ShedStep.InferenceAboveSla];
 
     public bool MayShedSla => ShedOrder.Contains(ShedStep.InferenceSla);
+
+    /// <summary>Under-frequency response and curtailment behaviour; Nordic FFR's levels unless the site file says otherwise.</summary>
+    public DemandResponsePolicy DemandResponse { get; init; } = DemandResponsePolicy.NordicFfr;
+
+    /// <summary>Position of a step in the shed order (0 goes first), or null when that load is never shed.</summary>
+    public int? ShedRank(ShedStep step)
+    {
+        for (var i = 0; i < ShedOrder.Count; i++)
+        {
+            if (ShedOrder[i] == step)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Energy.Contracts.Agents.Protocol;
+
+/// <summary>
+/// JSON for the agent protocol (camelCase, enums as camelCase strings, source-generated). Reading
+/// never throws: a broken or foreign message gives a reason instead, which the receiver logs and counts.
+/// </summary>
+public static class AgentJson
+{
+    public const int Version = 1;
+
+    public static byte[] Serialize<T>(T message)
+        where T : class => JsonSerializer.SerializeToUtf8Bytes(message, typeof(T), AgentJsonContext.Default);
+
+    public static string SerializeToString<T>(T message)
+        where T : class => JsonSerializer.Serialize(message, typeof(T), AgentJsonContext.Default);
+
+    /// <summary>Parses a message of version <see cref="Version"/>; false with a reason for anything else.</summary>
+    public static bool TryRead<T>(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out T? message, out string reason)
+        where T : class
+    {
+        message = null;
+        if (utf8.IsEmpty)
+        {
+            reason = "empty payload";
+            return false;
+        }
+
+        int? version;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                reason = "not a JSON object";
+                return false;
+            }
+
+            version = document.RootElement.TryGetProperty("v", out var v) && v.TryGetInt32(out var n) ? n : null;
+            if (version is null && typeof(T) != typeof(FrequencySample))
+            {
+                reason = "no schema version (\"v\")";
+                return false;
+            }
+
+            if (version is { } known && known != Version)
+            {
+                reason = $"schema version {known} is not supported (this build speaks {Version})";
+                return false;
+            }
+
+            message = (T?)document.Deserialize(typeof(T), AgentJsonContext.Default);
+        }
+        catch (JsonException e)
+        {
+            reason = $"malformed JSON: {e.Message}";
+            return false;
+        }
+
+        if (message is null)
+        {
+            reason = "null message";
+            return false;
+        }
+
+        reason = string.Empty;
+        return true;
+    }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(AssignmentBatch))]
+[JsonSerializable(typeof(AssignmentAck))]
+[JsonSerializable(typeof(AgentTelemetry))]
+[JsonSerializable(typeof(AgentHeartbeat))]
+[JsonSerializable(typeof(ControllerAnnouncement))]
+[JsonSerializable(typeof(FrequencySample))]
+[JsonSerializable(typeof(CurtailmentRequest))]
+[JsonSerializable(typeof(DemandResponseEvent))]
+internal sealed partial class AgentJsonContext : JsonSerializerContext;
