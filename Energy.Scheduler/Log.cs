@@ -40,4 +40,16 @@ internal static partial class Log
 
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
+
+    [LoggerMessage(3100, LogLevel.Information, "Agent {Node} is online with {Gpus} GPUs")]
+    public static partial void AgentOnline(ILogger logger, string node, int gpus);
+
+    [LoggerMessage(3101, LogLevel.Warning, "Agent {Node} went offline; its GPUs are planned around and count for the cap until their assignments expire")]
+    public static partial void AgentOffline(ILogger logger, string node);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Agent {Node} offers GPUs of pools the site file does not have ({Pools}); those GPUs are ignored")]
+    public static partial void AgentUnknownPools(ILogger logger, string node, string pools);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Agent {Node} refused batch {Epoch}/{Seq}: {Reason}")]
+    public static partial void BatchRefusedByAgent(ILogger logger, string node, long epoch, long seq, string reason);
 }

@@ -19,7 +19,14 @@ public sealed record AssignmentBatch(
     DateTimeOffset SentAt,
     DateTimeOffset ValidUntil,
     double CapShareW,
-    IReadOnlyList<GpuCommand> Gpus);
+    IReadOnlyList<GpuCommand> Gpus)
+{
+    /// <summary>
+    /// Agents refuse a batch sent longer ago than this (by its <see cref="SentAt"/>; hosts' clocks are kept
+    /// within a fraction of it by NTP), so that batches of a controller that has gone die out quickly.
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(3);
+}
 
 /// <summary>One GPU's command: workload (null = idle) and power target; <see cref="Shed"/> says where it stands in the shed order.</summary>
 public sealed record GpuCommand(string Gpu, string? Workload, double TargetW, ShedStep? Shed = null);
@@ -53,6 +60,8 @@ public sealed record AgentTelemetry(
     double CommandedW,
     IReadOnlyList<GpuTelemetry> Gpus);
 
+/// <param name="TargetW">What the GPU is told now.</param>
+/// <param name="WantedW">What the batch the agent follows asks for; higher than <paramref name="TargetW"/> while an increase is held or load is shed, and what the agent may go to by itself.</param>
 /// <param name="EnergyJ">The GPU's energy counter in joules: the figure to bill with.</param>
 /// <param name="Throughput">Useful work per second of the running workload (hashes, tokens); 0 when idle.</param>
 public sealed record GpuTelemetry(
@@ -60,6 +69,7 @@ public sealed record GpuTelemetry(
     string Pool,
     string? Workload,
     double TargetW,
+    double WantedW,
     double PowerW,
     double AveragePowerW,
     double EnergyJ,

@@ -1,0 +1,537 @@
+using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Policy;
+using Energy.Gpu.Devices;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Gpu.Agents;
+
+/// <summary>
+/// The node agent's logic, free of any transport: it follows the controller's assignment batches,
+/// keeps its GPUs within the cap share it was given (decreases first, increases only once the room is
+/// there), falls to the safe state when its assignments run out (dead-man), and answers under-frequency
+/// by itself — no round trip to the controller — shedding in the operator's shed order and coming back
+/// staggered once the grid has recovered. Every demand-response action yields evidence with its timing.
+/// Thread-safe: batches, frequency samples and ticks may arrive on different threads.
+/// </summary>
+public sealed partial class AgentCore
+{
+    // A GPU whose power is coming down counts at what it still draws (never above what it was told
+    // before) until it is within this of its new target.
+    private const double SettledToleranceW = 2;
+    private const double ShareToleranceW = 0.5;
+
+    private readonly IGpuDevice[] _gpus;
+    private readonly Dictionary<string, IGpuDevice> _byId;
+    private readonly Dictionary<string, GpuCommand> _wanted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Command> _commanded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _fallingFrom = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _shed = new(StringComparer.Ordinal);
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _restoreOffset;
+    private readonly Lock _lock = new();
+
+    private long _epoch;
+    private long _seq;
+    private DateTimeOffset _validUntil = DateTimeOffset.MinValue;
+    private double _capShare;
+    private bool _safe = true;
+    private double _heldW;
+
+    // Demand response.
+    private FrequencyStage? _stage;
+    private DateTimeOffset? _recoveredSince;
+    private DemandResponseEvent? _pendingObservation;
+    private int _events;
+    private DateTimeOffset _lastStaleLog = DateTimeOffset.MinValue;
+
+    public AgentCore(string node, IEnumerable<IGpuDevice> gpus, AgentOptions options, TimeProvider time, ILogger<AgentCore> logger)
+    {
+        AgentTopics.ValidateNode(node);
+        ArgumentNullException.ThrowIfNull(gpus);
+        ArgumentNullException.ThrowIfNull(options);
+        Node = node;
+        _gpus = [.. gpus];
+        _byId = _gpus.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _restoreOffset = StaggerOffset(node, options.DemandResponse.RestoreStagger);
+        foreach (var gpu in _gpus)
+        {
+            _commanded[gpu.Id] = new Command(null, gpu.IdlePower.Watts);
+            gpu.Apply(null, gpu.IdlePower);
+        }
+
+        _capShare = _commanded.Values.Sum(c => c.Watts);
+    }
+
+    public string Node { get; }
+
+    public IReadOnlyList<IGpuDevice> Gpus => _gpus;
+
+    /// <summary>The controller epoch the agent follows; batches from older epochs are refused.</summary>
+    public long Epoch
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _epoch;
+            }
+        }
+    }
+
+    /// <summary>The sum of what the agent's GPUs are told now, idle GPUs at their idle power (GPU watts).</summary>
+    public double CommandedW
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _commanded.Values.Sum(c => c.Watts);
+            }
+        }
+    }
+
+    public string State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return StateLocked;
+            }
+        }
+    }
+
+    private string StateLocked => _stage is not null ? AgentState.Shedding : _safe ? AgentState.Safe : AgentState.Following;
+
+    /// <summary>A newer controller announced itself: from now on only its batches (or newer) are followed.</summary>
+    public void ObserveEpoch(long epoch)
+    {
+        lock (_lock)
+        {
+            if (epoch > _epoch)
+            {
+                Log.AgentEpochAdvanced(_logger, Node, _epoch, epoch);
+                _epoch = epoch;
+                _seq = 0;
+            }
+        }
+    }
+
+    /// <summary>Applies a batch (or refuses it whole, with the reason in the acknowledgement).</summary>
+    public AssignmentAck Apply(AssignmentBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var refusal = Check(batch, now);
+            if (refusal is not null)
+            {
+                if (!(batch.Epoch == _epoch && batch.Seq == _seq))
+                {
+                    Log.BatchRefused(_logger, Node, batch.Epoch, batch.Seq, refusal);
+                }
+
+                return Ack(batch.Epoch, batch.Seq, now, refusal, []);
+            }
+
+            var refused = new List<RefusedCommand>();
+            _wanted.Clear();
+            foreach (var command in batch.Gpus)
+            {
+                if (!_byId.TryGetValue(command.Gpu, out var gpu))
+                {
+                    refused.Add(new RefusedCommand(command.Gpu, $"node {Node} has no GPU '{command.Gpu}'"));
+                }
+                else if (!double.IsFinite(command.TargetW) || command.TargetW < 0)
+                {
+                    refused.Add(new RefusedCommand(command.Gpu, $"target {command.TargetW} W is not a power"));
+                }
+                else
+                {
+                    _wanted[gpu.Id] = command;
+                }
+            }
+
+            _epoch = batch.Epoch;
+            _seq = batch.Seq;
+            _validUntil = batch.ValidUntil;
+            _capShare = batch.CapShareW;
+            if (_safe)
+            {
+                Log.AgentFollowing(_logger, Node, batch.Epoch);
+            }
+
+            _safe = false;
+            Reconcile();
+            return Ack(batch.Epoch, batch.Seq, now, null, refused);
+        }
+    }
+
+    /// <summary>
+    /// A grid-frequency sample, received at <paramref name="seenAt"/>. Returns the evidence of a shed it
+    /// triggered (commands already sent to the GPUs), or null.
+    /// </summary>
+    public DemandResponseEvent? OnFrequency(FrequencySample sample, DateTimeOffset seenAt)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var policy = _options.DemandResponse;
+        if (!double.IsFinite(sample.Hz) || sample.Hz < AgentOptions.MinPlausibleHz || sample.Hz > AgentOptions.MaxPlausibleHz)
+        {
+            Log.FrequencyImplausible(_logger, Node, sample.Hz);
+            return null;
+        }
+
+        var age = seenAt - sample.At;
+        if (age > policy.MaxFrequencyAge || age < -policy.MaxFrequencyAge)
+        {
+            if (seenAt - _lastStaleLog > TimeSpan.FromMinutes(1))
+            {
+                _lastStaleLog = seenAt;
+                Log.FrequencyStale(_logger, Node, sample.Hz, sample.At, age.TotalSeconds);
+            }
+
+            return null;
+        }
+
+        lock (_lock)
+        {
+            var stage = policy.StageFor(sample.Hz);
+            if (stage is null)
+            {
+                if (_stage is not null)
+                {
+                    _recoveredSince = sample.Hz >= policy.RestoreAboveHz ? _recoveredSince ?? sample.At : null;
+                }
+
+                return null;
+            }
+
+            _recoveredSince = null;
+            if (_stage is not null && (stage.BelowHz >= _stage.BelowHz || stage.ShedFraction <= _stage.ShedFraction))
+            {
+                return null;   // already shedding at this depth
+            }
+
+            var before = _commanded.Values.Sum(c => c.Watts);
+            _stage = stage;
+            ChooseShed(stage.ShedFraction);
+            var commanded = Reconcile();
+            var at = _time.GetUtcNow();
+            var evidence = new DemandResponseEvent(
+                AgentJson.Version, Node, $"{Node}-{++_events}", "frequency", sample.Hz, stage.BelowHz, stage.Deadline.TotalSeconds,
+                sample.At, seenAt, at, null, before, _commanded.Values.Sum(c => c.Watts), commanded);
+            _pendingObservation = evidence;
+            Log.FrequencyShed(_logger, Node, sample.Hz, stage.BelowHz, before - evidence.TargetW, commanded, evidence.CommandMs);
+            return evidence;
+        }
+    }
+
+    /// <summary>
+    /// Called every ~100 ms: the dead-man, held increases, staggered restore after demand response, and
+    /// the moment the GPUs' power is seen down. Returns demand-response evidence to publish.
+    /// </summary>
+    public IReadOnlyList<DemandResponseEvent> Tick()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var events = new List<DemandResponseEvent>(1);
+            if (!_safe && now >= _validUntil)
+            {
+                _safe = true;
+                _wanted.Clear();
+                Log.AgentDeadman(_logger, Node, _validUntil, _options.SafeState);
+            }
+
+            if (_stage is not null && _recoveredSince is { } since
+                && now - since >= _options.DemandResponse.RestoreHold + _restoreOffset)
+            {
+                var before = _commanded.Values.Sum(c => c.Watts);
+                var stage = _stage;
+                _stage = null;
+                _recoveredSince = null;
+                _shed.Clear();
+                var count = Reconcile();
+                var restore = new DemandResponseEvent(
+                    AgentJson.Version, Node, $"{Node}-{++_events}", "restore", _options.DemandResponse.RestoreAboveHz, stage.BelowHz,
+                    0, since, now, _time.GetUtcNow(), null, before, _commanded.Values.Sum(c => c.Watts), count);
+                Log.DemandResponseRestored(_logger, Node, restore.TargetW - before, _restoreOffset.TotalSeconds);
+                events.Add(restore);
+            }
+            else
+            {
+                Reconcile();
+            }
+
+            if (_pendingObservation is { } pending && DrawnW() <= pending.TargetW + (SettledToleranceW * _gpus.Length))
+            {
+                var observed = pending with { PowerObservedAt = now };
+                _pendingObservation = null;
+                events.Add(observed);
+            }
+
+            return events;
+        }
+    }
+
+    public AgentTelemetry Telemetry()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var gpus = new List<GpuTelemetry>(_gpus.Length);
+            foreach (var gpu in _gpus)
+            {
+                var s = gpu.Read();
+                var c = _commanded[gpu.Id];
+                gpus.Add(new GpuTelemetry(
+                    gpu.Id, gpu.Pool, c.Workload, Finite(c.Watts), Finite(Math.Max(c.Watts, WantedW(gpu))), Finite(s.Power.Watts), Finite(s.AveragePower.Watts),
+                    Finite(s.EnergyCounter.Joules), Finite(s.Temperature.Celsius), 0,
+                    _shed.Contains(gpu.Id) ? AgentState.Shedding : c.Workload is null ? "idle" : "running"));
+            }
+
+            return new AgentTelemetry(AgentJson.Version, Node, now, _epoch, _seq, StateLocked, _capShare,
+                _commanded.Values.Sum(c => c.Watts), gpus);
+        }
+    }
+
+    public AgentHeartbeat Heartbeat(bool online, string backend, TimeSpan deadman)
+    {
+        lock (_lock)
+        {
+            return new AgentHeartbeat(AgentJson.Version, Node, online, _time.GetUtcNow(), backend, deadman.TotalSeconds, _epoch,
+                [.. _gpus.Select(g => new GpuInventoryItem(g.Id, g.Pool, g.Model, g.MinPower.Watts, g.IdlePower.Watts, g.MaxPower.Watts))]);
+        }
+    }
+
+    private static double Finite(double value) => double.IsFinite(value) ? Math.Round(value, 3) : 0;
+
+    private string? Check(AssignmentBatch batch, DateTimeOffset now)
+    {
+        if (batch.V != AgentJson.Version)
+        {
+            return $"schema version {batch.V} is not supported";
+        }
+
+        if (!string.Equals(batch.Node, Node, StringComparison.Ordinal))
+        {
+            return $"batch for node '{batch.Node}' reached node '{Node}'";
+        }
+
+        if (batch.Epoch < _epoch)
+        {
+            return $"controller epoch {batch.Epoch} is older than {_epoch}";
+        }
+
+        if (batch.Epoch == _epoch && batch.Seq <= _seq)
+        {
+            return batch.Seq == _seq ? "duplicate" : $"sequence {batch.Seq} is older than {_seq}";
+        }
+
+        if (now - batch.SentAt > AssignmentBatch.MaxAge)
+        {
+            return $"sent {(now - batch.SentAt).TotalSeconds:F1} s ago, more than {AssignmentBatch.MaxAge.TotalSeconds:F0} s";
+        }
+
+        if (batch.ValidUntil <= now)
+        {
+            return $"expired at {batch.ValidUntil:o}";
+        }
+
+        if (!double.IsFinite(batch.CapShareW) || batch.CapShareW < 0)
+        {
+            return $"cap share {batch.CapShareW} W is not a power";
+        }
+
+        return null;
+    }
+
+    private AssignmentAck Ack(long epoch, long seq, DateTimeOffset now, string? refusal, IReadOnlyList<RefusedCommand> refused) =>
+        new(AgentJson.Version, Node, epoch, seq, now, _commanded.Values.Sum(c => c.Watts), _heldW, refusal, refused);
+
+    /// <summary>Which GPUs to shed for a fraction of the sheddable power: whole GPUs, first in shed order, largest first.</summary>
+    private void ChooseShed(double fraction)
+    {
+        var candidates = _gpus
+            .Select(g => (Gpu: g, Rank: RankOf(g.Id), Above: _commanded[g.Id].Watts - g.IdlePower.Watts))
+            .Where(c => c.Rank is not null && c.Above > 0 && !_shed.Contains(c.Gpu.Id))
+            .OrderBy(c => c.Rank).ThenByDescending(c => c.Above).ThenBy(c => c.Gpu.Id, StringComparer.Ordinal)
+            .ToList();
+        var goal = fraction * candidates.Sum(c => c.Above);
+        var shed = 0.0;
+        foreach (var c in candidates)
+        {
+            if (shed >= goal - ShareToleranceW)
+            {
+                break;
+            }
+
+            _shed.Add(c.Gpu.Id);
+            shed += c.Above;
+        }
+    }
+
+    private int? RankOf(string gpu)
+    {
+        if (!_wanted.TryGetValue(gpu, out var w) || w.Workload is null || w.Shed is not { } step)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < _options.ShedOrder.Count; i++)
+        {
+            if (_options.ShedOrder[i] == step)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Brings the GPUs towards what is wanted: every decrease now, increases only within the cap share. Returns GPUs commanded.</summary>
+    private int Reconcile()
+    {
+        var changed = 0;
+        var increases = new List<(IGpuDevice Gpu, Command To)>();
+        foreach (var gpu in _gpus)
+        {
+            var to = Desired(gpu);
+            var from = _commanded[gpu.Id];
+            if (to == from)
+            {
+                continue;
+            }
+
+            if (to.Watts <= from.Watts)
+            {
+                _fallingFrom[gpu.Id] = Math.Max(from.Watts, _fallingFrom.GetValueOrDefault(gpu.Id));
+                Send(gpu, to);
+                changed++;
+            }
+            else
+            {
+                increases.Add((gpu, to));
+            }
+        }
+
+        _heldW = 0;
+        if (increases.Count == 0)
+        {
+            SettleFalling();
+            return changed;
+        }
+
+        // Increases: what the GPUs are told, a GPU still coming down counted at what it still draws.
+        var counted = CountedW();
+        foreach (var (gpu, to) in increases.OrderByDescending(i => RankOf(i.Gpu.Id) ?? int.MaxValue))
+        {
+            var delta = to.Watts - _commanded[gpu.Id].Watts;
+            if (counted + delta <= _capShare + ShareToleranceW)
+            {
+                Send(gpu, to);
+                counted += delta;
+                changed++;
+            }
+            else
+            {
+                _heldW += delta;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Where the GPU would go by itself once room or the grid allows: the batch's command (not shed, not held).</summary>
+    private double WantedW(IGpuDevice gpu) =>
+        _safe || !_wanted.TryGetValue(gpu.Id, out var w) || w.Workload is null
+            ? gpu.IdlePower.Watts
+            : Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts);
+
+    private Command Desired(IGpuDevice gpu)
+    {
+        if (_safe || _shed.Contains(gpu.Id) || !_wanted.TryGetValue(gpu.Id, out var w) || w.Workload is null)
+        {
+            var current = _commanded[gpu.Id];
+            return _safe && _options.SafeState == SafeState.MinimumPower && current.Workload is not null && !_shed.Contains(gpu.Id)
+                ? new Command(current.Workload, gpu.MinPower.Watts)
+                : new Command(null, gpu.IdlePower.Watts);
+        }
+
+        return new Command(w.Workload, Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts));
+    }
+
+    private void Send(IGpuDevice gpu, Command to)
+    {
+        gpu.Apply(to.Workload, Contracts.Units.Power.FromWatts(to.Watts));
+        _commanded[gpu.Id] = to;
+    }
+
+    private double CountedW()
+    {
+        var total = 0.0;
+        foreach (var gpu in _gpus)
+        {
+            var told = _commanded[gpu.Id].Watts;
+            if (_fallingFrom.TryGetValue(gpu.Id, out var from))
+            {
+                var drawn = gpu.Read().Power.Watts;
+                if (drawn <= told + SettledToleranceW)
+                {
+                    _fallingFrom.Remove(gpu.Id);
+                }
+                else
+                {
+                    told = Math.Max(told, Math.Min(drawn, from));
+                }
+            }
+
+            total += told;
+        }
+
+        return total;
+    }
+
+    private void SettleFalling()
+    {
+        if (_fallingFrom.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in _fallingFrom.Keys.ToList())
+        {
+            if (_byId[id].Read().Power.Watts <= _commanded[id].Watts + SettledToleranceW)
+            {
+                _fallingFrom.Remove(id);
+            }
+        }
+    }
+
+    private double DrawnW() => _gpus.Sum(g => g.Read().Power.Watts);
+
+    /// <summary>Each agent's own place in the restore window (FNV-1a of its name), so a site comes back spread out.</summary>
+    private static TimeSpan StaggerOffset(string node, TimeSpan window)
+    {
+        if (window <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var hash = 2166136261u;
+        foreach (var ch in node)
+        {
+            hash = unchecked((hash ^ ch) * 16777619u);
+        }
+
+        return TimeSpan.FromTicks((long)(hash % (ulong)window.Ticks));
+    }
+
+    private readonly record struct Command(string? Workload, double Watts);
+}
