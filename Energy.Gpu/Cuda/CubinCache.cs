@@ -33,12 +33,11 @@ internal sealed class CubinCache
         byte[] file;
         try
         {
-            if (!File.Exists(path))
-            {
-                return false;
-            }
-
             file = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
