@@ -40,4 +40,28 @@ internal static partial class Log
 
     [LoggerMessage(2207, LogLevel.Information, "Agent {Node}: grid recovered; {RestoredW:F0} W restored after its stagger of {OffsetSeconds:F1} s")]
     public static partial void DemandResponseRestored(ILogger logger, string node, double restoredW, double offsetSeconds);
+    // CUDA driver, NVRTC and cuBLAS bindings: 2100–2149.
+    [LoggerMessage(2100, LogLevel.Information, "CUDA is not available: {Reason}")]
+    public static partial void CudaUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(2101, LogLevel.Information, "CUDA device {Ordinal}: {Name}, {Architecture}, {MultiprocessorCount} SMs, {TotalMemoryGibibytes:F1} GiB; the driver supports CUDA {DriverCudaVersion}")]
+    public static partial void CudaDeviceFound(ILogger logger, int ordinal, string name, string architecture, int multiprocessorCount, double totalMemoryGibibytes, string driverCudaVersion);
+
+    [LoggerMessage(2110, LogLevel.Debug, "Kernel {ProgramName} for {Architecture} came from the CUBIN cache ({CubinBytes} bytes, key {CacheKey})")]
+    public static partial void KernelCacheHit(ILogger logger, string programName, string architecture, int cubinBytes, string cacheKey);
+
+    [LoggerMessage(2111, LogLevel.Information, "Kernel {ProgramName} compiled for {Architecture} by NVRTC {NvrtcVersion} in {DurationMilliseconds:F0} ms ({CubinBytes} bytes)")]
+    public static partial void KernelCompiled(ILogger logger, string programName, string architecture, string nvrtcVersion, double durationMilliseconds, int cubinBytes);
+
+    [LoggerMessage(2112, LogLevel.Warning, "NVRTC compiled {ProgramName} for {Architecture} with messages: {CompileLog}")]
+    public static partial void KernelCompileLog(ILogger logger, string programName, string architecture, string compileLog);
+
+    [LoggerMessage(2113, LogLevel.Warning, "CUBIN cache entry {CachePath} is corrupt ({Problem}); compiling again")]
+    public static partial void KernelCacheEntryCorrupt(ILogger logger, string cachePath, string problem);
+
+    [LoggerMessage(2114, LogLevel.Warning, "CUBIN cache entry {CachePath} could not be read; compiling again")]
+    public static partial void KernelCacheReadFailed(ILogger logger, Exception exception, string cachePath);
+
+    [LoggerMessage(2115, LogLevel.Warning, "CUBIN cache entry {CachePath} could not be written; the kernel is used but will be compiled again next time")]
+    public static partial void KernelCacheWriteFailed(ILogger logger, Exception exception, string cachePath);
 }
