@@ -52,4 +52,22 @@ internal static partial class Log
 
     [LoggerMessage(3103, LogLevel.Warning, "Agent {Node} refused batch {Epoch}/{Seq}: {Reason}")]
     public static partial void BatchRefusedByAgent(ILogger logger, string node, long epoch, long seq, string reason);
+
+    [LoggerMessage(3104, LogLevel.Warning, "Agent {Node}: unreadable message on {Topic} dropped: {Reason}")]
+    public static partial void AgentBadMessage(ILogger logger, string node, string topic, string reason);
+
+    [LoggerMessage(3105, LogLevel.Warning, "Agent {Node}: could not publish on {Topic} (broker not connected)")]
+    public static partial void AgentPublishFailed(ILogger logger, string node, string topic);
+
+    [LoggerMessage(3106, LogLevel.Error, "Agent {Node}: publishing on {Topic} failed")]
+    public static partial void AgentPublishError(ILogger logger, string node, string topic, Exception exception);
+
+    [LoggerMessage(3107, LogLevel.Warning, "Controller: unreadable message on {Topic} dropped: {Reason}")]
+    public static partial void ControllerBadMessage(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(3108, LogLevel.Warning, "Demand response: {Kind} on {Node} ({Trigger}, threshold {Threshold}): {Gpus} GPUs commanded in {CommandMs:F1} ms, {BeforeW:F0} W → {TargetW:F0} W")]
+    public static partial void DemandResponseEvidence(ILogger logger, string kind, string node, double trigger, double threshold, int gpus, double commandMs, double beforeW, double targetW);
+
+    [LoggerMessage(3109, LogLevel.Error, "Demand-response evidence could not be written to {Path}; it stays in memory")]
+    public static partial void DemandResponseWriteFailed(ILogger logger, string path, Exception exception);
 }

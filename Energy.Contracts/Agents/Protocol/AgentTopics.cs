@@ -41,6 +41,9 @@ public sealed class AgentTopics
 
     public string DrEvent(string node) => Agent(node, "dr");
 
+    /// <summary>"online" / "offline" (retained; the broker publishes "offline" as the agent's last will).</summary>
+    public string Status(string node) => Agent(node, "status");
+
     /// <summary>A filter for one kind of agent message from every node (<c>agents/+/kind</c>).</summary>
     public string AllAgents(string kind) => $"{Root}/agents/+/{kind}";
 
