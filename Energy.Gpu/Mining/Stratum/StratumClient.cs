@@ -1,39 +1,54 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Gpu.Mining.Stratum;
 
 /// <summary>
-/// Stratum v1 client: line-delimited JSON-RPC over one stream (TCP in production, in-memory in tests).
-/// <see cref="RunAsync"/> connects, subscribes, authorizes, then reads notifications until the stream
-/// ends, and reconnects after a capped exponential backoff timed by the injected <see cref="TimeProvider"/>.
+/// Stratum v1 client: line-delimited JSON-RPC over one connection at a time, opened by an
+/// <see cref="IStratumConnector"/> (TCP in production, in-memory in tests). <see cref="RunAsync"/>
+/// connects, subscribes, authorizes, then reads until the pool closes the connection, it fails, a line
+/// exceeds <see cref="StratumClientOptions.MaxLineBytes"/> or the pool is silent for
+/// <see cref="StratumClientOptions.ReadTimeout"/>; then it reconnects after a capped exponential
+/// backoff timed by the injected <see cref="TimeProvider"/>. Jobs belong to the connection they came
+/// on: a share for a job that a reconnect or <c>clean_jobs</c> dropped is counted stale, not submitted.
 /// </summary>
-public sealed class StratumClient : IDisposable
+public sealed class StratumClient
 {
-    private readonly StratumClientOptions _options;
-    private readonly Func<CancellationToken, ValueTask<Stream>> _connect;
-    private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private long _nextId;
-    private Connection? _connection;
-    private StratumSubscription? _subscription;
-    private StratumJob? _currentJob;
-    private double _difficulty = 1;
+    private const int ExcerptChars = 120;
 
-    public StratumClient(StratumClientOptions options, Func<CancellationToken, ValueTask<Stream>> connect, TimeProvider timeProvider)
+    private readonly StratumClientOptions _options;
+    private readonly IStratumConnector _connector;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private StratumConnection? _connection;
+    private StratumJob? _currentJob;
+    private LinkState _link;
+    private long _submitted;
+    private long _accepted;
+    private long _rejected;
+    private long _stale;
+
+    public StratumClient(StratumClientOptions options, IStratumConnector connector, TimeProvider timeProvider, ILogger<StratumClient> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(connect);
+        ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentException.ThrowIfNullOrEmpty(options.WorkerName, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.InitialReconnectDelay, TimeSpan.Zero, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReconnectDelay, options.InitialReconnectDelay, nameof(options));
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
         _options = options;
-        _connect = connect;
+        _connector = connector;
         _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    private enum LinkState
+    {
+        New,
+        Up,
+        Down,
     }
 
     /// <summary>Raised after subscribe and authorize succeeded on a (re)connection.</summary>
@@ -46,23 +61,23 @@ public sealed class StratumClient : IDisposable
     /// <summary>Raised when the connection was lost, with the wait before the next attempt (already started).</summary>
     public event EventHandler<TimeSpan>? Reconnecting;
 
-    public StratumSubscription? Subscription => Volatile.Read(ref _subscription);
+    /// <summary>True between a successful authorize and the end of that connection.</summary>
+    public bool IsConnected => Volatile.Read(ref _connection) is not null;
 
+    /// <summary>The extranonce1 in force on the current connection; null while disconnected.</summary>
+    public StratumSubscription? Subscription => Volatile.Read(ref _connection)?.Subscription;
+
+    /// <summary>The latest job of the current connection; null while disconnected.</summary>
     public StratumJob? CurrentJob => Volatile.Read(ref _currentJob);
 
-    public double Difficulty => Volatile.Read(ref _difficulty);
+    /// <summary>The share difficulty for the jobs that arrive next (1 until the pool sets one); each job keeps its own.</summary>
+    public double Difficulty => Volatile.Read(ref _connection)?.Difficulty ?? 1;
 
-    /// <summary>The share target for the pool's current difficulty (difficulty 1 = nBits 0x1d00ffff).</summary>
+    /// <summary>The share target for <see cref="Difficulty"/> (difficulty 1 = nBits 0x1d00ffff).</summary>
     public Target ShareTarget => Target.FromDifficulty(Difficulty);
 
-    public void Dispose() => _writeLock.Dispose();
-
-    public BlockHeader BuildHeader(StratumJob job, ReadOnlySpan<byte> extranonce2, uint? time = null, uint nonce = 0)
-    {
-        var subscription = Subscription ?? throw new InvalidOperationException("Not subscribed: no extranonce1 yet.");
-        ArgumentOutOfRangeException.ThrowIfNotEqual(extranonce2.Length, subscription.Extranonce2Size, nameof(extranonce2));
-        return StratumHeaderBuilder.Build(job, subscription.Extranonce1, extranonce2, time, nonce);
-    }
+    public StratumShareCounters Shares => new(
+        Interlocked.Read(ref _submitted), Interlocked.Read(ref _accepted), Interlocked.Read(ref _rejected), Interlocked.Read(ref _stale));
 
     /// <summary>Runs until cancelled; a refused authorize ends it with <see cref="StratumAuthorizationException"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -71,30 +86,52 @@ public sealed class StratumClient : IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            string reason;
             try
             {
-                await RunConnectionAsync(() => failures = 0, cancellationToken).ConfigureAwait(false);
+                await RunConnectionAsync(() => failures = 0, cancellationToken);
+                reason = "the pool closed the connection";
             }
-            catch (Exception e) when (e is IOException or SocketException or JsonException or FormatException
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException
                                         || (e is StratumProtocolException && e is not StratumAuthorizationException))
             {
-                // The connection is gone or the pool sent garbage: both are retried after the backoff.
+                // The connection is gone, silent, or the pool sent garbage: all are retried after the backoff.
+                cancellationToken.ThrowIfCancellationRequested();
+                reason = e.Message;
             }
 
             var delay = ReconnectDelay(failures);
             failures = Math.Min(failures + 1, 30);
             var wait = Task.Delay(delay, _timeProvider, cancellationToken);
+            ReportDown(reason, delay, failures);
             Reconnecting?.Invoke(this, delay);
-            await wait.ConfigureAwait(false);
+            await wait;
         }
     }
 
+    /// <summary>
+    /// Submits a share for <paramref name="job"/>, or, when the job no longer belongs to the current
+    /// connection, counts it stale and returns <see cref="StratumShareResult.StaleJob"/> without sending it.
+    /// </summary>
+    /// <exception cref="IOException">The connection ended before the pool answered.</exception>
     public async Task<StratumShareResult> SubmitAsync(StratumJob job, ReadOnlyMemory<byte> extranonce2, uint time, uint nonce, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var connection = Volatile.Read(ref _connection) ?? throw new InvalidOperationException("Not connected to the pool.");
-        var response = await RequestAsync(
-            connection,
+        if (job.Subscription is { } subscription)
+        {
+            ArgumentOutOfRangeException.ThrowIfNotEqual(extranonce2.Length, subscription.Extranonce2Size, nameof(extranonce2));
+        }
+
+        var connection = Volatile.Read(ref _connection);
+        if (connection is null || !connection.IsLive(job))
+        {
+            Interlocked.Increment(ref _stale);
+            Log.StratumStaleShareDropped(_logger, _connector.Endpoint, job.JobId);
+            return StratumShareResult.StaleJob;
+        }
+
+        Interlocked.Increment(ref _submitted);
+        var response = await connection.RequestAsync(
             "mining.submit",
             [
                 _options.WorkerName,
@@ -103,13 +140,17 @@ public sealed class StratumClient : IDisposable
                 time.ToString("x8", CultureInfo.InvariantCulture),
                 nonce.ToString("x8", CultureInfo.InvariantCulture),
             ],
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (response.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.True)
         {
+            Interlocked.Increment(ref _accepted);
+            Log.StratumShareAccepted(_logger, _connector.Endpoint, job.JobId);
             return StratumShareResult.Accept;
         }
 
-        var (code, reason) = ReadError(response);
+        Interlocked.Increment(ref _rejected);
+        var (code, reason) = StratumError.Read(response);
+        Log.StratumShareRejected(_logger, _connector.Endpoint, job.JobId, StratumError.Describe(code, reason));
         return new StratumShareResult(false, code, reason);
     }
 
@@ -121,76 +162,142 @@ public sealed class StratumClient : IDisposable
 
     private async Task RunConnectionAsync(Action onAuthorized, CancellationToken cancellationToken)
     {
-        var stream = await _connect(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var connection = new StratumConnection(await ConnectAsync(cancellationToken), _options, _timeProvider, cancellationToken);
+        await using (connection)
         {
-            var connection = new Connection(stream);
-            connection.Reader = ReadLoopAsync(connection, cancellationToken);
+            connection.Reader = ReadLoopAsync(connection);
             try
             {
-                var subscribed = await RequestAsync(connection, "mining.subscribe", [_options.UserAgent], cancellationToken).ConfigureAwait(false);
-                if (!subscribed.TryGetProperty("result", out var result) || result.ValueKind == JsonValueKind.Null)
-                {
-                    throw new StratumProtocolException($"mining.subscribe failed: {ReadError(subscribed).Reason}.");
-                }
-
-                var subscription = StratumSubscription.FromSubscribeResult(result);
-                Volatile.Write(ref _subscription, subscription);
-                var authorized = await RequestAsync(connection, "mining.authorize", [_options.WorkerName, _options.Password], cancellationToken).ConfigureAwait(false);
-                if (!authorized.TryGetProperty("result", out var granted) || granted.ValueKind != JsonValueKind.True)
-                {
-                    var (code, reason) = ReadError(authorized);
-                    throw new StratumAuthorizationException(
-                        $"The pool refused worker '{_options.WorkerName}'" + (reason is null ? "." : $": {reason} (code {code})."));
-                }
-
+                var subscription = await SubscribeAsync(connection, cancellationToken);
+                await AuthorizeAsync(connection, cancellationToken);
                 Volatile.Write(ref _connection, connection);
                 onAuthorized();
+                _link = LinkState.Up;
+                Log.StratumConnected(_logger, _connector.Endpoint, _options.WorkerName, Convert.ToHexStringLower(subscription.Extranonce1));
                 Connected?.Invoke(this, subscription);
-                await connection.Reader.ConfigureAwait(false);
+                await connection.Reader;
             }
             finally
             {
                 Interlocked.CompareExchange(ref _connection, null, connection);
-                connection.FailPending();
+                Volatile.Write(ref _currentJob, null);
             }
         }
     }
 
-    private async Task ReadLoopAsync(Connection connection, CancellationToken cancellationToken)
+    private async Task<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        using var reader = new StreamReader(connection.Stream, Encoding.UTF8, false, 4096, leaveOpen: true);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
+            return await _connector.ConnectAsync(linked.Token);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"cannot connect: no connection within {Milliseconds(_options.ConnectTimeout)} ms", e);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"cannot connect: {e.Message}", e);
+        }
+    }
 
-                using var message = JsonDocument.Parse(line);
-                var root = message.RootElement;
-                if (root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
+    private async Task<StratumSubscription> SubscribeAsync(StratumConnection connection, CancellationToken cancellationToken)
+    {
+        var answer = await connection.RequestAsync(
+            "mining.subscribe",
+            [_options.UserAgent],
+            cancellationToken,
+            applyAnswer: a =>
+            {
+                // Applied by the reader itself: a mining.notify right behind the answer needs the extranonce1.
+                if (a.TryGetProperty("result", out var result) && result.ValueKind != JsonValueKind.Null)
                 {
-                    HandleNotification(method.GetString()!, root.TryGetProperty("params", out var p) ? p : default);
+                    connection.Subscription = StratumSubscription.FromSubscribeResult(result);
                 }
-                else if (root.TryGetProperty("id", out var id) && id.TryGetInt64(out var requestId)
-                    && connection.Pending.TryRemove(requestId, out var pending))
+            });
+        return connection.Subscription ?? throw new StratumProtocolException($"mining.subscribe failed: {StratumError.Describe(StratumError.Read(answer))}.");
+    }
+
+    private async Task AuthorizeAsync(StratumConnection connection, CancellationToken cancellationToken)
+    {
+        var answer = await connection.RequestAsync("mining.authorize", [_options.WorkerName, _options.Password], cancellationToken);
+        if (answer.TryGetProperty("result", out var granted) && granted.ValueKind == JsonValueKind.True)
+        {
+            return;
+        }
+
+        var (code, reason) = StratumError.Read(answer);
+        Log.StratumAuthorizeRefused(_logger, _connector.Endpoint, _options.WorkerName, StratumError.Describe(code, reason));
+        throw new StratumAuthorizationException(
+            $"The pool refused worker '{_options.WorkerName}'" + (reason is null ? "." : $": {reason} (code {code})."));
+    }
+
+    private async Task ReadLoopAsync(StratumConnection connection)
+    {
+        await Task.Yield();
+        try
+        {
+            while (await ReadLineAsync(connection) is { } line)
+            {
+                // The clock restarts before the message is handled, so whoever the message wakes
+                // finds the next deadline already set.
+                connection.RestartSilenceClock();
+                if (line.Span.IndexOfAnyExcept(" \t\r"u8) >= 0)
                 {
-                    pending.TrySetResult(root.Clone());
+                    Dispatch(connection, line);
                 }
             }
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or StratumProtocolException
+                                    or OperationCanceledException or ObjectDisposedException)
+        {
+            connection.Close(e);
+            throw;
         }
         finally
         {
-            connection.Closed = true;
-            connection.FailPending();
+            // Also after an event handler threw: nobody may wait for an answer on a dead connection.
+            connection.Close(null);
         }
     }
 
-    private void HandleNotification(string method, JsonElement parameters)
+    private async Task<ReadOnlyMemory<byte>?> ReadLineAsync(StratumConnection connection)
+    {
+        try
+        {
+            return await connection.Lines.ReadLineAsync(connection.ReadToken);
+        }
+        catch (OperationCanceledException e) when (connection.SilenceElapsed)
+        {
+            throw new TimeoutException($"no message from the pool for {Milliseconds(_options.ReadTimeout)} ms", e);
+        }
+    }
+
+    private void Dispatch(StratumConnection connection, ReadOnlyMemory<byte> line)
+    {
+        try
+        {
+            using var message = JsonDocument.Parse(line);
+            var root = message.RootElement;
+            if (root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
+            {
+                HandleNotification(connection, method.GetString()!, root.TryGetProperty("params", out var p) ? p : default);
+            }
+            else if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var requestId))
+            {
+                connection.Complete(requestId, root);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or IndexOutOfRangeException
+                                    or FormatException or OverflowException or ArgumentException)
+        {
+            throw new StratumProtocolException($"The pool sent a message that is not Stratum v1 ({e.Message}): {Excerpt(line)}", e);
+        }
+    }
+
+    private void HandleNotification(StratumConnection connection, string method, JsonElement parameters)
     {
         switch (method)
         {
@@ -201,111 +308,54 @@ public sealed class StratumClient : IDisposable
                     throw new StratumProtocolException($"mining.set_difficulty with {parameters.GetRawText()}.");
                 }
 
-                Volatile.Write(ref _difficulty, difficulty);
+                connection.Difficulty = difficulty;
+                Log.StratumDifficultySet(_logger, _connector.Endpoint, difficulty);
                 DifficultyChanged?.Invoke(this, difficulty);
                 break;
             case "mining.notify":
-                var job = StratumJob.FromNotifyParams(parameters);
+                var subscription = connection.Subscription
+                    ?? throw new StratumProtocolException("mining.notify before the mining.subscribe result: the job has no extranonce1.");
+                var job = StratumJob.FromNotifyParams(parameters, subscription, connection.Difficulty);
+                connection.AddJob(job);
                 Volatile.Write(ref _currentJob, job);
                 JobReceived?.Invoke(this, job);
                 break;
+            case "mining.set_extranonce":
+                var changed = StratumSubscription.FromSetExtranonceParams(parameters);
+                connection.Subscription = changed;
+                Log.StratumExtranonceChanged(_logger, _connector.Endpoint, Convert.ToHexStringLower(changed.Extranonce1), changed.Extranonce2Size);
+                break;
             default:
-                // client.reconnect, client.show_message, mining.set_extranonce: not needed for v1 mining.
+                // client.reconnect, client.show_message, client.get_version: not needed to mine.
                 break;
         }
     }
 
-    private async Task<JsonElement> RequestAsync(Connection connection, string method, string[] parameters, CancellationToken cancellationToken)
+    /// <summary>Logs a lost or failed connection once per change of state; further failures are the backoff at Debug.</summary>
+    private void ReportDown(string reason, TimeSpan delay, int attempt)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var response = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.Pending[id] = response;
-        if (connection.Closed)
+        var ms = Milliseconds(delay);
+        switch (_link)
         {
-            // The reader may have failed the pending requests just before this one was added.
-            connection.FailPending();
+            case LinkState.Up:
+                Log.StratumDisconnected(_logger, _connector.Endpoint, reason, ms);
+                break;
+            case LinkState.New:
+                Log.StratumConnectFailed(_logger, _connector.Endpoint, reason, ms);
+                break;
+            default:
+                Log.StratumReconnectBackoff(_logger, _connector.Endpoint, reason, ms, attempt);
+                break;
         }
 
-        var buffer = new MemoryStream();
-        await using (buffer.ConfigureAwait(false))
-        {
-            var writer = new Utf8JsonWriter(buffer);
-            await using (writer.ConfigureAwait(false))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("id", id);
-                writer.WriteString("method", method);
-                writer.WriteStartArray("params");
-                foreach (var parameter in parameters)
-                {
-                    writer.WriteStringValue(parameter);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            buffer.WriteByte((byte)'\n');
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await connection.Stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
-                await connection.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        }
-
-        return await response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _link = LinkState.Down;
     }
 
-    /// <summary>Stratum errors are <c>[code, message, traceback]</c>; some pools send an object or a bare string.</summary>
-    private static (int? Code, string? Reason) ReadError(JsonElement response)
+    private static long Milliseconds(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    private static string Excerpt(ReadOnlyMemory<byte> line)
     {
-        if (!response.TryGetProperty("error", out var error))
-        {
-            return (null, null);
-        }
-
-        return error.ValueKind switch
-        {
-            JsonValueKind.Array when error.GetArrayLength() >= 2 =>
-                (error[0].TryGetInt32(out var code) ? code : null, error[1].ToString()),
-            JsonValueKind.Object => (
-                error.TryGetProperty("code", out var c) && c.TryGetInt32(out var objectCode) ? objectCode : null,
-                error.TryGetProperty("message", out var m) ? m.ToString() : error.GetRawText()),
-            JsonValueKind.String => (null, error.GetString()),
-            _ => (null, null),
-        };
-    }
-
-    private sealed class Connection(Stream stream)
-    {
-        public Stream Stream { get; } = stream;
-
-        public ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> Pending { get; } = new();
-
-        public Task Reader { get; set; } = Task.CompletedTask;
-
-        public bool Closed
-        {
-            get => Volatile.Read(ref _closed);
-            set => Volatile.Write(ref _closed, value);
-        }
-
-        private bool _closed;
-
-        public void FailPending()
-        {
-            foreach (var id in Pending.Keys)
-            {
-                if (Pending.TryRemove(id, out var pending))
-                {
-                    pending.TrySetException(new IOException("The pool connection closed before it answered."));
-                }
-            }
-        }
+        var text = Encoding.UTF8.GetString(line.Span[..Math.Min(line.Length, ExcerptChars * 4)]);
+        return text.Length <= ExcerptChars ? text : string.Concat(text.AsSpan(0, ExcerptChars), "…");
     }
 }

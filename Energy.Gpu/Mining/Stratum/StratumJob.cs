@@ -7,6 +7,10 @@ namespace Energy.Gpu.Mining.Stratum;
 /// Work from one <c>mining.notify</c>. Version, nBits and nTime arrive as big-endian hex of the number
 /// and are kept as numbers (the header writes them little-endian); the previous block hash is kept
 /// in header order (see <see cref="StratumPrevHash"/>); merkle branch hashes are used as sent.
+/// A job from a <see cref="StratumClient"/> also carries what was in force on its connection when it
+/// arrived: the extranonce1 (NiceHash's extranonce.subscribe: a new one applies from the next
+/// mining.notify) and the share difficulty (by this client's convention, mining.set_difficulty applies
+/// to the jobs received after it, never to earlier ones).
 /// </summary>
 public sealed class StratumJob
 {
@@ -23,11 +27,18 @@ public sealed class StratumJob
         uint version,
         uint bits,
         uint time,
-        bool cleanJobs)
+        bool cleanJobs,
+        StratumSubscription? subscription = null,
+        double difficulty = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentOutOfRangeException.ThrowIfNotEqual(previousBlockHash.Length, DisplayHash.Bytes, nameof(previousBlockHash));
         ArgumentNullException.ThrowIfNull(merkleBranch);
+        if (!double.IsFinite(difficulty) || difficulty <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(difficulty), difficulty, "A share difficulty is a positive number.");
+        }
+
         JobId = jobId;
         _previousBlockHash = previousBlockHash.ToArray();
         _coinbase1 = coinbase1.ToArray();
@@ -37,6 +48,8 @@ public sealed class StratumJob
         Bits = bits;
         Time = time;
         CleanJobs = cleanJobs;
+        Subscription = subscription;
+        Difficulty = difficulty;
     }
 
     public string JobId { get; }
@@ -57,8 +70,26 @@ public sealed class StratumJob
 
     public bool CleanJobs { get; }
 
+    /// <summary>The extranonce1 and extranonce2 size for this job; null for a job parsed outside a connection.</summary>
+    public StratumSubscription? Subscription { get; }
+
+    /// <summary>The share difficulty in force when the job arrived (1 until the pool sets one).</summary>
+    public double Difficulty { get; }
+
+    /// <summary>The target a share for this job must meet (difficulty 1 = nBits 0x1d00ffff).</summary>
+    public Target ShareTarget => Target.FromDifficulty(Difficulty);
+
+    /// <summary>The header to hash for this job with the miner's <paramref name="extranonce2"/> and the job's own extranonce1.</summary>
+    /// <exception cref="InvalidOperationException">The job came from no pool connection (use <see cref="StratumHeaderBuilder.Build"/>).</exception>
+    public BlockHeader BuildHeader(ReadOnlySpan<byte> extranonce2, uint? time = null, uint nonce = 0)
+    {
+        var subscription = Subscription ?? throw new InvalidOperationException($"Job {JobId} came from no pool connection: it has no extranonce1.");
+        ArgumentOutOfRangeException.ThrowIfNotEqual(extranonce2.Length, subscription.Extranonce2Size, nameof(extranonce2));
+        return StratumHeaderBuilder.Build(this, subscription.Extranonce1, extranonce2, time, nonce);
+    }
+
     /// <summary>Parses <c>params</c> of mining.notify: [job_id, prevhash, coinb1, coinb2, [branch], version, nbits, ntime, clean_jobs].</summary>
-    public static StratumJob FromNotifyParams(JsonElement parameters)
+    public static StratumJob FromNotifyParams(JsonElement parameters, StratumSubscription? subscription = null, double difficulty = 1)
     {
         if (parameters.ValueKind != JsonValueKind.Array || parameters.GetArrayLength() < 9)
         {
@@ -75,7 +106,9 @@ public sealed class StratumJob
             ParseWord(parameters[5]),
             ParseWord(parameters[6]),
             ParseWord(parameters[7]),
-            parameters[8].ValueKind == JsonValueKind.True);
+            parameters[8].ValueKind == JsonValueKind.True,
+            subscription,
+            difficulty);
     }
 
     internal static uint ParseWord(JsonElement hex) =>

@@ -29,4 +29,16 @@ public sealed class StratumSubscription
 
         return new StratumSubscription(Convert.FromHexString(result[1].GetString()!), result[2].GetInt32());
     }
+
+    /// <summary>Parses the params <c>[extranonce1_hex, extranonce2_size]</c> of <c>mining.set_extranonce</c>.</summary>
+    public static StratumSubscription FromSetExtranonceParams(JsonElement parameters)
+    {
+        if (parameters.ValueKind != JsonValueKind.Array || parameters.GetArrayLength() < 2
+            || parameters[0].ValueKind != JsonValueKind.String || parameters[1].ValueKind != JsonValueKind.Number)
+        {
+            throw new StratumProtocolException($"mining.set_extranonce params are not [extranonce1, extranonce2_size]: {parameters.GetRawText()}.");
+        }
+
+        return new StratumSubscription(Convert.FromHexString(parameters[0].GetString()!), parameters[1].GetInt32());
+    }
 }

@@ -1,127 +1,81 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Energy.Gpu.Mining;
 using Energy.Gpu.Mining.Stratum;
-using Energy.TestSupport.Streams;
-using Microsoft.Extensions.Time.Testing;
+using Energy.TestSupport.Stratum;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Gpu.Tests.Mining.Stratum;
 
-public sealed class StratumClientTests : IDisposable
+/// <summary>Handshake, notifications, share submission and counters, over in-memory connections.</summary>
+public sealed class StratumClientTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    private readonly FakeTimeProvider _time = new();
-    private readonly Channel<FakeStratumPool> _pools = Channel.CreateUnbounded<FakeStratumPool>();
-    private readonly List<FakeStratumPool> _opened = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly StratumClient _client;
-
-    public StratumClientTests()
-    {
-        _client = new StratumClient(
-            new StratumClientOptions { WorkerName = "rig1.gpu0", InitialReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(8) },
-            _ =>
-            {
-                var (client, device) = DuplexPipeStream.CreatePair();
-                var pool = new FakeStratumPool(device);
-                _opened.Add(pool);
-                _pools.Writer.TryWrite(pool);
-                return ValueTask.FromResult<Stream>(client);
-            },
-            _time);
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _stop.Dispose();
-        _client.Dispose();
-        foreach (var pool in _opened)
-        {
-            pool.Dispose();
-        }
-    }
-
-    private static TaskCompletionSource<T> Signal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private async Task<FakeStratumPool> NextPoolAsync() => await _pools.Reader.ReadAsync().AsTask().WaitAsync(Patience);
-
-    private async Task<(FakeStratumPool Pool, Task Run)> ConnectAsync()
-    {
-        var connected = Signal<StratumSubscription>();
-        _client.Connected += (_, s) => connected.TrySetResult(s);
-        var run = _client.RunAsync(_stop.Token);
-        var pool = await NextPoolAsync();
-        await pool.HandshakeAsync();
-        await connected.Task.WaitAsync(Patience);
-        return (pool, run);
-    }
-
     [Fact]
     public async Task RunAsync_Handshake_StoresExtranonceAndRaisesConnected()
     {
-        await ConnectAsync();
+        await using var h = new StratumClientHarness();
+        await h.ConnectAsync();
 
-        var subscription = _client.Subscription;
+        var subscription = h.Client.Subscription;
         Assert.NotNull(subscription);
         Assert.Equal(FakeStratumPool.Extranonce1, Convert.ToHexStringLower(subscription.Extranonce1));
         Assert.Equal(FakeStratumPool.Extranonce2Size, subscription.Extranonce2Size);
+        Assert.True(h.Client.IsConnected);
+        var connected = Assert.Single(h.Logger.WithEventId(2180));
+        Assert.Equal("Connected to Stratum pool pool.test:3333 as worker rig1.gpu0, extranonce1 08000002", connected.Message);
     }
 
     [Fact]
-    public async Task RunAsync_AuthorizeRefused_FailsWithPoolReason()
+    public async Task RunAsync_AuthorizeRefused_FailsWithPoolReasonAndLogsError()
     {
-        var run = _client.RunAsync(_stop.Token);
-        var pool = await NextPoolAsync();
+        await using var h = new StratumClientHarness { ErrorsExpected = true };
+        h.Start();
+        var pool = await h.Connector.NextPoolAsync();
         await pool.HandshakeAsync(authorize: false);
 
-        var error = await Assert.ThrowsAsync<StratumAuthorizationException>(() => run.WaitAsync(Patience));
+        var error = await Assert.ThrowsAsync<StratumAuthorizationException>(() => h.Run!.WaitAsync(StratumClientHarness.Patience));
         Assert.Contains("rig1.gpu0", error.Message, StringComparison.Ordinal);
         Assert.Contains("unauthorized worker", error.Message, StringComparison.Ordinal);
+        var logged = Assert.Single(h.Logger.WithEventId(2184));
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains("unauthorized worker (code 24)", logged.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Logger.WithEventId(2180));
     }
 
     [Fact]
     public async Task RunAsync_SetDifficultyAndNotify_RaiseEvents()
     {
-        var difficulty = Signal<double>();
-        var job = Signal<StratumJob>();
-        _client.DifficultyChanged += (_, d) => difficulty.TrySetResult(d);
-        _client.JobReceived += (_, j) => job.TrySetResult(j);
-        var (pool, _) = await ConnectAsync();
+        await using var h = new StratumClientHarness();
+        var difficulty = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Client.DifficultyChanged += (_, d) => difficulty.TrySetResult(d);
+        var pool = await h.ConnectAsync();
 
         await pool.SetDifficultyAsync(0.5);
-        await pool.SendAsync(NotifyLine("job-7"));
+        await pool.NotifyAsync("job-7");
 
-        Assert.Equal(0.5, await difficulty.Task.WaitAsync(Patience));
-        var received = await job.Task.WaitAsync(Patience);
+        Assert.Equal(0.5, await difficulty.Task.WaitAsync(StratumClientHarness.Patience));
+        var received = await h.NextJobAsync();
         Assert.Equal("job-7", received.JobId);
-        Assert.Same(received, _client.CurrentJob);
-        Assert.Equal(Target.FromDifficulty(0.5), _client.ShareTarget);
+        Assert.Same(received, h.Client.CurrentJob);
+        Assert.Equal(Target.FromDifficulty(0.5), h.Client.ShareTarget);
+        Assert.Equal(Target.FromDifficulty(0.5), received.ShareTarget);
     }
 
     [Fact]
     public async Task SubmitAsync_ShareFoundAtLowDifficulty_SendsProtocolFieldsAndReadsVerdict()
     {
-        var job = Signal<StratumJob>();
-        _client.JobReceived += (_, j) => job.TrySetResult(j);
-        var (pool, _) = await ConnectAsync();
+        await using var h = new StratumClientHarness();
+        var pool = await h.ConnectAsync();
         await pool.SetDifficultyAsync(1.0 / (1 << 20));
-        await pool.SendAsync(NotifyLine("job-42"));
-        var work = await job.Task.WaitAsync(Patience);
+        await pool.NotifyAsync("job-42");
+        var work = await h.NextJobAsync();
         byte[] extranonce2 = [0x00, 0x00, 0x00, 0x2a];
         var ntime = work.Time + 1;
-        var header = _client.BuildHeader(work, extranonce2, ntime);
-        var found = new CpuNonceSearch(_time).Search(header, _client.ShareTarget, 0, 1 << 16);
-        Assert.NotEmpty(found.Nonces);
-        var nonce = found.Nonces[0];
+        var nonce = FindShare(work, extranonce2, ntime, h);
 
-        var submitted = _client.SubmitAsync(work, extranonce2, ntime, nonce);
-        var request = await pool.ReadRequestAsync("mining.submit");
-        var fields = request.GetProperty("params").EnumerateArray().Select(p => p.GetString() ?? "").ToArray();
+        var submitted = h.Client.SubmitAsync(work, extranonce2, ntime, nonce);
+        var fields = await pool.AnswerSubmitAsync(accept: true);
         Assert.Equal<string>(["rig1.gpu0", "job-42", "0000002a", ntime.ToString("x8", CultureInfo.InvariantCulture), nonce.ToString("x8", CultureInfo.InvariantCulture)], fields);
-        await pool.ReplyAsync(request, "true");
-        Assert.Equal(StratumShareResult.Accept, await submitted.WaitAsync(Patience));
+        Assert.Equal(StratumShareResult.Accept, await submitted.WaitAsync(StratumClientHarness.Patience));
 
         // What the pool rebuilds from the submitted fields meets the share target.
         var rebuilt = StratumHeaderBuilder.Build(
@@ -134,69 +88,66 @@ public sealed class StratumClientTests : IDisposable
         rebuilt.ComputeHash(hash);
         Assert.True(Target.FromDifficulty(1.0 / (1 << 20)).IsMetBy(hash));
 
-        var rejected = _client.SubmitAsync(work, extranonce2, ntime, nonce);
-        await pool.ReplyAsync(await pool.ReadRequestAsync("mining.submit"), "false", """[23,"low difficulty share",null]""");
-        Assert.Equal(new StratumShareResult(false, 23, "low difficulty share"), await rejected.WaitAsync(Patience));
+        var rejected = h.Client.SubmitAsync(work, extranonce2, ntime, nonce);
+        await pool.AnswerSubmitAsync(accept: false);
+        Assert.Equal(new StratumShareResult(false, 23, "low difficulty share"), await rejected.WaitAsync(StratumClientHarness.Patience));
+        Assert.Equal(new StratumShareCounters(Submitted: 2, Accepted: 1, Rejected: 1, Stale: 0), h.Client.Shares);
+        Assert.Single(h.Logger.WithEventId(2185));
+        var rejection = Assert.Single(h.Logger.WithEventId(2186));
+        Assert.Equal("Stratum pool pool.test:3333 rejected a share for job job-42: low difficulty share (code 23)", rejection.Message);
     }
 
     [Fact]
-    public async Task RunAsync_StreamCloses_WaitsBackoffThenResubscribesAndReauthorizes()
+    public async Task SubmitAsync_PoolClosesBeforeAnswer_ThrowsIOExceptionAndCountsNoVerdict()
     {
-        var delays = new List<TimeSpan>();
-        var reconnecting = Signal<TimeSpan>();
-        _client.Reconnecting += (_, d) =>
-        {
-            delays.Add(d);
-            reconnecting.TrySetResult(d);
-        };
-        var (first, _) = await ConnectAsync();
-        var reconnected = Signal<StratumSubscription>();
-        _client.Connected += (_, s) => reconnected.TrySetResult(s);
+        await using var h = new StratumClientHarness();
+        var pool = await h.ConnectAsync();
+        await pool.NotifyAsync("job-1");
+        var job = await h.NextJobAsync();
 
-        first.Stream.Dispose();
-        var delay = await reconnecting.Task.WaitAsync(Patience);
-        Assert.Equal(TimeSpan.FromSeconds(1), delay);
-        Assert.False(_pools.Reader.TryPeek(out _));
-        _time.Advance(delay);
-        var second = await NextPoolAsync();
-        await second.HandshakeAsync();
+        var submitted = h.Client.SubmitAsync(job, new byte[4], job.Time, 0);
+        await pool.ReadRequestAsync("mining.submit");
+        pool.Stream.Dispose();
 
-        await reconnected.Task.WaitAsync(Patience);
-    }
-
-    [Fact]
-    public async Task RunAsync_RepeatedFailures_BackoffDoublesUpToCap()
-    {
-        var delays = Channel.CreateUnbounded<TimeSpan>();
-        _client.Reconnecting += (_, d) => delays.Writer.TryWrite(d);
-        _ = _client.RunAsync(_stop.Token);
-
-        var seen = new List<TimeSpan>();
-        for (var i = 0; i < 6; i++)
-        {
-            var pool = await NextPoolAsync();
-            pool.Stream.Dispose();
-            var delay = await delays.Reader.ReadAsync().AsTask().WaitAsync(Patience);
-            seen.Add(delay);
-            _time.Advance(delay);
-        }
-
-        Assert.Equal([1, 2, 4, 8, 8, 8], seen.Select(d => d.TotalSeconds));
+        await Assert.ThrowsAsync<IOException>(() => submitted.WaitAsync(StratumClientHarness.Patience));
+        Assert.Equal(new StratumShareCounters(1, 0, 0, 0), h.Client.Shares);
     }
 
     [Fact]
     public async Task RunAsync_Cancelled_StopsWithCancellation()
     {
-        var (_, run) = await ConnectAsync();
+        await using var h = new StratumClientHarness();
+        using var stop = new CancellationTokenSource();
+        var run = h.Client.RunAsync(stop.Token);
+        await (await h.Connector.NextPoolAsync()).HandshakeAsync();
+        await h.NextConnectedAsync();
 
-        await _stop.CancelAsync();
+        await stop.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(StratumClientHarness.Patience));
+        Assert.False(h.Client.IsConnected);
+        Assert.Empty(h.Logger.WithEventId(2181));
     }
 
-    private static string NotifyLine(string jobId)
+    [Fact]
+    public void Constructor_InvalidOptions_ThrowsNamingTheOption()
     {
-        var job = StratumHeaderBuilderTests.GenesisJob();
-        return $$"""{"id":null,"method":"mining.notify","params":["{{jobId}}","{{StratumPrevHash.ToStratumHex(job.PreviousBlockHash)}}","{{Convert.ToHexStringLower(job.Coinbase1)}}","{{Convert.ToHexStringLower(job.Coinbase2)}}",[],"00000001","1d00ffff","495fab29",true]}""";
+        var connector = new InMemoryStratumConnector();
+        var logger = new Energy.TestSupport.Logging.CapturingLogger<StratumClient>();
+        StratumClient Create(StratumClientOptions o) => new(o, connector, TimeProvider.System, logger);
+        var valid = StratumClientHarness.DefaultOptions;
+
+        Assert.Equal("ReadTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => Create(valid with { ReadTimeout = TimeSpan.Zero })).ParamName);
+        Assert.Equal("ConnectTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => Create(valid with { ConnectTimeout = TimeSpan.FromDays(2) })).ParamName);
+        Assert.Equal("MaxLineBytes", Assert.Throws<ArgumentOutOfRangeException>(() => Create(valid with { MaxLineBytes = 100 })).ParamName);
+        Assert.Equal("MaxReconnectDelay", Assert.Throws<ArgumentException>(() => Create(valid with { MaxReconnectDelay = TimeSpan.FromMilliseconds(10) })).ParamName);
+        Assert.Equal("WorkerName", Assert.Throws<ArgumentException>(() => Create(valid with { WorkerName = " " })).ParamName);
+    }
+
+    internal static uint FindShare(StratumJob job, byte[] extranonce2, uint ntime, StratumClientHarness h)
+    {
+        var found = new CpuNonceSearch(h.Time).Search(job.BuildHeader(extranonce2, ntime), job.ShareTarget, 0, 1 << 16);
+        Assert.NotEmpty(found.Nonces);
+        return found.Nonces[0];
     }
 }
