@@ -95,4 +95,18 @@ internal static partial class Log
 
     [LoggerMessage(2189, LogLevel.Information, "Stratum pool {Endpoint} changed extranonce1 to {Extranonce1} (extranonce2 {Extranonce2Bytes} bytes) for the jobs that follow")]
     public static partial void StratumExtranonceChanged(ILogger logger, string endpoint, string extranonce1, int extranonce2Bytes);
+    [LoggerMessage(2150, LogLevel.Information, "SHA-256d search of {NonceCount} nonces from {FirstNonce} took {ElapsedMilliseconds} ms ({HashesPerSecond:F0} H/s) in {Launches} launches: {Candidates} candidates, {Shares} shares, {Rejected} rejected")]
+    public static partial void NonceSearchFinished(ILogger logger, long nonceCount, uint firstNonce, long elapsedMilliseconds, double hashesPerSecond, int launches, long candidates, int shares, long rejected);
+
+    [LoggerMessage(2151, LogLevel.Information, "Nonce {Nonce} meets target {Target}: share found (hash {Hash})")]
+    public static partial void ShareFound(ILogger logger, uint nonce, Mining.Target target, string hash);
+
+    [LoggerMessage(2152, LogLevel.Debug, "Candidate nonce {Nonce} passed the kernel's quick reject but its hash {Hash} misses target {Target}; rejected")]
+    public static partial void CandidateMissedTarget(ILogger logger, uint nonce, string hash, Mining.Target target);
+
+    [LoggerMessage(2153, LogLevel.Warning, "Kernel returned an invalid candidate nonce {Nonce} for the launch of {LaunchNonces} nonces from {LaunchFirstNonce}: {Reason}; rejected, not submitted")]
+    public static partial void InvalidCandidate(ILogger logger, uint nonce, long launchNonces, uint launchFirstNonce, string reason);
+
+    [LoggerMessage(2154, LogLevel.Warning, "Kernel launch of {LaunchNonces} nonces from {LaunchFirstNonce} found {Reported} candidates but keeps {Capacity}; searching it again in halves")]
+    public static partial void CandidateBufferOverflowed(ILogger logger, long launchNonces, uint launchFirstNonce, long reported, int capacity);
 }

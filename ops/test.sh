@@ -12,7 +12,8 @@ results="$root/artifacts/test-results"
 
 # Debian packages the integration tests start as real peers. Later issues add theirs here
 # (victoria-metrics, postgresql, chromium).
-apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients)
+# gcc and libc6-dev build the CUDA kernels' CPU harness (Energy.Gpu.Tests, Kernels/).
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev)
 
 log() { printf '==> %s\n' "$*"; }
 

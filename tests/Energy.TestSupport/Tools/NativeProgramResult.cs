@@ -1,0 +1,3 @@
+namespace Energy.TestSupport.Tools;
+
+public sealed record NativeProgramResult(int ExitCode, string StandardOutput, string StandardError);
