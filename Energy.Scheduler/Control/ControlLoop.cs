@@ -33,6 +33,7 @@ public sealed class ControlLoop(
     public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
 
     private readonly long _epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
+    private readonly GpuDispatcher _dispatcher = new(site);
     private bool _inSafeState;
     private bool _holding;
     private int _ticks;
@@ -53,7 +54,7 @@ public sealed class ControlLoop(
         _inSafeState = slot is null;
 
         var before = await agents.ReadAsync(cancellationToken);
-        var wanted = Dispatcher.Assign(site, slot, before, now + AssignmentValidity, _epoch);
+        var wanted = _dispatcher.Assign(slot, before, now, now + AssignmentValidity, _epoch);
         var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
         var (send, held) = CapGuard.Order(site, wanted, before, ramp);
         await agents.SendAsync(send, cancellationToken);
