@@ -31,7 +31,7 @@ public sealed class GpuDispatcher(Site site)
     /// <summary>Why the last call kept, moved, idled or left out GPUs, in the operator's words.</summary>
     public IReadOnlyList<string> Explanations => LastCall.Explanations;
 
-    /// <summary>A tenant's GPU-count decrease in a pool smaller than this is absorbed: max(1, ⌈2 % of its GPUs there⌉).</summary>
+    /// <summary>A tenant's GPU-count decrease in a pool of at most this many is absorbed: max(1, ⌈2 % of its GPUs there⌉).</summary>
     public static int GpuBand(int currentGpus) => Math.Max(1, (int)Math.Ceiling(0.02 * currentGpus));
 
     /// <summary>A power target closer than this to the GPU's current one keeps the current one: max(5 W, 1 % of the pool's maximum).</summary>

@@ -54,7 +54,7 @@ internal sealed class PoolWork(
             var leaveOrder = group.OrderBy(g => slaProtected.Contains(g.GpuId)).ThenBy(g => dwell.Since(g.GpuId))
                 .ThenBy(g => g.GpuId, StringComparer.Ordinal).ToList();
             var surplus = leaveOrder.Count - (target?.Gpus ?? 0);
-            if (surplus > 0 && target?.Tenant is not null && surplus < GpuDispatcher.GpuBand(leaveOrder.Count)
+            if (surplus > 0 && target?.Tenant is not null && surplus <= GpuDispatcher.GpuBand(leaveOrder.Count)
                 && target.Budget / leaveOrder.Count >= pool.MinPowerPerGpu)
             {
                 _absorbed.AddRange(leaveOrder.Take(surplus).Select(g => new Leaver(g, group.Key)));

@@ -117,7 +117,7 @@ public sealed class GpuDispatcherPropertyTests
                 var on = inPool.Where(a => a.Workload == workload).ToList();
                 var current = inPool.Where(a => was[a.GpuId].Workload == workload).ToList();
                 var locked = current.Count(a => fleet.InDwell(a.GpuId, now, site.Policy.MinDwell));
-                var band = tenants.ContainsKey(workload) ? GpuDispatcher.GpuBand(current.Count) - 1 : 0;
+                var band = tenants.ContainsKey(workload) ? GpuDispatcher.GpuBand(current.Count) : 0;
                 Assert.True(on.Count <= gpus + Math.Max(band, locked), $"{where}: {workload} in {pool.Name} has {on.Count} GPUs for a plan of {gpus}");
                 Assert.True(on.Count(a => was[a.GpuId].Workload != workload) <= gpus, $"{where}: {workload} in {pool.Name} filled beyond its plan");
                 Assert.True(on.Sum(a => a.PowerTarget.Watts) <= power + GpuDispatcher.PowerDeadband(pool).Watts * on.Count + 1e-6,

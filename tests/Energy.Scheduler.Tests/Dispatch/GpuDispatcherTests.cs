@@ -125,9 +125,9 @@ public sealed class GpuDispatcherTests
     }
 
     [Fact]
-    public void Assign_TenantLosesFewerGpusThanTheBand_KeepsThemAtLowerPower()
+    public void Assign_TenantLosesNoMoreThanTheBand_KeepsThemAtLowerPower()
     {
-        // 100 GPUs: the band is max(1, ceil(2 % of 100)) = 2, so a decrease of 1 is absorbed.
+        // 100 GPUs: the band is max(1, ceil(2 % of 100)) = 2, so a decrease of 1 (or 2) is absorbed.
         var site = Site(liquid: 100);
         var fleet = new DispatchFleet(site, (_, _) => Acme);
         var dispatcher = new GpuDispatcher(site);
@@ -142,16 +142,16 @@ public sealed class GpuDispatcherTests
     }
 
     [Fact]
-    public void Assign_TenantLosesTheBandOrMore_MovesThem()
+    public void Assign_TenantLosesMoreThanTheBand_MovesThem()
     {
         var site = Site(liquid: 100);
         var fleet = new DispatchFleet(site, (_, _) => Acme);
 
-        var moved = new GpuDispatcher(site).Assign(DispatchFleet.Slot(Alloc(Acme, 98, 400), Alloc("mining", 2, 600)),
+        var moved = new GpuDispatcher(site).Assign(DispatchFleet.Slot(Alloc(Acme, 97, 400), Alloc("mining", 3, 600)),
             fleet.States, _time.GetUtcNow(), Until, 1);
 
-        Assert.Equal(98, moved.Count(a => a.Workload == Acme));
-        Assert.Equal(2, moved.Count(a => a.Workload == "mining"));
+        Assert.Equal(97, moved.Count(a => a.Workload == Acme));
+        Assert.Equal(3, moved.Count(a => a.Workload == "mining"));
     }
 
     [Fact]
