@@ -71,6 +71,9 @@ public sealed partial class AgentCore
 
     public IReadOnlyList<IGpuDevice> Gpus => _gpus;
 
+    /// <summary>The signal carrying the grid frequency this agent watches.</summary>
+    public string FrequencySignal => _options.DemandResponse.FrequencySignal;
+
     /// <summary>The controller epoch the agent follows; batches from older epochs are refused.</summary>
     public long Epoch
     {

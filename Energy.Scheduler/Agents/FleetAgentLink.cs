@@ -48,6 +48,13 @@ public sealed class FleetAgentLink(Site site, Fleet fleet, FleetSequencer sequen
         return [.. fleet.Gpus(time.GetUtcNow()).Select(g => g.State)];
     }
 
+    /// <summary>GPUs whose agent is offline or whose state is not known yet: the dispatcher plans around them.</summary>
+    public IReadOnlySet<string> Unavailable(DateTimeOffset now) =>
+        fleet.Gpus(now).Where(g => !g.Online || !g.Known).Select(g => g.State.GpuId).ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> NodesByGpu(DateTimeOffset now) =>
+        fleet.Gpus(now).ToDictionary(g => g.State.GpuId, g => g.Node, StringComparer.Ordinal);
+
     /// <summary>The site with the cap in force now, for the cap guard.</summary>
     public Site SiteNow(DateTimeOffset now)
     {

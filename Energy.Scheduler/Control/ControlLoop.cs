@@ -25,14 +25,15 @@ public sealed class ControlLoop(
     ITimeSeriesStore store,
     StatusBoard board,
     TimeProvider time,
-    ILogger<ControlLoop> logger) : BackgroundService
+    ILogger<ControlLoop> logger,
+    GridLimit? limit = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     /// <summary>How long an assignment holds without renewal before the agent falls back to the safe state.</summary>
     public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
 
-    private readonly long _epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
+    private readonly long _epoch = (agents as FleetAgentLink)?.Epoch ?? time.GetUtcNow().ToUnixTimeMilliseconds();
     private readonly GpuDispatcher _dispatcher = new(site);
     private bool _inSafeState;
     private bool _holding;
@@ -54,9 +55,21 @@ public sealed class ControlLoop(
         _inSafeState = slot is null;
 
         var before = await agents.ReadAsync(cancellationToken);
-        var wanted = _dispatcher.Assign(slot, before, now, now + AssignmentValidity, _epoch);
+        var fleet = agents as FleetAgentLink;
+        var unavailable = fleet?.Unavailable(now);
+        var wanted = _dispatcher.Assign(slot, before, now, now + AssignmentValidity, _epoch, unavailable);
+
+        // A curtailment in force lowers the cap below what the plan assumed: shed in the operator's order first.
+        var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
+        var capSite = cap == site.Grid.ImportCap ? site : site with { Grid = site.Grid with { ImportCap = cap } };
+        var explanations = new List<string>();
+        if (cap < site.Grid.ImportCap)
+        {
+            wanted = CapShedder.Fit(capSite, cap, wanted, before.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal), explanations);
+        }
+
         var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
-        var (send, held) = CapGuard.Order(site, wanted, before, ramp);
+        var (send, held) = CapGuard.Order(capSite, wanted, before, ramp);
         await agents.SendAsync(send, cancellationToken);
         if (held > 0 != _holding)
         {
@@ -72,7 +85,7 @@ public sealed class ControlLoop(
         }
 
         var after = await agents.ReadAsync(cancellationToken);
-        var status = Measure(now, slot, after);
+        var status = Measure(now, slot, after, cap, explanations, Assignments(send, after, fleet, now));
         board.Publish(status);
         signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, "kW", now, "control-loop"));
         store.TryWrite(Points(status));
@@ -107,7 +120,28 @@ public sealed class ControlLoop(
         await store.FlushAsync(CancellationToken.None);
     }
 
-    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<GpuState> gpus)
+    private static List<GpuAssignmentView> Assignments(IReadOnlyList<GpuAssignment> sent, IReadOnlyList<GpuState> gpus, FleetAgentLink? fleet, DateTimeOffset now)
+    {
+        var wanted = sent.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
+        var nodes = fleet?.NodesByGpu(now);
+        return [.. gpus.Select(g =>
+        {
+            var a = wanted.GetValueOrDefault(g.GpuId);
+            return new GpuAssignmentView(g.GpuId, nodes?.GetValueOrDefault(g.GpuId) ?? "local", g.Pool, a?.Workload, Math.Round(a?.PowerTarget.Watts ?? 0, 1),
+                g.Workload, Math.Round(g.Power.Watts, 1), a?.Shed is { } shed ? JsonNaming(shed) : null);
+        })];
+    }
+
+    private static string JsonNaming(Contracts.Policy.ShedStep step) => step switch
+    {
+        Contracts.Policy.ShedStep.Mining => "mining",
+        Contracts.Policy.ShedStep.Heater => "heater",
+        Contracts.Policy.ShedStep.InferenceAboveSla => "inferenceAboveSla",
+        _ => "inferenceSla",
+    };
+
+    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<GpuState> gpus, Power cap,
+        List<string> controlExplanations, IReadOnlyList<GpuAssignmentView> assignments)
     {
         var overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
         var gridKw = site.Grid.BaseLoad.Kilowatts + gpus.Sum(g => g.Power.Kilowatts * overhead[g.Pool]);
@@ -134,9 +168,17 @@ public sealed class ControlLoop(
         }
 
         warnings.AddRange(slot?.Violations ?? []);
+        if (cap < site.Grid.ImportCap)
+        {
+            warnings.Add($"curtailed: the import cap in force is {Round(cap.Kilowatts)} kW (contract {site.Grid.ImportCap.Kilowatts} kW)");
+        }
+
         return new SiteStatus(site.Name, now, slot?.SpotPrice.PerMegawattHour, site.Currency.Code, Round(gridKw),
-            site.Grid.ImportCap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
-            slot?.Explanations ?? [], warnings);
+            cap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
+            [.. slot?.Explanations ?? [], .. _dispatcher.Explanations, .. controlExplanations], warnings)
+        {
+            GpuAssignments = assignments,
+        };
     }
 
     private HeatLoopStatus LoopStatus(HeatLoop loop, DateTimeOffset now)

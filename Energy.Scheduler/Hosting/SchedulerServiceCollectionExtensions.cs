@@ -35,7 +35,8 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<IPlanner>(_ => new LpPlanner());
         services.AddSingleton<HeatDemandForecast>();
-        services.AddSingleton<IAgentLink>(sp => new InProcessAgentLink(sp.GetRequiredService<NodeAgent>(), GpuServiceCollectionExtensions.SimulatedBackend));
+        services.AddFleetController(options.DataFolder);
+        services.AddLocalAgent();
         services.AddSingleton<PlanningService>();
         services.AddSingleton<ControlLoop>();
 
@@ -86,7 +87,6 @@ public static class SchedulerServiceCollectionExtensions
 
         services.AddHostedService(sp => sp.GetRequiredService<PlanningService>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());
-        services.AddHostedService<AgentDeadmanService>();
         if (options.Mqtt is not null)
         {
             services.AddHostedService(sp => sp.GetRequiredService<MqttStatePublisher>());

@@ -14,7 +14,14 @@ public sealed record SiteStatus(
     HeatStatus Heat,
     IReadOnlyList<HeatLoopStatus> HeatLoops,
     IReadOnlyList<string> Explanations,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Per GPU: its agent, the workload and target the controller wants now, and what the GPU does and draws.</summary>
+    public IReadOnlyList<GpuAssignmentView> GpuAssignments { get; init; } = [];
+}
+
+/// <summary>One GPU's assignment and state: wanted (workload, targetW) and reported (runningWorkload, powerW), and its place in the shed order.</summary>
+public sealed record GpuAssignmentView(string Gpu, string Node, string Pool, string? Workload, double TargetW, string? RunningWorkload, double PowerW, string? Shed);
 
 /// <summary>GPU power and GPU count on one workload (or on "idle").</summary>
 public sealed record WorkloadStatus(string Name, string Kind, double PowerKw, int Gpus);
