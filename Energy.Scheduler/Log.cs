@@ -70,4 +70,10 @@ internal static partial class Log
 
     [LoggerMessage(3109, LogLevel.Error, "Demand-response evidence could not be written to {Path}; it stays in memory")]
     public static partial void DemandResponseWriteFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(3110, LogLevel.Information, "Agent {Node} started with {Gpus} GPUs ({MaxKw:F1} kW at most)")]
+    public static partial void AgentStarted(ILogger logger, string node, int gpus, double maxKw);
+
+    [LoggerMessage(3111, LogLevel.Error, "Agent {Node}: tick failed; the next tick retries")]
+    public static partial void AgentTickFailed(ILogger logger, string node, Exception exception);
 }

@@ -1,4 +1,7 @@
+using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
+using Energy.Contracts.Sites;
+using Energy.Scheduler.Agents;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +47,30 @@ public static class HeatGridApi
                 bad is not null && bad.TryGetValue(r.Signal, out var n) ? n : 0)));
         });
 
+        endpoints.MapGet("/api/agents", (Fleet fleet, TimeProvider time) => Results.Ok(fleet.Agents(time.GetUtcNow())));
+
+        endpoints.MapGet("/api/dr/events", (DemandResponseLog log) => Results.Ok(log.Latest()));
+
+        endpoints.MapGet("/api/dr/curtailments", (GridLimit limit, TimeProvider time) => Results.Ok(limit.Active(time.GetUtcNow())
+            .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
+
+        endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, TimeProvider time) =>
+        {
+            var now = time.GetUtcNow();
+            var request = new CurtailmentRequest(AgentJson.Version, string.IsNullOrWhiteSpace(body.Id) ? $"http-{now.ToUnixTimeMilliseconds()}" : body.Id,
+                body.TargetKw ?? double.NaN, body.DurationSeconds ?? double.NaN, body.Reason);
+            return CurtailmentListener.Apply(limit, site, log, request, now, time) is { } error
+                ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Accepted($"/api/dr/curtailments", new { request.Id, capKw = limit.CapAt(now).Kilowatts, until = now.AddSeconds(request.DurationSeconds) });
+        });
+
+        endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit) => limit.Cancel(id)
+            ? Results.NoContent()
+            : Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound));
+
         return endpoints;
     }
+
+    /// <summary>The body of <c>POST /api/dr/curtail</c>: keep the site's import at or below targetKw for durationSeconds.</summary>
+    public sealed record CurtailBody(string? Id, double? TargetKw, double? DurationSeconds, string? Reason);
 }

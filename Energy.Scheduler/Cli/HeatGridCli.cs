@@ -9,6 +9,8 @@ public static class HeatGridCli
     {
         var root = new RootCommand("HeatGrid: datacenter energy and heat-reuse orchestration.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ControllerCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(Modbus.ModbusCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Hosting;
 
-/// <summary>The composition root of <c>heatgrid run</c>: everything in one process.</summary>
+/// <summary>The composition root of <c>heatgrid run</c> (everything in one process) and <c>heatgrid controller</c>.</summary>
 public static class HeatGridHost
 {
     public static WebApplication Build(RunOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
@@ -25,14 +25,18 @@ public static class HeatGridHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Site);
         builder.Services.AddEnergyTelemetry(options.DataFolder);
-        builder.Services.AddEnergyGpu(node: "local");
-        builder.Services.AddEnergyScheduler(options, demo: true);
+        if (options.Role == HostRole.All)
+        {
+            builder.Services.AddEnergyGpu(node: AgentServices.LocalNode);
+        }
+
+        builder.Services.AddEnergyScheduler(options, demo: options.Demo);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapHeatGridApi();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(
-            app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Site.TotalGpus,
+            app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Role == HostRole.All ? options.Site.TotalGpus : 0,
             app.Services.GetRequiredService<IAgentLink>().GpuBackend, options.HttpUrl, options.DataFolder, options.SiteSource));
         return app;
     }

@@ -14,6 +14,8 @@ namespace Energy.Scheduler.Hosting;
 /// loopback ports); without them the demo's measurements go straight to the signal registry.</param>
 /// <param name="Mqtt">MQTT: an external broker, or the embedded one and where it listens; null for none (tests without sockets).</param>
 /// <param name="Prices">Real day-ahead prices (a file's, then MQTT updates), or null for the demo's synthetic market.</param>
+/// <param name="Role">Everything in one process (<c>heatgrid run</c>), or the controller alone with agents on the broker.</param>
+/// <param name="Demo">Feed the site from the demo's simulated world (heat, meters, market) instead of real sensors only.</param>
 public sealed record RunOptions(
     Site Site,
     string SiteSource,
@@ -21,7 +23,19 @@ public sealed record RunOptions(
     string DataFolder,
     bool ServeSimulatedDevices = true,
     MqttSetup? Mqtt = null,
-    PriceImportResult? Prices = null);
+    PriceImportResult? Prices = null,
+    HostRole Role = HostRole.All,
+    bool Demo = true);
+
+/// <summary>Which parts run in this process.</summary>
+public enum HostRole
+{
+    /// <summary>Controller and this host's GPUs (as one in-process agent): <c>heatgrid run</c>.</summary>
+    All,
+
+    /// <summary>Plans and dispatches to agents over MQTT: <c>heatgrid controller</c>.</summary>
+    Controller,
+}
 
 /// <summary>How <c>heatgrid run</c> reaches MQTT: <paramref name="Broker"/> when given, else its embedded broker on <paramref name="Listen"/>.</summary>
 public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen);

@@ -36,7 +36,14 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IPlanner>(_ => new LpPlanner());
         services.AddSingleton<HeatDemandForecast>();
         services.AddFleetController(options.DataFolder);
-        services.AddLocalAgent();
+        if (options.Role == HostRole.All)
+        {
+            services.AddLocalAgent();
+        }
+        else
+        {
+            services.AddMqttAgentTransport();
+        }
         services.AddSingleton<PlanningService>();
         services.AddSingleton<ControlLoop>();
 
@@ -90,6 +97,7 @@ public static class SchedulerServiceCollectionExtensions
         if (options.Mqtt is not null)
         {
             services.AddHostedService(sp => sp.GetRequiredService<MqttStatePublisher>());
+            services.AddHostedService<CurtailmentListener>();
         }
 
         return services;

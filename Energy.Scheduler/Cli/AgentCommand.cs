@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using Energy.Contracts.Configuration;
+using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Sites;
+using Energy.Scheduler.Hosting;
+using Energy.Telemetry.Mqtt;
+
+namespace Energy.Scheduler.Cli;
+
+/// <summary>
+/// <c>heatgrid agent --node NAME</c>: runs this host's GPUs for the controller over MQTT, watches the
+/// grid frequency itself and falls to the site's safe state when it hears nothing.
+/// </summary>
+internal static class AgentCommand
+{
+    public static Command Create()
+    {
+        var node = new Option<string>("--node") { Description = "This host's name (unique on the site; no '/', '+', '#', spaces).", Required = true };
+        var site = new Option<string>("--site") { Description = "Site file (YAML): pools, safe state, demand-response policy.", Required = true };
+        var mqtt = new Option<string>("--mqtt") { Description = "The controller's broker, mqtt://USER:PASS@HOST:PORT or mqtts://…", Required = true };
+        var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file." };
+        var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
+        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter };
+        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter)
+    {
+        try
+        {
+            AgentTopics.ValidateNode(node);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("--node: " + e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+            return 2;
+        }
+
+        var loaded = SiteFile.Load(sitePath);
+        if (!loaded.IsValid)
+        {
+            foreach (var error in loaded.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.ToString());
+            }
+
+            return 1;
+        }
+
+        if (!MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out var broker, out var mqttError))
+        {
+            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
+            return 2;
+        }
+
+        var pools = new List<(GpuPool Pool, int Count)>();
+        if (simulate is null)
+        {
+            await Console.Error.WriteLineAsync("--simulate POOL:COUNT is needed on this build: the CUDA backend for agents arrives with the GPU backend (issue 6)");
+            return 2;
+        }
+
+        foreach (var part in simulate.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            var pool = colon > 0 ? loaded.Site!.Pools.FirstOrDefault(p => p.Name == part[..colon]) : null;
+            if (pool is null || !int.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                await Console.Error.WriteLineAsync($"--simulate: '{part}' is not POOL:COUNT with a pool of the site ({string.Join(", ", loaded.Site!.Pools.Select(p => p.Name))}) and a count of 1 or more");
+                return 2;
+            }
+
+            pools.Add((pool, count));
+        }
+
+        using var host = AgentHost.Build(new AgentRunOptions(loaded.Site!, node, broker, pools, pollMeter));
+        await host.RunAsync();
+        return 0;
+    }
+}
