@@ -76,4 +76,10 @@ internal static partial class Log
 
     [LoggerMessage(3111, LogLevel.Error, "Agent {Node}: tick failed; the next tick retries")]
     public static partial void AgentTickFailed(ILogger logger, string node, Exception exception);
+
+    [LoggerMessage(3112, LogLevel.Warning, "Daily price import from {Path} failed; the prices held stay in force: {Issues}")]
+    public static partial void PriceImportFailed(ILogger logger, string path, string issues);
+
+    [LoggerMessage(3113, LogLevel.Information, "Daily price import from {Path}: {Count} prices")]
+    public static partial void PriceImported(ILogger logger, string path, int count);
 }

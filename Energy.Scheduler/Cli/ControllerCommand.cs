@@ -76,7 +76,8 @@ internal static class ControllerCommand
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
         var options = new RunOptions(loaded.Site!, sitePath, url, folder, ServeSimulatedDevices: demo,
-            Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo);
+            Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);
         await app.RunAsync();
         return 0;

@@ -84,7 +84,8 @@ internal static class RunCommand
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices);
+        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices)
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.

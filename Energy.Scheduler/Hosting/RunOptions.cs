@@ -25,7 +25,14 @@ public sealed record RunOptions(
     MqttSetup? Mqtt = null,
     PriceImportResult? Prices = null,
     HostRole Role = HostRole.All,
-    bool Demo = true);
+    bool Demo = true)
+{
+    /// <summary>The day-ahead price file to re-import daily (the Quartz price-import job), or null.</summary>
+    public string? PricesPath { get; init; }
+
+    /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
+    public bool ScheduleJobs { get; init; } = true;
+}
 
 /// <summary>Which parts run in this process.</summary>
 public enum HostRole

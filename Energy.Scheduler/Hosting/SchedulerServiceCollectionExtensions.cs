@@ -44,7 +44,17 @@ public static class SchedulerServiceCollectionExtensions
         {
             services.AddMqttAgentTransport();
         }
-        services.AddSingleton<PlanningService>();
+        services.AddSingleton(sp =>
+        {
+            var planning = ActivatorUtilities.CreateInstance<PlanningService>(sp);
+            planning.ScheduledExternally = options.ScheduleJobs;
+            return planning;
+        });
+        if (options.ScheduleJobs)
+        {
+            services.AddScheduledJobs(options);
+        }
+
         services.AddSingleton<ControlLoop>();
 
         if (options.Mqtt is { } mqtt)

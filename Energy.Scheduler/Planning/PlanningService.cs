@@ -10,8 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Energy.Scheduler.Planning;
 
 /// <summary>
-/// Re-plans at start and at every 15-minute boundary of the clock: gathers prices, forecasts and the
-/// tank state, asks the planner, and swaps the plan in. A failure keeps the last plan.
+/// Makes the plan: gathers prices, forecasts and the tank state, asks the planner, and swaps the plan
+/// in. A failure keeps the last plan. The first plan is made at start-up, before the control loop runs;
+/// after that the Quartz <see cref="ReplanJob"/> re-plans at every 15-minute boundary of the clock (the
+/// control loop never waits for it). Without Quartz (tests) <see cref="ExecuteAsync"/> does the same.
 /// </summary>
 public sealed class PlanningService(
     Site site,
@@ -66,7 +68,7 @@ public sealed class PlanningService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!ScheduledExternally && !stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
             var next = MarketCalendar.SlotStart(now, Interval) + Interval;
@@ -78,7 +80,10 @@ public sealed class PlanningService(
         }
     }
 
-    private async Task PlanGuardedAsync(CancellationToken stoppingToken)
+    /// <summary>Re-plans on the scheduler's behalf (Quartz) unless the host's own loop does it.</summary>
+    public bool ScheduledExternally { get; set; }
+
+    public async Task PlanGuardedAsync(CancellationToken stoppingToken)
     {
         try
         {
