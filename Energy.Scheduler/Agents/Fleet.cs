@@ -108,9 +108,9 @@ public sealed class Fleet
         lock (_lock)
         {
             var agent = Entry(telemetry.Node);
-            if (agent.Telemetry is { } last && (last.Epoch, last.Seq, last.At).CompareTo((telemetry.Epoch, telemetry.Seq, telemetry.At)) > 0)
+            if (agent.Telemetry is { } last && last.At > telemetry.At)
             {
-                return;   // an older report overtaken by a newer one
+                return;   // an older report overtaken by a newer one (by the agent's clock: a restarted agent starts its sequence again)
             }
 
             agent.Telemetry = telemetry;

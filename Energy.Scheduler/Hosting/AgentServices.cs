@@ -24,7 +24,7 @@ public static class AgentServices
     public static IServiceCollection AddFleetController(this IServiceCollection services, string? dataFolder)
     {
         services.AddSingleton(sp => new Fleet(sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet>>()));
-        services.AddSingleton(sp => new GridLimit(sp.GetRequiredService<Site>()));
+        services.AddSingleton(sp => new GridLimit(sp.GetRequiredService<Site>(), dataFolder));
         services.AddSingleton(sp => new DemandResponseLog(dataFolder, sp.GetRequiredService<ILogger<DemandResponseLog>>()));
         services.AddSingleton(sp =>
         {
