@@ -19,11 +19,21 @@ internal sealed partial class SiteFileReader
             var consumer = Consumer(l.Section("consumer"));
             var storage = Storage(l.Section("storage", required: false));
             var boiler = Boiler(l.Section("boiler", required: false));
+            var maxCoolant = l.Number("maxCoolantTemperatureC", "°C", required: false, min: 0, max: 120);
+            var coolantSignal = l.String("coolantTemperatureSignal", required: false);
             l.Complete();
             if (name is not null && capture is not null && absorption is not null && consumer is not null)
             {
                 var loop = new HeatLoop(name, capture.Value, Power.FromKilowatts(absorption.Value),
-                    EnergyPrice.PerMwh(price, _currency), consumer, storage, boiler, Power.FromKilowatts(dryCooler));
+                    EnergyPrice.PerMwh(price, _currency), consumer, storage, boiler, Power.FromKilowatts(dryCooler))
+                {
+                    MaxCoolantTemperature = maxCoolant is { } max ? Temperature.FromCelsius(max) : null,
+                };
+                if (coolantSignal is not null)
+                {
+                    loop = loop with { CoolantTemperatureSignal = coolantSignal };
+                }
+
                 _origins[loop] = l;
                 loops.Add(loop);
             }

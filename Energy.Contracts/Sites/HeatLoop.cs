@@ -22,4 +22,14 @@ public sealed record HeatLoop(
     HeatConsumer Consumer,
     HeatStorage? Storage,
     Boiler? Boiler,
-    Power DryCooler);
+    Power DryCooler)
+{
+    /// <summary>
+    /// Above this coolant temperature the GPUs on this loop are taken off it (their work moves to
+    /// air-cooled pools where it may run, else it is curtailed) until it is 3 K below again; null for no limit.
+    /// </summary>
+    public Temperature? MaxCoolantTemperature { get; init; }
+
+    /// <summary>The signal carrying the coolant temperature the GPUs see; by default the heat meter's return temperature.</summary>
+    public string CoolantTemperatureSignal { get; init; } = $"{Name}.returnTemperatureC";
+}

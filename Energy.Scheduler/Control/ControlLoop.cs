@@ -35,6 +35,7 @@ public sealed class ControlLoop(
 
     private readonly long _epoch = (agents as FleetAgentLink)?.Epoch ?? time.GetUtcNow().ToUnixTimeMilliseconds();
     private readonly GpuDispatcher _dispatcher = new(site);
+    private readonly ThermalGuard _thermal = new(site);
     private bool _inSafeState;
     private bool _holding;
     private int _ticks;
@@ -59,10 +60,13 @@ public sealed class ControlLoop(
         var unavailable = fleet?.Unavailable(now);
         var wanted = _dispatcher.Assign(slot, before, now, now + AssignmentValidity, _epoch, unavailable);
 
+        // Coolant too hot on a heat loop: its GPUs come off work, which moves to air-cooled pools where it may.
+        var explanations = new List<string>();
+        wanted = _thermal.Apply(wanted, before, l => signals.GoodValue(l.CoolantTemperatureSignal, now, TimeSpan.FromSeconds(30)), explanations);
+
         // A curtailment in force lowers the cap below what the plan assumed: shed in the operator's order first.
         var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
         var capSite = cap == site.Grid.ImportCap ? site : site with { Grid = site.Grid with { ImportCap = cap } };
-        var explanations = new List<string>();
         if (cap < site.Grid.ImportCap)
         {
             wanted = CapShedder.Fit(capSite, cap, wanted, before.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal), explanations);
