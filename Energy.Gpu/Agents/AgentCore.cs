@@ -43,6 +43,7 @@ public sealed partial class AgentCore
     private FrequencyStage? _stage;
     private DateTimeOffset? _recoveredSince;
     private DemandResponseEvent? _pendingObservation;
+    private (string[] Gpus, double TargetW) _observe;
     private int _events;
     private DateTimeOffset _lastStaleLog = DateTimeOffset.MinValue;
 
@@ -230,6 +231,7 @@ public sealed partial class AgentCore
                 AgentJson.Version, Node, $"{Node}-{++_events}", "frequency", sample.Hz, stage.BelowHz, stage.Deadline.TotalSeconds,
                 sample.At, seenAt, at, null, before, _commanded.Values.Sum(c => c.Watts), commanded);
             _pendingObservation = evidence;
+            _observe = ([.. _shed], _shed.Sum(id => _commanded[id].Watts));
             Log.FrequencyShed(_logger, Node, sample.Hz, stage.BelowHz, before - evidence.TargetW, commanded, evidence.CommandMs);
             return evidence;
         }
@@ -272,7 +274,9 @@ public sealed partial class AgentCore
                 Reconcile();
             }
 
-            if (_pendingObservation is { } pending && DrawnW() <= pending.TargetW + (SettledToleranceW * _gpus.Length))
+            // Power observed down: the shed GPUs draw what they were told, within 2 W each.
+            if (_pendingObservation is { } pending
+                && _observe.Gpus.Sum(id => _byId[id].Read().Power.Watts) <= _observe.TargetW + (SettledToleranceW * Math.Max(1, _observe.Gpus.Length)))
             {
                 var observed = pending with { PowerObservedAt = now };
                 _pendingObservation = null;
@@ -467,7 +471,11 @@ public sealed partial class AgentCore
                 : new Command(null, gpu.IdlePower.Watts);
         }
 
-        return new Command(w.Workload, Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts));
+        var wanted = new Command(w.Workload, Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts));
+
+        // While shedding, sheddable work does not come back elsewhere: no such GPU goes up until the grid has recovered.
+        var now = _commanded[gpu.Id];
+        return _stage is not null && RankOf(gpu.Id) is not null && wanted.Watts > now.Watts ? now : wanted;
     }
 
     private void Send(IGpuDevice gpu, Command to)
@@ -516,8 +524,6 @@ public sealed partial class AgentCore
             }
         }
     }
-
-    private double DrawnW() => _gpus.Sum(g => g.Read().Power.Watts);
 
     /// <summary>Each agent's own place in the restore window (FNV-1a of its name), so a site comes back spread out.</summary>
     private static TimeSpan StaggerOffset(string node, TimeSpan window)

@@ -2,6 +2,7 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Gpu.Agents;
 using Energy.Scheduler.Control;
+using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.Hosting;
 
@@ -12,7 +13,8 @@ namespace Energy.Scheduler.Agents;
 /// restore, evidence) and the grid frequency from the signal registry (the site meter polled over
 /// Modbus, or an MQTT signal), which the agent acts on itself the moment a reading arrives.
 /// </summary>
-public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, DemandResponseLog evidence, TimeProvider time) : BackgroundService
+public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, DemandResponseLog evidence, TimeProvider time,
+    MqttLink? mqtt = null, string? site = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
@@ -21,6 +23,21 @@ public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, De
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         signals.Published += OnReading;
+        if (mqtt is not null && site is not null)
+        {
+            // The same frequency topic agents on a broker watch: a relay or a test can publish a step there.
+            mqtt.Subscribe(new AgentTopics(site).Frequency, 0, message =>
+            {
+                if (!message.Retained && MqttAgent.TryReadFrequency(message.Payload.Span, message.ReceivedAt, out var sample, out _)
+                    && agent.OnFrequency(sample, message.ReceivedAt) is { } e)
+                {
+                    evidence.Record(e);
+                }
+
+                return ValueTask.CompletedTask;
+            });
+        }
+
         return base.StartAsync(cancellationToken);
     }
 

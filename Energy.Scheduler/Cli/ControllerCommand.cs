@@ -79,7 +79,6 @@ internal static class ControllerCommand
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);
-        await app.RunAsync();
-        return 0;
+        return await HostRunner.RunAsync(app);
     }
 }

@@ -89,8 +89,7 @@ internal static class RunCommand
         await using var app = HeatGridHost.Build(options);
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.
-        await app.RunAsync();
-        return 0;
+        return await HostRunner.RunAsync(app);
     }
 
     internal static bool TryHttpUrl(string text, out string url)

@@ -51,7 +51,7 @@ public static class AgentServices
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService(sp => new AgentTickService(sp.GetRequiredService<AgentCore>(), sp.GetRequiredService<SignalRegistry>(),
-            sp.GetRequiredService<DemandResponseLog>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<DemandResponseLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<MqttLink>(), sp.GetRequiredService<Site>().Name));
         return services;
     }
 
