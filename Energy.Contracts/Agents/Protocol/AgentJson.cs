@@ -40,7 +40,7 @@ public static class AgentJson
                 return false;
             }
 
-            version = document.RootElement.TryGetProperty("v", out var v) && v.TryGetInt32(out var n) ? n : null;
+            version = document.RootElement.TryGetProperty("v", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
             if (version is null && typeof(T) != typeof(FrequencySample))
             {
                 reason = "no schema version (\"v\")";
@@ -50,6 +50,13 @@ public static class AgentJson
             if (version is { } known && known != Version)
             {
                 reason = $"schema version {known} is not supported (this build speaks {Version})";
+                return false;
+            }
+
+            // The reader takes 1e999 for infinity; no field of the protocol may be one.
+            if (OutOfRange(document.RootElement) is { } number)
+            {
+                reason = $"number {number} is out of range";
                 return false;
             }
 
@@ -70,6 +77,14 @@ public static class AgentJson
         reason = string.Empty;
         return true;
     }
+
+    private static string? OutOfRange(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Number => element.TryGetDouble(out var d) && double.IsFinite(d) ? null : element.GetRawText(),
+        JsonValueKind.Object => element.EnumerateObject().Select(p => OutOfRange(p.Value)).FirstOrDefault(n => n is not null),
+        JsonValueKind.Array => element.EnumerateArray().Select(OutOfRange).FirstOrDefault(n => n is not null),
+        _ => null,
+    };
 }
 
 [JsonSourceGenerationOptions(

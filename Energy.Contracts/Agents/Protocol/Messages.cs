@@ -95,7 +95,8 @@ public sealed record GpuInventoryItem(string Gpu, string Pool, string Model, dou
 public sealed record ControllerAnnouncement(int V, long Epoch, DateTimeOffset StartedAt, bool Online);
 
 /// <summary>A grid-frequency sample, as the site meter or a frequency relay publishes it.</summary>
-public sealed record FrequencySample(double Hz, DateTimeOffset At);
+/// <param name="At">When it was measured; may be left out in JSON (default), and the receiver times it on arrival.</param>
+public sealed record FrequencySample(double Hz, DateTimeOffset At = default);
 
 /// <summary>An explicit curtailment: keep the site's import at or below <see cref="TargetKw"/> for <see cref="DurationSeconds"/>.</summary>
 public sealed record CurtailmentRequest(int V, string Id, double TargetKw, double DurationSeconds, string? Reason);
