@@ -42,8 +42,9 @@ public sealed partial class AgentCore
     // Demand response.
     private FrequencyStage? _stage;
     private DateTimeOffset? _recoveredSince;
+    private DateTimeOffset _lastSampleSeen = DateTimeOffset.MinValue;
     private DemandResponseEvent? _pendingObservation;
-    private (string[] Gpus, double TargetW) _observe;
+    private (string[] Gpus, double TargetW, double ShedW) _observe;
     private int _events;
     private DateTimeOffset _lastStaleLog = DateTimeOffset.MinValue;
 
@@ -205,6 +206,7 @@ public sealed partial class AgentCore
 
         lock (_lock)
         {
+            _lastSampleSeen = seenAt;
             var stage = policy.StageFor(sample.Hz);
             if (stage is null)
             {
@@ -231,7 +233,7 @@ public sealed partial class AgentCore
                 AgentJson.Version, Node, $"{Node}-{++_events}", "frequency", sample.Hz, stage.BelowHz, stage.Deadline.TotalSeconds,
                 sample.At, seenAt, at, null, before, _commanded.Values.Sum(c => c.Watts), commanded);
             _pendingObservation = evidence;
-            _observe = ([.. _shed], _shed.Sum(id => _commanded[id].Watts));
+            _observe = ([.. _shed], _shed.Sum(id => _commanded[id].Watts), before - evidence.TargetW);
             Log.FrequencyShed(_logger, Node, sample.Hz, stage.BelowHz, before - evidence.TargetW, commanded, evidence.CommandMs);
             return evidence;
         }
@@ -254,8 +256,14 @@ public sealed partial class AgentCore
                 Log.AgentDeadman(_logger, Node, _validUntil, _options.SafeState);
             }
 
-            if (_stage is not null && _recoveredSince is { } since
-                && now - since >= _options.DemandResponse.RestoreHold + _restoreOffset)
+            // Load comes back only on fresh evidence: a feed that went silent after one good sample keeps the shed.
+            if (_stage is not null && _recoveredSince is { } since && now - _lastSampleSeen > _options.DemandResponse.MaxFrequencyAge)
+            {
+                _recoveredSince = null;
+            }
+
+            if (_stage is not null && _recoveredSince is { } recovered
+                && now - recovered >= _options.DemandResponse.RestoreHold + _restoreOffset)
             {
                 var before = _commanded.Values.Sum(c => c.Watts);
                 var stage = _stage;
@@ -265,7 +273,7 @@ public sealed partial class AgentCore
                 var count = Reconcile();
                 var restore = new DemandResponseEvent(
                     AgentJson.Version, Node, $"{Node}-{++_events}", "restore", _options.DemandResponse.RestoreAboveHz, stage.BelowHz,
-                    0, since, now, _time.GetUtcNow(), null, before, _commanded.Values.Sum(c => c.Watts), count);
+                    0, recovered, now, _time.GetUtcNow(), null, before, _commanded.Values.Sum(c => c.Watts), count);
                 Log.DemandResponseRestored(_logger, Node, restore.TargetW - before, _restoreOffset.TotalSeconds);
                 events.Add(restore);
             }
@@ -274,9 +282,11 @@ public sealed partial class AgentCore
                 Reconcile();
             }
 
-            // Power observed down: the shed GPUs draw what they were told, within 2 W each.
+            // Power observed down: the shed GPUs have given up 95 % of the power shed (full activation, as a
+            // prequalification test reads a power step), or draw within 2 W each of what they were told.
             if (_pendingObservation is { } pending
-                && _observe.Gpus.Sum(id => _byId[id].Read().Power.Watts) <= _observe.TargetW + (SettledToleranceW * Math.Max(1, _observe.Gpus.Length)))
+                && _observe.Gpus.Sum(id => _byId[id].Read().Power.Watts)
+                    <= _observe.TargetW + Math.Max(0.05 * _observe.ShedW, SettledToleranceW * Math.Max(1, _observe.Gpus.Length)))
             {
                 var observed = pending with { PowerObservedAt = now };
                 _pendingObservation = null;

@@ -23,7 +23,8 @@ public static class ControllerEpoch
         var path = Path.Combine(dataFolder, FileName);
         try
         {
-            if (File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var last))
+            if (File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var last)
+                && last is >= 0 and < long.MaxValue / 2)
             {
                 epoch = Math.Max(epoch, last + 1);
             }

@@ -84,7 +84,9 @@ public sealed class Fleet
                 Log.AgentUnknownPools(_logger, heartbeat.Node, string.Join(", ", unknownPools));
             }
 
-            agent.Inventory = heartbeat.Gpus.Where(g => _overhead.ContainsKey(g.Pool)).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
+            // A GPU listed twice counts once (the first); a broken inventory must not take the controller down.
+            agent.Inventory = heartbeat.Gpus.Where(g => _overhead.ContainsKey(g.Pool) && double.IsFinite(g.MaxW))
+                .DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
             agent.Backend = heartbeat.Backend;
             SetOnline(agent, heartbeat.Online, at);
         }
@@ -159,7 +161,7 @@ public sealed class Fleet
         {
             var agent = Entry(batch.Node);
             agent.Pending.Add(new SentBatch(batch.Epoch, batch.Seq, batch.ValidUntil,
-                batch.Gpus.ToDictionary(g => g.Gpu, g => g, StringComparer.Ordinal)));
+                batch.Gpus.DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, g => g, StringComparer.Ordinal)));
         }
     }
 
@@ -195,7 +197,7 @@ public sealed class Fleet
             {
                 Expire(agent, now);
                 var online = Online(agent, now);
-                var reported = agent.Telemetry?.Gpus.ToDictionary(g => g.Gpu, StringComparer.Ordinal);
+                var reported = agent.Telemetry?.Gpus.DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
                 foreach (var item in agent.Inventory.Values.OrderBy(g => g.Gpu, StringComparer.Ordinal))
                 {
                     var r = reported?.GetValueOrDefault(item.Gpu);

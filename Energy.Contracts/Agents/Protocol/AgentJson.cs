@@ -89,7 +89,7 @@ public static class AgentJson
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
+    Converters = [typeof(ShedStepJsonConverter)],
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     NumberHandling = JsonNumberHandling.Strict)]
@@ -102,3 +102,6 @@ public static class AgentJson
 [JsonSerializable(typeof(CurtailmentRequest))]
 [JsonSerializable(typeof(DemandResponseEvent))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;
+
+/// <summary>Shed steps on the wire as in the site file and the status API: <c>mining</c>, <c>inferenceAboveSla</c>…</summary>
+internal sealed class ShedStepJsonConverter() : JsonStringEnumConverter<Energy.Contracts.Policy.ShedStep>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);

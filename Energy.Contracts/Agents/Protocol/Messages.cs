@@ -32,7 +32,8 @@ public sealed record AssignmentBatch(
 public sealed record GpuCommand(string Gpu, string? Workload, double TargetW, ShedStep? Shed = null);
 
 /// <summary>Agent → controller: what became of a batch. <see cref="CommandedW"/> is the sum the agent now commands.</summary>
-/// <param name="Refusal">Why the whole batch was refused (older epoch, older sequence, expired, over its cap share); null when applied.</param>
+/// <param name="Refusal">Why the whole batch was refused (older epoch, older sequence, expired, too old); null when applied;
+/// "duplicate" when the batch was applied before (a repeated delivery), which counts as an acknowledgement.</param>
 /// <param name="HeldW">Increases the agent holds back until its GPUs have come down (decreases first, within its share).</param>
 public sealed record AssignmentAck(
     int V,

@@ -54,19 +54,34 @@ internal sealed class AgentRig
     public GpuTelemetry Reported(string gpu) => Agent.Telemetry().Gpus.Single(g => g.Gpu == gpu);
 
     /// <summary>Lets time pass in steps of 100 ms, ticking the agent after each, and returns the evidence the ticks gave.</summary>
+    /// <summary>Whether <see cref="Run"/> repeats the last frequency every second, as a meter polled once a second does.</summary>
+    public bool FeedFrequency { get; set; } = true;
+
     public List<DemandResponseEvent> Run(TimeSpan span)
     {
         var events = new List<DemandResponseEvent>();
         var end = Now + span;
+        var ticks = 0;
         while (Now < end)
         {
             Time.Advance(TimeSpan.FromMilliseconds(100));
+            if (FeedFrequency && _lastHz is { } hz && ++ticks % 10 == 0 && Agent.OnFrequency(new FrequencySample(hz, Now), Now) is { } shed)
+            {
+                events.Add(shed);
+            }
+
             events.AddRange(Agent.Tick());
         }
 
         return events;
     }
 
+    private double? _lastHz;
+
     /// <summary>A grid-frequency sample measured and seen now.</summary>
-    public DemandResponseEvent? Frequency(double hz) => Agent.OnFrequency(new FrequencySample(hz, Now), Now);
+    public DemandResponseEvent? Frequency(double hz)
+    {
+        _lastHz = hz;
+        return Agent.OnFrequency(new FrequencySample(hz, Now), Now);
+    }
 }

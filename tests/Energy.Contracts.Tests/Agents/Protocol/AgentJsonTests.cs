@@ -103,7 +103,7 @@ public class AgentJsonTests
     }
 
     [Fact]
-    public void Serialize_AssignmentBatch_CamelCaseNamesVersionAndShedStepsAsEnumNames()
+    public void Serialize_AssignmentBatch_CamelCaseNamesVersionAndShedStepsAsInTheSiteFile()
     {
         var json = AgentJson.SerializeToString(Batch);
 
@@ -112,10 +112,8 @@ public class AgentJsonTests
         Assert.Contains("\"capShareW\":1000.5", json, StringComparison.Ordinal);
         Assert.Contains("""{"gpu":"p/1","workload":null,"targetW":80,"shed":null}""", json, StringComparison.Ordinal);
 
-        // The enum's C# names, not camelCase as in the site file ("inferenceAboveSla") and AgentJson's summary: the naming policy
-        // does not reach UseStringEnumConverter.
-        Assert.Contains("""{"gpu":"p/0","workload":"mining","targetW":400,"shed":"Mining"}""", json, StringComparison.Ordinal);
-        Assert.Contains("\"shed\":\"InferenceAboveSla\"", json, StringComparison.Ordinal);
+        Assert.Contains("""{"gpu":"p/0","workload":"mining","targetW":400,"shed":"mining"}""", json, StringComparison.Ordinal);
+        Assert.Contains("\"shed\":\"inferenceAboveSla\"", json, StringComparison.Ordinal);
     }
 
     [Fact]
