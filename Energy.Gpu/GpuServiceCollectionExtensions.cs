@@ -16,11 +16,6 @@ public static class GpuServiceCollectionExtensions
     public static IServiceCollection AddEnergyGpu(this IServiceCollection services, string node)
     {
         services.AddSingleton<IReadOnlyList<IGpuDevice>>(sp => SimulatedFleet.ForSite(sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new NodeAgent(
-            node,
-            sp.GetRequiredService<IReadOnlyList<IGpuDevice>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<NodeAgent>>()));
         return services;
     }
 

@@ -22,15 +22,20 @@ public sealed class ControlLoopTests : IDisposable
     private readonly CurrentPlan _plan = new();
     private readonly StatusBoard _board = new();
     private readonly InMemoryStore _store = new();
-    private readonly NodeAgent _agent;
+    private readonly AgentCore _agent;
     private readonly DemoWorld _world;
     private readonly ControlLoop _loop;
     private readonly PlanningService _planning;
 
     public ControlLoopTests()
     {
-        _agent = new NodeAgent("test", SimulatedFleet.ForSite(_site, _time), _time, NullLogger<NodeAgent>.Instance);
-        var link = new InProcessAgentLink(_agent, "simulated");
+        // Controller and one agent as heatgrid run wires them: fleet, sequencer, in-process transport.
+        _agent = new AgentCore("test", SimulatedFleet.ForSite(_site, _time), AgentOptions.From(_site.Policy), _time, NullLogger<AgentCore>.Instance);
+        var fleet = new Fleet(_site, _time, NullLogger<Fleet>.Instance);
+        var sequencer = new FleetSequencer(_site, fleet, epoch: 1, _time.GetUtcNow());
+        _agent.ObserveEpoch(sequencer.Epoch);
+        var transport = new InProcessTransport(fleet, [_agent], "simulated", TimeSpan.FromSeconds(10), _time);
+        var link = new FleetAgentLink(_site, fleet, sequencer, transport, new GridLimit(_site), _time);
         _world = new DemoWorld(_site, link, new DemoSensors(_site, _signals, devices: null), _time);
         _loop = new ControlLoop(_site, _plan, link, _signals, _store, _board, _time, NullLogger<ControlLoop>.Instance);
         _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),
@@ -116,10 +121,11 @@ public sealed class ControlLoopTests : IDisposable
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Contains(_agent.ReadAll(), g => g.Workload is not null);
+        Assert.Contains(_agent.Telemetry().Gpus, g => g.Workload is not null);
         _time.Advance(ControlLoop.AssignmentValidity);
-        _agent.EnforceDeadman();
+        _agent.Tick();
 
-        Assert.All(_agent.ReadAll(), g => Assert.Null(g.Workload));
+        Assert.All(_agent.Telemetry().Gpus, g => Assert.Null(g.Workload));
+        Assert.Equal(AgentState.Safe, _agent.State);
     }
 }
