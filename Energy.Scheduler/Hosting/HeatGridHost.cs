@@ -1,4 +1,5 @@
 using Energy.Gpu;
+using Energy.Gpu.Devices;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Api;
 using Energy.Telemetry;
@@ -25,7 +26,7 @@ public static class HeatGridHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Site);
         builder.Services.AddEnergyTelemetry(options.DataFolder);
-        builder.Services.AddEnergyGpu(node: "local");
+        builder.Services.AddEnergyGpu(node: "local", new GpuBackendOptions { Mode = options.Gpus });
         builder.Services.AddEnergyScheduler(options, demo: true);
         configure?.Invoke(builder);
 

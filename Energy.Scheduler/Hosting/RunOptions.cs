@@ -1,5 +1,6 @@
 using System.Net;
 using Energy.Contracts.Sites;
+using Energy.Gpu.Devices;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 
@@ -14,6 +15,7 @@ namespace Energy.Scheduler.Hosting;
 /// loopback ports); without them the demo's measurements go straight to the signal registry.</param>
 /// <param name="Mqtt">MQTT: an external broker, or the embedded one and where it listens; null for none (tests without sockets).</param>
 /// <param name="Prices">Real day-ahead prices (a file's, then MQTT updates), or null for the demo's synthetic market.</param>
+/// <param name="Gpus">Real GPUs when present (auto), simulated ones always, or real ones or no start (cuda).</param>
 public sealed record RunOptions(
     Site Site,
     string SiteSource,
@@ -21,7 +23,8 @@ public sealed record RunOptions(
     string DataFolder,
     bool ServeSimulatedDevices = true,
     MqttSetup? Mqtt = null,
-    PriceImportResult? Prices = null);
+    PriceImportResult? Prices = null,
+    GpuBackendMode Gpus = GpuBackendMode.Auto);
 
 /// <summary>How <c>heatgrid run</c> reaches MQTT: <paramref name="Broker"/> when given, else its embedded broker on <paramref name="Listen"/>.</summary>
 public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen);

@@ -1,5 +1,6 @@
 using Energy.Gpu;
 using Energy.Gpu.Agents;
+using Energy.Gpu.Devices;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Demo;
@@ -35,7 +36,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<IPlanner>(_ => new LpPlanner());
         services.AddSingleton<HeatDemandForecast>();
-        services.AddSingleton<IAgentLink>(sp => new InProcessAgentLink(sp.GetRequiredService<NodeAgent>(), GpuServiceCollectionExtensions.SimulatedBackend));
+        services.AddSingleton<IAgentLink>(sp => new InProcessAgentLink(sp.GetRequiredService<NodeAgent>(), sp.GetRequiredService<GpuBackend>().Description));
         services.AddSingleton<PlanningService>();
         services.AddSingleton<ControlLoop>();
 
