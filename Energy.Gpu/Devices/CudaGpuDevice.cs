@@ -38,6 +38,7 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
     private bool _readFailing;
     private bool _limitChanged;
     private Power? _lastLimitTarget;
+    private Power? _controllerTarget;
     private bool _disposed;
 
     public CudaGpuDevice(string id, string pool, NvmlGpu nvml, Power idlePower, IGpuLoadFactory loads, Func<string, WorkloadKind?> kindOf,
@@ -126,6 +127,7 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
                 Log.GpuWorkloadChanged(_logger, Id, _workload ?? "idle", running ?? "idle", load is null ? IdlePower.Watts : target.Watts);
                 _active = load;
                 _lastOutOfReach = null;
+                _controllerTarget = null;
                 if (load is not null)
                 {
                     _controller = new PowerController(load, _time, _options.Controller);
@@ -135,17 +137,22 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
 
             _workload = running;
             _target = load is null ? IdlePower : target.Clamp(MinPower, MaxPower);
-            if (_controller is not null)
+            // The control loop repeats its assignments every second; only a new target restarts the
+            // controller's out-of-reach watch, or a target it cannot reach would never be reported.
+            if (_controller is not null && (_controllerTarget is not { } held || Math.Abs((held - target).Watts) >= 0.5))
             {
-                var status = _controller.SetTarget(target);
-                if (!status.Reachable && status.Message != _lastOutOfReach)
-                {
-                    Log.GpuTargetOutOfReach(_logger, Id, status.Message!);
-                }
-
-                _lastOutOfReach = status.Reachable ? null : status.Message;
-                ApplyPowerLimit(status.Held);
+                _controllerTarget = target;
+                ApplyPowerLimit(_controller.SetTarget(target).Held);
             }
+
+            // Out of reach up front (the workload's range), or found so by the controller since (duty pinned).
+            var miss = _controller?.Status is { Reachable: false, Message: { } message } ? message : null;
+            if (miss is not null && miss != _lastOutOfReach)
+            {
+                Log.GpuTargetOutOfReach(_logger, Id, miss);
+            }
+
+            _lastOutOfReach = miss;
         }
     }
 

@@ -154,6 +154,24 @@ public sealed class CudaGpuDeviceTests : IDisposable
     }
 
     [Fact]
+    public void Apply_RepeatedEachSecond_LetsTheControllerFindAPinnedTargetOutOfReach()
+    {
+        // The heater pinned at full duty while NVML keeps reading 250 W: 450 W cannot be reached.
+        var device = Device();
+
+        for (var second = 0; second < 4; second++)
+        {
+            device.Apply("bath-heat", Power.FromWatts(450));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        device.Apply("bath-heat", Power.FromWatts(450));
+
+        Assert.False(device.TargetStatus!.Reachable);
+        Assert.Contains("target out of reach", Assert.Single(_logger.WithEventId(2309)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_NvmlFails_ReturnsTheLastGoodReading_LogsOnceEachWay()
     {
         var device = Device();
