@@ -1,7 +1,6 @@
 using Energy.Contracts.Sites;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
-using Energy.Gpu.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,15 +9,18 @@ namespace Energy.Gpu;
 public static class GpuServiceCollectionExtensions
 {
     /// <summary>
-    /// The GPUs of this host and the node agent that runs them. Today every GPU is simulated from the
-    /// site file; the CUDA/NVML backend plugs in here when NVIDIA GPUs are present.
+    /// The GPUs of this host and the node agent that runs them: the host's NVIDIA GPUs when the driver,
+    /// CUDA toolkit libraries and a device are present, else the simulated GPUs of the site file
+    /// (<see cref="GpuBackendSelector"/>; it logs which and why).
     /// </summary>
-    public static IServiceCollection AddEnergyGpu(this IServiceCollection services, string node)
+    public static IServiceCollection AddEnergyGpu(this IServiceCollection services, string node, GpuBackendOptions? options = null)
     {
-        services.AddSingleton<IReadOnlyList<IGpuDevice>>(sp => SimulatedFleet.ForSite(sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => GpuBackendSelector.Select(
+            sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options));
+        services.AddSingleton<IReadOnlyList<IGpuDevice>>(sp => sp.GetRequiredService<GpuBackend>().Devices);
         return services;
     }
 
-    /// <summary>How the GPUs of this process are backed, for logs and the status API.</summary>
-    public const string SimulatedBackend = "simulated";
+    /// <summary>How simulated GPUs are described, for logs and the status API.</summary>
+    public const string SimulatedBackend = GpuBackend.SimulatedDescription;
 }

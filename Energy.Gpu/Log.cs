@@ -97,4 +97,49 @@ internal static partial class Log
 
     [LoggerMessage(2154, LogLevel.Warning, "Kernel launch of {LaunchNonces} nonces from {LaunchFirstNonce} found {Reported} candidates but keeps {Capacity}; searching it again in halves")]
     public static partial void CandidateBufferOverflowed(ILogger logger, long launchNonces, uint launchFirstNonce, long reported, int capacity);
+    // Real GPUs: backend selection, CUDA workloads and the CUDA device: 2300–2349.
+    [LoggerMessage(2300, LogLevel.Information, "GPU backend: {Backend}")]
+    public static partial void CudaBackendSelected(ILogger logger, string backend);
+
+    [LoggerMessage(2301, LogLevel.Information, "GPU backend: simulated: {Reason}")]
+    public static partial void SimulatedBackendSelected(ILogger logger, string reason);
+
+    [LoggerMessage(2302, LogLevel.Information, "GPU {GpuId} ({Name}, {Uuid}) is in pool {Pool}: {Why}")]
+    public static partial void GpuJoinedPool(ILogger logger, string gpuId, string name, string uuid, string pool, string why);
+
+    [LoggerMessage(2303, LogLevel.Warning, "CUDA device {Ordinal} ({Name}) has no NVML device to read its power from ({Why}); not used")]
+    public static partial void CudaDeviceUnpaired(ILogger logger, int ordinal, string name, string why);
+
+    [LoggerMessage(2304, LogLevel.Information, "{Load}: started on its own thread, duty cycle over {PeriodMilliseconds:F0} ms periods")]
+    public static partial void LoadStarted(ILogger logger, string load, double periodMilliseconds);
+
+    [LoggerMessage(2305, LogLevel.Error, "{Load}: stopped after a GPU error; it stays idle until HeatGrid restarts")]
+    public static partial void LoadFaulted(ILogger logger, Exception exception, string load);
+
+    [LoggerMessage(2306, LogLevel.Warning, "{Load}: freeing its GPU resources failed")]
+    public static partial void LoadStopFailed(ILogger logger, Exception exception, string load);
+
+    [LoggerMessage(2307, LogLevel.Warning, "{Load}: its thread did not stop within {Seconds:F0} s; left running in the background")]
+    public static partial void LoadStopTimedOut(ILogger logger, string load, double seconds);
+
+    [LoggerMessage(2308, LogLevel.Information, "{GpuId}: workload {From} → {To}, target {TargetW:F0} W")]
+    public static partial void GpuWorkloadChanged(ILogger logger, string gpuId, string from, string to, double targetW);
+
+    [LoggerMessage(2309, LogLevel.Warning, "{GpuId}: {Message}")]
+    public static partial void GpuTargetOutOfReach(ILogger logger, string gpuId, string message);
+
+    [LoggerMessage(2310, LogLevel.Warning, "{GpuId}: workload {Workload} is not one this GPU can run ({Why}); held idle")]
+    public static partial void GpuWorkloadUnavailable(ILogger logger, string gpuId, string workload, string why);
+
+    [LoggerMessage(2311, LogLevel.Warning, "{GpuId}: NVML reading failed ({Reason}); reporting the last good reading until it recovers")]
+    public static partial void GpuReadFailed(ILogger logger, string gpuId, string reason);
+
+    [LoggerMessage(2312, LogLevel.Information, "{GpuId}: NVML readings are back")]
+    public static partial void GpuReadRecovered(ILogger logger, string gpuId);
+
+    [LoggerMessage(2313, LogLevel.Information, "{GpuId}: NVML power limit, {Description}")]
+    public static partial void GpuPowerLimit(ILogger logger, string gpuId, string description);
+
+    [LoggerMessage(2314, LogLevel.Information, "{GpuId}: mining hashes local job {JobId}; no pool is configured, so shares are verified and counted, not submitted")]
+    public static partial void MiningLocalJob(ILogger logger, string gpuId, string jobId);
 }

@@ -17,7 +17,7 @@ public static class GpuBench
     public static readonly IReadOnlyList<double> TrackingTargetsW = [200, 300, 450];
 
     /// <summary>Band the 1-s average must stay within to count as settled.</summary>
-    public const double SettleBand = 0.05;
+    public const double SettleBand = PowerTrackingResult.SettleBand;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly DateTimeOffset Epoch = new(2024, 7, 1, 12, 0, 0, TimeSpan.Zero);
@@ -78,16 +78,6 @@ public static class GpuBench
             samples.Add(((t + period).TotalSeconds, gpu.Read().AveragePower.Watts));
         }
 
-        var lastOutside = samples.FindLastIndex(s => Math.Abs(s.AverageW - targetW) > targetW * SettleBand);
-        double? settle = lastOutside switch
-        {
-            -1 => 0,
-            _ when lastOutside == samples.Count - 1 => null,
-            _ => samples[lastOutside].Seconds,
-        };
-        var after = settle is null ? samples.TakeLast(10) : samples.Skip(lastOutside + 1);
-        var mean = after.Average(s => s.AverageW);
-        return new PowerTrackingResult(targetW, Math.Round(mean, 1), Math.Round((mean - targetW) / targetW * 100, 2),
-            settle is null ? null : Math.Round(settle.Value, 2));
+        return PowerTrackingResult.FromSamples(targetW, samples);
     }
 }

@@ -7,14 +7,14 @@ using Energy.Gpu.Control;
 namespace Energy.Gpu.Benchmarks;
 
 /// <summary>
-/// <c>heatgrid gpu info</c>: whether an NVIDIA driver is loadable here, and the simulated GPUs with their power
-/// limits and the workloads software power control can run on them.
+/// <c>heatgrid gpu info</c> on a host without a usable NVIDIA stack: why not, and the simulated GPUs with their
+/// power limits and the workloads software power control can run on them. <see cref="CudaInventory"/> lists real ones.
 /// </summary>
 public static class GpuInventory
 {
     private const string Install =
-        "Install the NVIDIA driver (580+, provides libnvidia-ml.so.1 and libcuda.so.1) and the CUDA 13 toolkit " +
-        "(libnvrtc.so.13, libcublas.so.13). HeatGrid's CUDA/NVML backend is not built yet; until then every GPU is simulated.";
+        "Real GPUs need the NVIDIA driver (580+, provides libnvidia-ml.so.1 and libcuda.so.1) and the CUDA 13 toolkit's " +
+        "libnvrtc.so.13 and libcublas.so.13; until then every GPU is simulated.";
 
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -33,12 +33,14 @@ public static class GpuInventory
         return false;
     }
 
-    public static object Describe(bool driverFound) => new
+    /// <param name="driverFound">Whether NVML loads (<see cref="NvidiaDriverFound"/>).</param>
+    /// <param name="reason">What kept the CUDA backend from starting (<see cref="Devices.NvidiaHost.TryOpen"/>).</param>
+    public static object Describe(bool driverFound, string reason) => new
     {
         nvidiaDriverFound = driverFound,
-        message = driverFound
-            ? "An NVIDIA driver (NVML) is present, but the CUDA/NVML backend is not built yet: listing simulated GPUs."
-            : "No NVIDIA GPU/driver found (libnvidia-ml.so.1 not loadable): listing simulated GPUs. " + Install,
+        backend = "simulated",
+        reason,
+        message = $"No usable NVIDIA GPU ({reason}): listing simulated GPUs. {Install}",
         devices = SimulatedGpuSpec.All.Select(s => new
         {
             device = "simulated " + s.Model,
@@ -58,14 +60,12 @@ public static class GpuInventory
         }),
     };
 
-    public static string ToJson(bool driverFound) => JsonSerializer.Serialize(Describe(driverFound), Indented);
+    public static string ToJson(bool driverFound, string reason) => JsonSerializer.Serialize(Describe(driverFound, reason), Indented);
 
-    public static string ToText(bool driverFound)
+    public static string ToText(string reason)
     {
         var text = new StringBuilder();
-        text.AppendLine(driverFound
-            ? "NVIDIA driver found, but the CUDA/NVML backend is not built yet: simulated GPUs only."
-            : "No NVIDIA GPU/driver found (libnvidia-ml.so.1 not loadable). " + Install);
+        text.AppendLine(CultureInfo.InvariantCulture, $"GPU backend: simulated: {reason}. {Install}");
         foreach (var s in SimulatedGpuSpec.All)
         {
             text.AppendLine(CultureInfo.InvariantCulture,

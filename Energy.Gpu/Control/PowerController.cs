@@ -81,7 +81,7 @@ public sealed class PowerController : IDisposable
     {
         lock (_lock)
         {
-            _timer ??= _time.CreateTimer(_ => Step(), null, _options.SamplePeriod, _options.SamplePeriod);
+            _timer ??= _time.CreateTimer(_ => OnTick(), null, _options.SamplePeriod, _options.SamplePeriod);
         }
     }
 
@@ -100,38 +100,56 @@ public sealed class PowerController : IDisposable
     {
         lock (_lock)
         {
-            if (_status is null)
-            {
-                return;
-            }
-
-            var model = _actuator.Model;
-            var span = Math.Max((model.Full - model.Idle).Watts, 1);
-            var target = _status.Held;
-            var measured = _actuator.Device.Read().Power;
-            var error = (target - measured).Watts / span;
-            var dt = _options.SamplePeriod.TotalSeconds;
-
-            var feedforward = model.DutyFor(target);
-            var proportional = _options.Proportional * error;
-            var unclamped = feedforward + proportional + _integral;
-            var pushingIntoClamp = (unclamped >= 1 && error > 0) || (unclamped <= 0 && error < 0);
-            // Integrate near the target, or far from it once power has stopped moving (the model is off); not
-            // while the GPU is still following a step, and never further into a clamped duty cycle.
-            var steady = _lastMeasured is { } last && Math.Abs((measured - last).Watts) <= _options.SteadyBand * span;
-            _lastMeasured = measured;
-            if ((Math.Abs(error) <= _options.IntegralBand || steady) && !pushingIntoClamp)
-            {
-                _integral = Math.Clamp(_integral + (_options.Integral * error * dt), -1, 1);
-            }
-
-            var duty = Math.Clamp(feedforward + proportional + _integral, 0, 1);
-            _actuator.SetDuty(duty);
-            TrackReach(target, measured, duty);
+            StepLocked();
         }
     }
 
     public void Dispose() => Stop();
+
+    // A tick already queued when Stop disposed the timer must not set a duty cycle after it: whoever
+    // stopped the controller may have idled the workload since.
+    private void OnTick()
+    {
+        lock (_lock)
+        {
+            if (_timer is not null)
+            {
+                StepLocked();
+            }
+        }
+    }
+
+    private void StepLocked()
+    {
+        if (_status is null)
+        {
+            return;
+        }
+
+        var model = _actuator.Model;
+        var span = Math.Max((model.Full - model.Idle).Watts, 1);
+        var target = _status.Held;
+        var measured = _actuator.Device.Read().Power;
+        var error = (target - measured).Watts / span;
+        var dt = _options.SamplePeriod.TotalSeconds;
+
+        var feedforward = model.DutyFor(target);
+        var proportional = _options.Proportional * error;
+        var unclamped = feedforward + proportional + _integral;
+        var pushingIntoClamp = (unclamped >= 1 && error > 0) || (unclamped <= 0 && error < 0);
+        // Integrate near the target, or far from it once power has stopped moving (the model is off); not
+        // while the GPU is still following a step, and never further into a clamped duty cycle.
+        var steady = _lastMeasured is { } last && Math.Abs((measured - last).Watts) <= _options.SteadyBand * span;
+        _lastMeasured = measured;
+        if ((Math.Abs(error) <= _options.IntegralBand || steady) && !pushingIntoClamp)
+        {
+            _integral = Math.Clamp(_integral + (_options.Integral * error * dt), -1, 1);
+        }
+
+        var duty = Math.Clamp(feedforward + proportional + _integral, 0, 1);
+        _actuator.SetDuty(duty);
+        TrackReach(target, measured, duty);
+    }
 
     private void TrackReach(Power target, Power measured, double duty)
     {

@@ -45,6 +45,39 @@ public sealed record CudaDevice(
             Attribute(api, handle, CuDeviceAttribute.MaxSharedMemoryPerBlock));
     }
 
+    /// <summary>
+    /// The device's UUID as NVML and nvidia-smi print it (<c>GPU-</c> and the 16 bytes of
+    /// <c>cuDeviceGetUuid_v2</c> in 8-4-4-4-12 hex groups), or null where the driver does not say.
+    /// </summary>
+    public static string? ReadUuid(ICudaDriverApi api, CudaDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(device);
+        Span<byte> bytes = stackalloc byte[16];
+        try
+        {
+            if (api.DeviceGetUuid(device.Handle, bytes) != CuResult.Success)
+            {
+                return null;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A driver older than CUDA 11.4 lacks the _v2 symbol; callers pair devices by index then.
+            return null;
+        }
+
+        return FormatUuid(bytes);
+    }
+
+    /// <summary>16 bytes as <c>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c>.</summary>
+    public static string FormatUuid(ReadOnlySpan<byte> bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(bytes.Length, 16, nameof(bytes));
+        var hex = Convert.ToHexStringLower(bytes);
+        return $"GPU-{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
+    }
+
     private static int Attribute(ICudaDriverApi api, int handle, CuDeviceAttribute attribute)
     {
         var code = api.DeviceGetAttribute(attribute, handle, out var value);

@@ -1,3 +1,5 @@
+using Energy.Gpu.Interop;
+
 namespace Energy.Gpu.Cuda;
 
 /// <summary>A <c>__global__</c> function of a loaded <see cref="CudaModule"/> (<c>CUfunction</c>), valid while the module is.</summary>
@@ -16,6 +18,29 @@ public sealed unsafe class CudaKernel
 
     /// <summary>The <c>CUfunction</c>.</summary>
     public nint Handle { get; }
+
+    /// <summary>Registers per thread as compiled (<c>cuFuncGetAttribute</c>, <c>CU_FUNC_ATTRIBUTE_NUM_REGS</c>).</summary>
+    public int Registers => GetAttribute(CuFunctionAttribute.NumRegisters);
+
+    /// <summary>A <c>cuFuncGetAttribute</c> value.</summary>
+    public int GetAttribute(CuFunctionAttribute attribute)
+    {
+        _context.Check(_context.Api.FuncGetAttribute(attribute, Handle, out var value), $"cuFuncGetAttribute({Name}, {attribute})");
+        return value;
+    }
+
+    /// <summary>
+    /// Blocks of <paramref name="threadsPerBlock"/> threads resident on one SM at once
+    /// (<c>cuOccupancyMaxActiveBlocksPerMultiprocessor</c>); times the SM count it is one full wave.
+    /// </summary>
+    public int MaxActiveBlocksPerMultiprocessor(int threadsPerBlock, int dynamicSharedMemoryBytes = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerBlock, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(dynamicSharedMemoryBytes);
+        var code = _context.Api.OccupancyMaxActiveBlocksPerMultiprocessor(Handle, threadsPerBlock, (ulong)dynamicSharedMemoryBytes, out var blocks);
+        _context.Check(code, $"cuOccupancyMaxActiveBlocksPerMultiprocessor({Name})");
+        return blocks;
+    }
 
     /// <summary>
     /// Queues the kernel (<c>cuLaunchKernel</c>) on <paramref name="stream"/>, or the legacy default

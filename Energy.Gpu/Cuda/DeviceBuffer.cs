@@ -42,6 +42,18 @@ public sealed class DeviceBuffer<T> : IDisposable
     public void CopyFrom(ReadOnlySpan<T> source) =>
         _context.Check(_context.Api.MemcpyHtoD(DevicePointer, Bytes(source)), "cuMemcpyHtoD_v2");
 
+    /// <summary>
+    /// Copies <paramref name="source"/> to elements <paramref name="offset"/> … offset + length − 1 and
+    /// waits for it (<c>cuMemcpyHtoD_v2</c>): fills a large buffer from a small host array.
+    /// </summary>
+    public void CopyFrom(ReadOnlySpan<T> source, int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, Length - offset, nameof(source));
+        var destination = DevicePointer + checked((ulong)offset * (ulong)Unsafe.SizeOf<T>());
+        _context.Check(_context.Api.MemcpyHtoD(destination, MemoryMarshal.AsBytes(source)), "cuMemcpyHtoD_v2");
+    }
+
     /// <summary>Copies the start of the buffer into <paramref name="destination"/> and waits for it (<c>cuMemcpyDtoH_v2</c>).</summary>
     public void CopyTo(Span<T> destination) =>
         _context.Check(_context.Api.MemcpyDtoH(Bytes(destination), DevicePointer), "cuMemcpyDtoH_v2");

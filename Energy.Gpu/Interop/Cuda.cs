@@ -33,6 +33,10 @@ internal static unsafe partial class Cuda
     [LibraryImport(Lib, EntryPoint = "cuDeviceTotalMem_v2")]
     internal static partial CuResult cuDeviceTotalMem_v2(nuint* bytes, int dev);
 
+    /// <summary>CUDA 11.4+; <c>CUuuid</c> is 16 bytes.</summary>
+    [LibraryImport(Lib, EntryPoint = "cuDeviceGetUuid_v2")]
+    internal static partial CuResult cuDeviceGetUuid_v2(byte* uuid, int dev);
+
     [LibraryImport(Lib, EntryPoint = "cuDevicePrimaryCtxRetain")]
     internal static partial CuResult cuDevicePrimaryCtxRetain(nint* pctx, int dev);
 
@@ -53,6 +57,12 @@ internal static unsafe partial class Cuda
 
     [LibraryImport(Lib, EntryPoint = "cuModuleGetFunction")]
     internal static partial CuResult cuModuleGetFunction(nint* hfunc, nint hmod, byte* name);
+
+    [LibraryImport(Lib, EntryPoint = "cuFuncGetAttribute")]
+    internal static partial CuResult cuFuncGetAttribute(int* pi, CuFunctionAttribute attrib, nint hfunc);
+
+    [LibraryImport(Lib, EntryPoint = "cuOccupancyMaxActiveBlocksPerMultiprocessor")]
+    internal static partial CuResult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* numBlocks, nint func, int blockSize, nuint dynamicSMemSize);
 
     [LibraryImport(Lib, EntryPoint = "cuLaunchKernel")]
     internal static partial CuResult cuLaunchKernel(

@@ -79,6 +79,15 @@ public sealed unsafe class CudaDriverApi : ICudaDriverApi
         return code;
     }
 
+    public CuResult DeviceGetUuid(int device, Span<byte> uuid)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(uuid.Length, 16, nameof(uuid));
+        fixed (byte* p = uuid)
+        {
+            return Cuda.cuDeviceGetUuid_v2(p, device);
+        }
+    }
+
     public CuResult DevicePrimaryCtxRetain(int device, out nint context)
     {
         nint value;
@@ -118,6 +127,22 @@ public sealed unsafe class CudaDriverApi : ICudaDriverApi
         }
 
         functionHandle = value;
+        return code;
+    }
+
+    public CuResult FuncGetAttribute(CuFunctionAttribute attribute, nint functionHandle, out int value)
+    {
+        int result;
+        var code = Cuda.cuFuncGetAttribute(&result, attribute, functionHandle);
+        value = result;
+        return code;
+    }
+
+    public CuResult OccupancyMaxActiveBlocksPerMultiprocessor(nint functionHandle, int blockSize, ulong dynamicSharedMemoryBytes, out int blocks)
+    {
+        int result;
+        var code = Cuda.cuOccupancyMaxActiveBlocksPerMultiprocessor(&result, functionHandle, blockSize, (nuint)dynamicSharedMemoryBytes);
+        blocks = result;
         return code;
     }
 

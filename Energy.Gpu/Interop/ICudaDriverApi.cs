@@ -30,6 +30,12 @@ public interface ICudaDriverApi
     /// <summary><c>cuDevicePrimaryCtxRelease_v2</c>.</summary>
     CuResult DevicePrimaryCtxRelease(int device);
 
+    /// <summary>
+    /// <c>cuDeviceGetUuid_v2</c>: the device's 16-byte UUID, the same bytes NVML prints as
+    /// <c>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c>; it pairs CUDA ordinals with NVML indices.
+    /// </summary>
+    CuResult DeviceGetUuid(int device, Span<byte> uuid);
+
     CuResult CtxSetCurrent(nint context);
 
     CuResult CtxSynchronize();
@@ -40,6 +46,15 @@ public interface ICudaDriverApi
     CuResult ModuleUnload(nint moduleHandle);
 
     CuResult ModuleGetFunction(nint moduleHandle, string name, out nint functionHandle);
+
+    /// <summary><c>cuFuncGetAttribute</c>: registers per thread, local memory bytes and the like of a loaded kernel.</summary>
+    CuResult FuncGetAttribute(CuFunctionAttribute attribute, nint functionHandle, out int value);
+
+    /// <summary>
+    /// <c>cuOccupancyMaxActiveBlocksPerMultiprocessor</c>: how many blocks of <paramref name="blockSize"/>
+    /// threads fit on one SM at once, given the kernel's registers and shared memory.
+    /// </summary>
+    CuResult OccupancyMaxActiveBlocksPerMultiprocessor(nint functionHandle, int blockSize, ulong dynamicSharedMemoryBytes, out int blocks);
 
     /// <summary>
     /// <c>cuLaunchKernel</c> with <c>kernelParams</c> = <paramref name="kernelParams"/> (one pointer per

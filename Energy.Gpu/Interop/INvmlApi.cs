@@ -10,6 +10,9 @@ public interface INvmlApi
 
     NvmlReturn Shutdown();
 
+    /// <summary><c>nvmlSystemGetDriverVersion</c>: the kernel driver's version, e.g. <c>580.159.03</c>.</summary>
+    NvmlReturn SystemGetDriverVersion(out string version);
+
     NvmlReturn DeviceGetCount(out uint count);
 
     NvmlReturn DeviceGetHandleByIndex(uint index, out nint device);

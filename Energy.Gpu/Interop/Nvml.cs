@@ -19,6 +19,9 @@ internal static unsafe partial class Nvml
     [LibraryImport(Lib, EntryPoint = "nvmlErrorString")]
     internal static partial byte* nvmlErrorString(NvmlReturn result);
 
+    [LibraryImport(Lib, EntryPoint = "nvmlSystemGetDriverVersion")]
+    internal static partial NvmlReturn nvmlSystemGetDriverVersion(byte* version, uint length);
+
     [LibraryImport(Lib, EntryPoint = "nvmlDeviceGetCount_v2")]
     internal static partial NvmlReturn nvmlDeviceGetCount_v2(uint* deviceCount);
 

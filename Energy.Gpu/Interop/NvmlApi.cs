@@ -12,6 +12,9 @@ public sealed unsafe class NvmlApi : INvmlApi
     private const int NameBufferSize = 96;
     private const int UuidBufferSize = 96;
 
+    // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE (nvml.h).
+    private const int DriverVersionBufferSize = 80;
+
     private NvmlApi()
     {
     }
@@ -33,6 +36,14 @@ public sealed unsafe class NvmlApi : INvmlApi
     public NvmlReturn Init() => Nvml.nvmlInit_v2();
 
     public NvmlReturn Shutdown() => Nvml.nvmlShutdown();
+
+    public NvmlReturn SystemGetDriverVersion(out string version)
+    {
+        var buffer = stackalloc byte[DriverVersionBufferSize];
+        var code = Nvml.nvmlSystemGetDriverVersion(buffer, DriverVersionBufferSize);
+        version = code == NvmlReturn.Success ? Utf8Z(buffer, DriverVersionBufferSize) : string.Empty;
+        return code;
+    }
 
     public NvmlReturn DeviceGetCount(out uint count)
     {

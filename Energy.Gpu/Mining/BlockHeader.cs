@@ -63,6 +63,9 @@ public sealed class BlockHeader
 
     public BlockHeader WithNonce(uint nonce) => new(Version, _previousBlockHash, _merkleRoot, Time, Bits, nonce);
 
+    /// <summary>The header with another time: a fresh 2^32 nonce space once the current one is searched ("ntime rolling").</summary>
+    public BlockHeader WithTime(uint time) => new(Version, _previousBlockHash, _merkleRoot, time, Bits, Nonce);
+
     public void WriteTo(Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Size, nameof(destination));

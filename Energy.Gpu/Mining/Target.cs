@@ -63,6 +63,12 @@ public readonly record struct Target
         return FromBigInteger(BigInteger.Min(value, MaxValue));
     }
 
+    /// <summary>
+    /// The largest target whose top 32 bits are <paramref name="highWord"/> (every lower bit set): for
+    /// it the kernel's quick reject decides exactly, so every candidate the GPU reports must be a share.
+    /// </summary>
+    public static Target FromHighWord(uint highWord) => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ((ulong)highWord << 32) | uint.MaxValue);
+
     public static Target FromBigInteger(BigInteger value)
     {
         if (value.Sign < 0 || value > MaxValue)

@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Reflection;
 using System.Net;
 using Energy.Contracts.Configuration;
+using Energy.Gpu.Devices;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 using Energy.Scheduler.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Energy.Scheduler.Cli;
 
@@ -25,13 +27,22 @@ internal static class RunCommand
         var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER:PASS@HOST:PORT or mqtts://… Default: the embedded broker." };
         var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT.", DefaultValueFactory = _ => DefaultMqttListen };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices: a CSV (timestamp_utc, price_<currency>_per_mwh) or ENTSO-E A44 XML file. Default: the demo's synthetic market." };
-        var command = new Command("run", "Run controller, simulated GPUs and the demo inputs in one process.") { site, http, data, mqtt, mqttListen, prices };
+        var gpus = new Option<GpuBackendMode>("--gpu")
+        {
+            Description = "GPUs: auto (this host's NVIDIA GPUs when present, else simulated), simulated, or cuda (real ones or no start).",
+            DefaultValueFactory = _ => GpuBackendMode.Auto,
+        };
+        var command = new Command("run", "Run controller, GPUs (real when present, else simulated) and the demo inputs in one process.")
+        {
+            site, http, data, mqtt, mqttListen, prices, gpus,
+        };
         command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
-            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices)));
+            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile)
+    private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile,
+        GpuBackendMode gpus)
     {
         var loaded = sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath);
         if (!loaded.IsValid)
@@ -84,9 +95,20 @@ internal static class RunCommand
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices)
+        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices,
+            Gpus: gpus)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);
+        try
+        {
+            // Chosen before anything starts, so that --gpu cuda on a host without usable GPUs stops with one line.
+            _ = app.Services.GetRequiredService<GpuBackend>();
+        }
+        catch (GpuBackendUnavailableException ex)
+        {
+            await Console.Error.WriteLineAsync($"--gpu cuda: {ex.Message}; nothing was started.");
+            return 1;
+        }
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.
         return await HostRunner.RunAsync(app);

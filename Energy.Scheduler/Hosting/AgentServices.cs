@@ -47,7 +47,7 @@ public static class AgentServices
             // The in-process agent hears the controller's epoch at once, as agents on a broker do from its retained announcement.
             var agent = sp.GetRequiredService<AgentCore>();
             agent.ObserveEpoch(sp.GetRequiredService<FleetSequencer>().Epoch);
-            return new InProcessTransport(sp.GetRequiredService<Fleet>(), [agent], GpuServiceCollectionExtensions.SimulatedBackend, Deadman,
+            return new InProcessTransport(sp.GetRequiredService<Fleet>(), [agent], sp.GetRequiredService<GpuBackend>().Description, Deadman,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService(sp => new AgentTickService(sp.GetRequiredService<AgentCore>(), sp.GetRequiredService<SignalRegistry>(),

@@ -1,4 +1,5 @@
 using Energy.Gpu;
+using Energy.Gpu.Devices;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Api;
 using Energy.Telemetry;
@@ -27,7 +28,7 @@ public static class HeatGridHost
         builder.Services.AddEnergyTelemetry(options.DataFolder);
         if (options.Role == HostRole.All)
         {
-            builder.Services.AddEnergyGpu(node: AgentServices.LocalNode);
+            builder.Services.AddEnergyGpu(node: AgentServices.LocalNode, new GpuBackendOptions { Mode = options.Gpus });
         }
 
         builder.Services.AddEnergyScheduler(options, demo: options.Demo);

@@ -1,5 +1,6 @@
 using System.Net;
 using Energy.Contracts.Sites;
+using Energy.Gpu.Devices;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 
@@ -16,6 +17,7 @@ namespace Energy.Scheduler.Hosting;
 /// <param name="Prices">Real day-ahead prices (a file's, then MQTT updates), or null for the demo's synthetic market.</param>
 /// <param name="Role">Everything in one process (<c>heatgrid run</c>), or the controller alone with agents on the broker.</param>
 /// <param name="Demo">Feed the site from the demo's simulated world (heat, meters, market) instead of real sensors only.</param>
+/// <param name="Gpus">Real GPUs when present (auto), simulated ones always, or real ones or no start (cuda).</param>
 public sealed record RunOptions(
     Site Site,
     string SiteSource,
@@ -25,7 +27,8 @@ public sealed record RunOptions(
     MqttSetup? Mqtt = null,
     PriceImportResult? Prices = null,
     HostRole Role = HostRole.All,
-    bool Demo = true)
+    bool Demo = true,
+    GpuBackendMode Gpus = GpuBackendMode.Auto)
 {
     /// <summary>The day-ahead price file to re-import daily (the Quartz price-import job), or null.</summary>
     public string? PricesPath { get; init; }

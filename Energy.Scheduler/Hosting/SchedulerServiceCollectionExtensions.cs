@@ -1,5 +1,6 @@
 using Energy.Gpu;
 using Energy.Gpu.Agents;
+using Energy.Gpu.Devices;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Demo;

@@ -132,4 +132,29 @@ public class CudaKernelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Dim3(1, 1, 0));
         Assert.Equal(24ul, new Dim3(2, 3, 4).Count);
     }
+
+    [Fact]
+    public void Registers_AndOccupancy_AskTheDriverAboutThisKernel()
+    {
+        var (api, context) = Retain();
+        using var module = context.LoadModule([1]);
+        var kernel = module.GetKernel("sha256d_search");
+        api.FunctionAttributes[CuFunctionAttribute.NumRegisters] = 38;
+        api.ActiveBlocksPerMultiprocessor = 6;
+
+        Assert.Equal(38, kernel.Registers);
+        Assert.Equal(6, kernel.MaxActiveBlocksPerMultiprocessor(256));
+        Assert.Equal([256], api.OccupancyBlockSizes);
+    }
+
+    [Fact]
+    public void DeviceUuid_IsFormattedAsNvmlPrintsIt()
+    {
+        var api = new FakeCudaDriverApi();
+        var runtime = CudaRuntime.Open(api);
+
+        Assert.Equal("GPU-5e1f0a3b-9c2d-4e8f-a1b2-c3d4e5f60718", CudaDevice.ReadUuid(api, runtime.Devices[0]));
+        api.Codes["cuDeviceGetUuid_v2"] = CuResult.NotSupported;
+        Assert.Null(CudaDevice.ReadUuid(api, runtime.Devices[0]));
+    }
 }

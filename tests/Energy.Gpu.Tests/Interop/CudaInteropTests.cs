@@ -19,12 +19,12 @@ public class CudaInteropTests
     {
         string[] expected =
         [
-            "cuCtxSetCurrent", "cuCtxSynchronize", "cuDeviceGet", "cuDeviceGetAttribute", "cuDeviceGetCount", "cuDeviceGetName",
+            "cuCtxSetCurrent", "cuCtxSynchronize", "cuDeviceGet", "cuDeviceGetAttribute", "cuDeviceGetCount", "cuDeviceGetName", "cuDeviceGetUuid_v2",
             "cuDevicePrimaryCtxRelease_v2", "cuDevicePrimaryCtxRetain", "cuDeviceTotalMem_v2", "cuDriverGetVersion",
             "cuEventCreate", "cuEventDestroy_v2", "cuEventElapsedTime", "cuEventElapsedTime_v2", "cuEventRecord", "cuEventSynchronize",
-            "cuGetErrorName", "cuGetErrorString", "cuInit", "cuLaunchKernel", "cuMemAlloc_v2", "cuMemFree_v2",
+            "cuFuncGetAttribute", "cuGetErrorName", "cuGetErrorString", "cuInit", "cuLaunchKernel", "cuMemAlloc_v2", "cuMemFree_v2",
             "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoH_v2", "cuMemcpyHtoDAsync_v2", "cuMemcpyHtoD_v2", "cuMemsetD8_v2",
-            "cuModuleGetFunction", "cuModuleLoadData", "cuModuleUnload", "cuStreamCreate", "cuStreamDestroy_v2", "cuStreamQuery",
+            "cuModuleGetFunction", "cuModuleLoadData", "cuModuleUnload", "cuOccupancyMaxActiveBlocksPerMultiprocessor", "cuStreamCreate", "cuStreamDestroy_v2", "cuStreamQuery",
             "cuStreamSynchronize",
         ];
 

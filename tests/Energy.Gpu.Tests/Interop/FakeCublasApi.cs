@@ -14,6 +14,9 @@ internal sealed class FakeCublasApi : ICublasApi
     public (ulong Pointer, ulong Bytes)? Workspace { get; private set; }
     public List<GemmCall> Gemms { get; } = [];
 
+    /// <summary>Runs after each recorded GEMM: a test moves a clock as if the GPU had worked.</summary>
+    public Action<GemmCall>? OnGemm { get; set; }
+
     private CublasStatus Code(string function)
     {
         Calls.Add(function);
@@ -39,10 +42,17 @@ internal sealed class FakeCublasApi : ICublasApi
         CublasComputeType computeType, CublasGemmAlgo algo)
     {
         // α and β are host pointers valid only during the call: read the floats now.
-        Gemms.Add(new GemmCall(handle, transa, transb, m, n, k,
+        var call = new GemmCall(handle, transa, transb, m, n, k,
             BitConverter.Int32BitsToSingle(Marshal.ReadInt32(alpha)), a, aDataType, lda, b, bDataType, ldb,
-            BitConverter.Int32BitsToSingle(Marshal.ReadInt32(beta)), c, cDataType, ldc, computeType, algo));
-        return Code("cublasGemmEx");
+            BitConverter.Int32BitsToSingle(Marshal.ReadInt32(beta)), c, cDataType, ldc, computeType, algo);
+        Gemms.Add(call);
+        var code = Code("cublasGemmEx");
+        if (code == CublasStatus.Success)
+        {
+            OnGemm?.Invoke(call);
+        }
+
+        return code;
     }
 
     public sealed record GemmCall(

@@ -48,6 +48,19 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
 
     public float ElapsedMilliseconds { get; set; } = 12.5f;
 
+    /// <summary>cuDeviceGetUuid_v2's bytes.</summary>
+    public byte[] Uuid { get; set; } = Convert.FromHexString("5e1f0a3b9c2d4e8fa1b2c3d4e5f60718");
+
+    /// <summary>cuFuncGetAttribute's answers.</summary>
+    public Dictionary<CuFunctionAttribute, int> FunctionAttributes { get; } = new() { [CuFunctionAttribute.NumRegisters] = 40 };
+
+    /// <summary>cuOccupancyMaxActiveBlocksPerMultiprocessor's answer, and the block sizes asked about.</summary>
+    public int ActiveBlocksPerMultiprocessor { get; set; } = 8;
+    public List<int> OccupancyBlockSizes { get; } = [];
+
+    /// <summary>Runs after each recorded launch: a test plays the kernel (writes results into <see cref="Memory"/>, moves a clock).</summary>
+    public Action<LaunchRecord>? OnLaunch { get; set; }
+
     private CuResult Code(string function)
     {
         Calls.Add(function);
@@ -69,6 +82,21 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
     }
 
     public CuResult DeviceTotalMem(int device, out ulong bytes) { bytes = TotalMemoryBytes; return Code("cuDeviceTotalMem_v2"); }
+
+    public CuResult DeviceGetUuid(int device, Span<byte> uuid) { Uuid.CopyTo(uuid); return Code("cuDeviceGetUuid_v2"); }
+
+    public CuResult FuncGetAttribute(CuFunctionAttribute attribute, nint functionHandle, out int value)
+    {
+        value = FunctionAttributes.GetValueOrDefault(attribute);
+        return Code("cuFuncGetAttribute");
+    }
+
+    public CuResult OccupancyMaxActiveBlocksPerMultiprocessor(nint functionHandle, int blockSize, ulong dynamicSharedMemoryBytes, out int blocks)
+    {
+        OccupancyBlockSizes.Add(blockSize);
+        blocks = ActiveBlocksPerMultiprocessor;
+        return Code("cuOccupancyMaxActiveBlocksPerMultiprocessor");
+    }
 
     public CuResult DevicePrimaryCtxRetain(int device, out nint context)
     {
@@ -112,9 +140,16 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
             values.Add(value);
         }
 
-        Launches.Add(new LaunchRecord(functionHandle, (gridDimX, gridDimY, gridDimZ), (blockDimX, blockDimY, blockDimZ),
-            sharedMemBytes, stream, kernelParams.ToArray(), values));
-        return Code("cuLaunchKernel");
+        var record = new LaunchRecord(functionHandle, (gridDimX, gridDimY, gridDimZ), (blockDimX, blockDimY, blockDimZ),
+            sharedMemBytes, stream, kernelParams.ToArray(), values);
+        Launches.Add(record);
+        var code = Code("cuLaunchKernel");
+        if (code == CuResult.Success)
+        {
+            OnLaunch?.Invoke(record);
+        }
+
+        return code;
     }
 
     public CuResult MemAlloc(ulong bytes, out ulong devicePointer)
@@ -133,7 +168,21 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
 
     public CuResult MemFree(ulong devicePointer) { Freed.Add(devicePointer); Memory.Remove(devicePointer); return Code("cuMemFree_v2"); }
 
-    public CuResult MemcpyHtoD(ulong destination, ReadOnlySpan<byte> source) { source.CopyTo(Memory[destination]); return Code("cuMemcpyHtoD_v2"); }
+    public CuResult MemcpyHtoD(ulong destination, ReadOnlySpan<byte> source) { source.CopyTo(At(destination)); return Code("cuMemcpyHtoD_v2"); }
+
+    /// <summary>The device bytes from <paramref name="pointer"/> (possibly inside an allocation) to the allocation's end.</summary>
+    public Span<byte> At(ulong pointer)
+    {
+        foreach (var (start, bytes) in Memory)
+        {
+            if (pointer >= start && pointer < start + (ulong)bytes.Length)
+            {
+                return bytes.AsSpan((int)(pointer - start));
+            }
+        }
+
+        throw new KeyNotFoundException($"0x{pointer:x} is not in any allocation.");
+    }
     public CuResult MemcpyDtoH(Span<byte> destination, ulong source) { Memory[source].AsSpan(0, destination.Length).CopyTo(destination); return Code("cuMemcpyDtoH_v2"); }
     public CuResult MemsetD8(ulong destination, byte value, ulong count) { Memory[destination].AsSpan(0, checked((int)count)).Fill(value); return Code("cuMemsetD8_v2"); }
 

@@ -20,14 +20,27 @@ internal sealed class FakeNvmlApi : INvmlApi
     public ulong Reasons { get; set; }
     public List<uint> SetCalls { get; } = [];
 
-    private NvmlReturn Code(string function) => Codes.GetValueOrDefault(function, NvmlReturn.Success);
+    /// <summary>Every call, by C name.</summary>
+    public List<string> Calls { get; } = [];
+
+    private NvmlReturn Code(string function)
+    {
+        Calls.Add(function);
+        return Codes.GetValueOrDefault(function, NvmlReturn.Success);
+    }
 
     public NvmlReturn Init() => Code("nvmlInit_v2");
     public NvmlReturn Shutdown() => Code("nvmlShutdown");
-    public NvmlReturn DeviceGetCount(out uint count) { count = 1; return Code("nvmlDeviceGetCount_v2"); }
-    public NvmlReturn DeviceGetHandleByIndex(uint index, out nint device) { device = 0x1650; return Code("nvmlDeviceGetHandleByIndex_v2"); }
-    public NvmlReturn DeviceGetName(nint device, out string name) { name = "NVIDIA H200"; return Code("nvmlDeviceGetName"); }
-    public NvmlReturn DeviceGetUuid(nint device, out string uuid) { uuid = "GPU-0000"; return Code("nvmlDeviceGetUUID"); }
+    public uint DeviceCount { get; set; } = 1;
+    public string Name { get; set; } = "NVIDIA H200";
+    public string DriverVersion { get; set; } = "580.159.03";
+    public NvmlReturn SystemGetDriverVersion(out string version) { version = DriverVersion; return Code("nvmlSystemGetDriverVersion"); }
+    public NvmlReturn DeviceGetCount(out uint count) { count = DeviceCount; return Code("nvmlDeviceGetCount_v2"); }
+    /// <summary>UUIDs by NVML index (index i's handle is 0x1650 + i); index 0 is <see cref="FakeCudaDriverApi"/>'s device.</summary>
+    public List<string> Uuids { get; } = ["GPU-5e1f0a3b-9c2d-4e8f-a1b2-c3d4e5f60718"];
+    public NvmlReturn DeviceGetHandleByIndex(uint index, out nint device) { device = 0x1650 + (nint)index; return Code("nvmlDeviceGetHandleByIndex_v2"); }
+    public NvmlReturn DeviceGetName(nint device, out string name) { name = Name; return Code("nvmlDeviceGetName"); }
+    public NvmlReturn DeviceGetUuid(nint device, out string uuid) { uuid = Uuids[(int)(device - 0x1650)]; return Code("nvmlDeviceGetUUID"); }
     public NvmlReturn DeviceGetPowerUsage(nint device, out uint milliwatts) { milliwatts = PowerMilliwatts; return Code("nvmlDeviceGetPowerUsage"); }
     public NvmlReturn DeviceGetTotalEnergyConsumption(nint device, out ulong millijoules) { millijoules = EnergyMillijoules; return Code("nvmlDeviceGetTotalEnergyConsumption"); }
     public NvmlReturn DeviceGetTemperature(nint device, NvmlTemperatureSensor sensor, out uint celsius) { celsius = Celsius; return Code("nvmlDeviceGetTemperature"); }

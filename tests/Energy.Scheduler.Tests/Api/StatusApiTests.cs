@@ -21,7 +21,9 @@ public sealed class StatusApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // No simulated Modbus servers here (fast tests open no sockets): the demo's measurements go straight to the registry.
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false);
+        // Simulated GPUs even on a host with real ones: fast tests never drive hardware.
+        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false,
+            Gpus: Energy.Gpu.Devices.GpuBackendMode.Simulated);
         _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
         await _app.StartAsync();
 
