@@ -4,7 +4,10 @@ using Energy.Contracts.Configuration;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Sites;
 using Energy.Scheduler.Hosting;
+using Energy.Scheduler.Agents;
 using Energy.Telemetry.Mqtt;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Energy.Scheduler.Cli;
 
@@ -19,7 +22,7 @@ internal static class AgentCommand
         var node = new Option<string>("--node") { Description = "This host's name (unique on the site; no '/', '+', '#', spaces).", Required = true };
         var site = new Option<string>("--site") { Description = "Site file (YAML): pools, safe state, demand-response policy.", Required = true };
         var mqtt = new Option<string>("--mqtt") { Description = "The controller's broker, mqtt://USER:PASS@HOST:PORT or mqtts://…", Required = true };
-        var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file." };
+        var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file. Without it: this host's NVIDIA GPUs, or no start." };
         var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
         var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter)));
@@ -56,13 +59,7 @@ internal static class AgentCommand
         }
 
         var pools = new List<(GpuPool Pool, int Count)>();
-        if (simulate is null)
-        {
-            await Console.Error.WriteLineAsync("--simulate POOL:COUNT is needed on this build: the CUDA backend for agents arrives with the GPU backend (issue 6)");
-            return 2;
-        }
-
-        foreach (var part in simulate.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in (simulate ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = part.LastIndexOf(':');
             var pool = colon > 0 ? loaded.Site!.Pools.FirstOrDefault(p => p.Name == part[..colon]) : null;
@@ -75,8 +72,21 @@ internal static class AgentCommand
             pools.Add((pool, count));
         }
 
-        using var host = AgentHost.Build(new AgentRunOptions(loaded.Site!, node, broker, pools, pollMeter));
-        await host.RunAsync();
-        return 0;
+        IHost host;
+        try
+        {
+            host = AgentHost.Build(new AgentRunOptions(loaded.Site!, node, broker, pools, pollMeter));
+            _ = host.Services.GetRequiredService<MqttAgent>();
+        }
+        catch (Energy.Gpu.Devices.GpuBackendUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"{e.Message}; or run simulated GPUs with --simulate POOL:COUNT");
+            return 1;
+        }
+
+        using (host)
+        {
+            return await HostRunner.RunAsync(host);
+        }
     }
 }

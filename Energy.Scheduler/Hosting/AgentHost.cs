@@ -35,9 +35,20 @@ public static class AgentHost
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(options.Site);
         builder.Services.AddSingleton<SignalRegistry>();
-        builder.Services.AddSingleton<IReadOnlyList<IGpuDevice>>(_ => [.. options.Simulated.SelectMany(s => Enumerable.Range(0, s.Count)
-            .Select(i => new SimulatedGpu(string.Create(CultureInfo.InvariantCulture, $"{options.Node}/{s.Pool.Name}/{i}"), s.Pool.GpuModel, s.Pool.Name,
-                s.Pool.MinPowerPerGpu, s.Pool.IdlePowerPerGpu, s.Pool.MaxPowerPerGpu, clock)))]);
+        if (options.Simulated.Count > 0)
+        {
+            IReadOnlyList<IGpuDevice> simulated = [.. options.Simulated.SelectMany(s => Enumerable.Range(0, s.Count)
+                .Select(i => new SimulatedGpu(string.Create(CultureInfo.InvariantCulture, $"{options.Node}/{s.Pool.Name}/{i}"), s.Pool.GpuModel, s.Pool.Name,
+                    s.Pool.MinPowerPerGpu, s.Pool.IdlePowerPerGpu, s.Pool.MaxPowerPerGpu, clock)))];
+            builder.Services.AddSingleton(GpuBackend.Simulated(simulated, "--simulate"));
+            builder.Services.AddSingleton(simulated);
+        }
+        else
+        {
+            // This host's NVIDIA GPUs, or no start: an agent never pretends with simulated power on a real site.
+            builder.Services.AddEnergyGpu(options.Node, new GpuBackendOptions { Mode = GpuBackendMode.Cuda });
+        }
+
         builder.Services.AddSingleton(sp => new AgentCore(options.Node, sp.GetRequiredService<IReadOnlyList<IGpuDevice>>(),
             AgentOptions.From(options.Site.Policy), clock, sp.GetRequiredService<ILogger<AgentCore>>()));
         builder.Services.AddSingleton(sp => new MqttLink(options.Broker with
@@ -46,7 +57,7 @@ public static class AgentHost
             StatusTopic = topics.Status(options.Node),
         }, clock, sp.GetRequiredService<ILogger<MqttLink>>()));
         builder.Services.AddSingleton(sp => new MqttAgent(sp.GetRequiredService<AgentCore>(), sp.GetRequiredService<MqttLink>(), topics,
-            GpuServiceCollectionExtensions.SimulatedBackend, AgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
+            sp.GetRequiredService<GpuBackend>().Description, AgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
         builder.Services.AddHostedService<AgentService>();
         if (options.PollMeter)
         {

@@ -18,7 +18,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false);
+        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false, Gpus: Energy.Gpu.Devices.GpuBackendMode.Simulated);
         _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
         await _app.StartAsync();
         await _app.Services.GetRequiredService<StatusBoard>().FirstPublished.WaitAsync(TimeSpan.FromSeconds(30));
