@@ -138,12 +138,69 @@ internal sealed partial class SiteFileReader
         var ramp = policy.Number("rampLimitKwPerMinute", "kW/min", required: false, min: 0.001);
         var dwell = policy.Duration("minDwell", required: false) ?? TimeSpan.FromMinutes(15);
         var safe = policy.Choice("safeState", SafeStates, required: false) ?? SafeState.Idle;
+        var demandResponse = DemandResponse(policy.Section("demandResponse", required: false));
         policy.Complete();
         return new OperatorPolicy(
             shedOrder,
             maxPrice is null ? null : EnergyPrice.PerMwh(maxPrice.Value, _currency),
             ramp is null ? null : Power.FromKilowatts(ramp.Value),
             dwell,
-            safe);
+            safe)
+        {
+            DemandResponse = demandResponse,
+        };
+    }
+
+    /// <summary>Under-frequency stages and restore rules; anything left out keeps Nordic FFR's defaults.</summary>
+    private static DemandResponsePolicy DemandResponse(YamlSection? dr)
+    {
+        var defaults = DemandResponsePolicy.NordicFfr;
+        if (dr is null)
+        {
+            return defaults;
+        }
+
+        var stages = new List<FrequencyStage>();
+        foreach (var stage in dr.Sections("stages", required: false) ?? [])
+        {
+            var below = stage.Number("belowHz", "Hz", min: 45, max: 50);
+            var shed = stage.Number("shed", "fraction of the sheddable power, 0..1", min: 0.001, max: 1);
+            var within = stage.Duration("within");
+            stage.Complete();
+            if (below is not null && shed is not null && within is not null)
+            {
+                if (within.Value <= TimeSpan.Zero)
+                {
+                    stage.ErrorAt("within", "a deadline must be longer than 0 s");
+                }
+
+                stages.Add(new FrequencyStage(below.Value, shed.Value, within.Value));
+            }
+        }
+
+        if (stages.Select(s => s.BelowHz).Distinct().Count() != stages.Count)
+        {
+            dr.ErrorAt("stages", "each belowHz may appear once");
+        }
+
+        var restore = dr.Number("restoreAboveHz", "Hz", required: false, min: 45, max: 51) ?? defaults.RestoreAboveHz;
+        var used = stages.Count > 0 ? stages : [.. defaults.Stages];
+        if (used.Any(s => s.BelowHz >= restore))
+        {
+            dr.ErrorAt(dr.Has("restoreAboveHz") ? "restoreAboveHz" : "stages",
+                $"restoreAboveHz ({restore} Hz) must be above every stage's belowHz (highest {used.Max(s => s.BelowHz)} Hz), or load would come back while still shed");
+        }
+
+        var result = defaults with
+        {
+            Stages = [.. used.OrderByDescending(s => s.BelowHz)],
+            RestoreAboveHz = restore,
+            RestoreHold = dr.Duration("restoreHold", required: false) ?? defaults.RestoreHold,
+            RestoreStagger = dr.Duration("restoreStagger", required: false) ?? defaults.RestoreStagger,
+            FrequencySignal = dr.String("frequencySignal", required: false) ?? defaults.FrequencySignal,
+            MaxFrequencyAge = dr.Duration("maxFrequencyAge", required: false) ?? defaults.MaxFrequencyAge,
+        };
+        dr.Complete();
+        return result;
     }
 }

@@ -13,7 +13,7 @@ namespace Energy.Scheduler.Agents;
 /// the operator's order on its next tick, and the request is recorded as demand-response evidence.
 /// </summary>
 public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limit, DemandResponseLog evidence, TimeProvider time,
-    ILogger<CurtailmentListener> logger) : IHostedService
+    ILogger<CurtailmentListener> logger, Status.StatusBoard? board = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
                 return ValueTask.CompletedTask;
             }
 
-            if (Apply(limit, site, evidence, request, message.ReceivedAt, time) is { } error)
+            if (Apply(limit, site, evidence, request, message.ReceivedAt, time, board?.Current?.GridImportKw) is { } error)
             {
                 Log.ControllerBadMessage(logger, message.Topic, error);
             }
@@ -43,7 +43,9 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Validates and applies a request; returns what is wrong with it, or null.</summary>
-    public static string? Apply(GridLimit limit, Site site, DemandResponseLog evidence, CurtailmentRequest request, DateTimeOffset seenAt, TimeProvider time)
+    /// <param name="importKw">The site's grid import when the request arrived, for the evidence.</param>
+    public static string? Apply(GridLimit limit, Site site, DemandResponseLog evidence, CurtailmentRequest request, DateTimeOffset seenAt, TimeProvider time,
+        double? importKw = null)
     {
         ArgumentNullException.ThrowIfNull(limit);
         ArgumentNullException.ThrowIfNull(site);
@@ -68,7 +70,8 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
         var cap = Power.FromKilowatts(request.TargetKw);
         limit.Curtail(request.Id, cap, seenAt, seenAt + TimeSpan.FromSeconds(request.DurationSeconds), request.Reason);
         evidence.Record(new DemandResponseEvent(AgentJson.Version, "controller", request.Id, "curtail", request.TargetKw,
-            Power.Min(cap, site.Grid.ImportCap).Kilowatts, request.DurationSeconds, seenAt, seenAt, time.GetUtcNow(), null, 0, 0, 0));
+            Power.Min(cap, site.Grid.ImportCap).Kilowatts, request.DurationSeconds, seenAt, seenAt, time.GetUtcNow(), null,
+            (importKw ?? 0) * 1000, Power.Min(cap, site.Grid.ImportCap).Watts, 0));
         return null;
     }
 }

@@ -49,6 +49,14 @@ public sealed class DemandResponseLog(string? dataFolder, ILogger<DemandResponse
         Recorded?.Invoke(e);
     }
 
+    public DemandResponseEvent? Find(string node, string id)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue((node, id), out var e) ? e.Value : null;
+        }
+    }
+
     public IReadOnlyList<DemandResponseEvent> Latest(int count = 200)
     {
         lock (_lock)

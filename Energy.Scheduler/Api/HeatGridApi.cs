@@ -54,12 +54,12 @@ public static class HeatGridApi
         endpoints.MapGet("/api/dr/curtailments", (GridLimit limit, TimeProvider time) => Results.Ok(limit.Active(time.GetUtcNow())
             .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
 
-        endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, TimeProvider time) =>
+        endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, StatusBoard board, TimeProvider time) =>
         {
             var now = time.GetUtcNow();
             var request = new CurtailmentRequest(AgentJson.Version, string.IsNullOrWhiteSpace(body.Id) ? $"http-{now.ToUnixTimeMilliseconds()}" : body.Id,
                 body.TargetKw ?? double.NaN, body.DurationSeconds ?? double.NaN, body.Reason);
-            return CurtailmentListener.Apply(limit, site, log, request, now, time) is { } error
+            return CurtailmentListener.Apply(limit, site, log, request, now, time, board.Current?.GridImportKw) is { } error
                 ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
                 : Results.Accepted($"/api/dr/curtailments", new { request.Id, capKw = limit.CapAt(now).Kilowatts, until = now.AddSeconds(request.DurationSeconds) });
         });

@@ -26,7 +26,8 @@ public sealed class ControlLoop(
     StatusBoard board,
     TimeProvider time,
     ILogger<ControlLoop> logger,
-    GridLimit? limit = null) : BackgroundService
+    GridLimit? limit = null,
+    DemandResponseLog? evidence = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -91,6 +92,7 @@ public sealed class ControlLoop(
         var after = await agents.ReadAsync(cancellationToken);
         var status = Measure(now, slot, after, cap, explanations, Assignments(send, after, fleet, now));
         board.Publish(status);
+        ObserveCurtailments(now, status.GridImportKw);
         signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, "kW", now, "control-loop"));
         store.TryWrite(Points(status));
         if (++_ticks % 10 == 0)
@@ -122,6 +124,23 @@ public sealed class ControlLoop(
             && !stoppingToken.IsCancellationRequested);
 
         await store.FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>A curtailment's evidence gets the moment the site's import was first seen at or under its cap.</summary>
+    private void ObserveCurtailments(DateTimeOffset now, double gridImportKw)
+    {
+        if (limit is null || evidence is null)
+        {
+            return;
+        }
+
+        foreach (var c in limit.Active(now))
+        {
+            if (evidence.Find("controller", c.Id) is { PowerObservedAt: null } e && gridImportKw <= c.Cap.Kilowatts)
+            {
+                evidence.Record(e with { PowerObservedAt = now, TargetW = gridImportKw * 1000 });
+            }
+        }
     }
 
     private static List<GpuAssignmentView> Assignments(IReadOnlyList<GpuAssignment> sent, IReadOnlyList<GpuState> gpus, FleetAgentLink? fleet, DateTimeOffset now)

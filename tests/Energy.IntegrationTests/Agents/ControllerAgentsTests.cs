@@ -95,6 +95,14 @@ public sealed class ControllerAgentsTests : IDisposable
             await WaitAsync(() => Task.FromResult(monitor.SiteKw <= curtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailed cap", Logs);
             Assert.True(curtailedAt.Elapsed < TimeSpan.FromSeconds(5), $"curtailment took {curtailedAt.Elapsed.TotalSeconds:F1} s\n{Logs()}");
 
+            // The evidence: the request, and the moment the controller saw the site's import under the new cap.
+            await WaitAsync(async () =>
+            {
+                using var events = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{http}/api/dr/events")));
+                return events.RootElement.EnumerateArray().Any(e => e.GetProperty("id").GetString() == "test-curtail"
+                    && e.GetProperty("kind").GetString() == "curtail" && e.GetProperty("powerObservedAt").ValueKind == JsonValueKind.String);
+            }, TimeSpan.FromSeconds(10), "curtailment evidence with the power observed", Logs);
+
             Assert.True(monitor.Samples > 20, $"the monitor saw only {monitor.Samples} reports\n{Logs()}");
             Assert.True(monitor.MaxKw > CapKw - 0.5, $"the cap never bound (max {monitor.MaxKw:F2} kW): the test would prove nothing\n{Logs()}");
             Assert.True(monitor.Violations.IsEmpty, $"cap exceeded: {string.Join("; ", monitor.Violations.Take(5))}\n{Logs()}");
