@@ -70,11 +70,33 @@ public static class CapGuard
             {
                 // Not yet: the GPU keeps what it has, renewed so that its dead-man does not fire meanwhile.
                 var gpu = byId[a.GpuId];
-                now.Add(a with { Workload = gpu.Workload, PowerTarget = gpu.PowerTarget });
+                now.Add(a with { Workload = gpu.Workload, PowerTarget = gpu.PowerTarget, Shed = ShedOf(site, gpu.Workload, a) });
                 held++;
             }
         }
 
         return (now, held);
+    }
+
+    /// <summary>The shed step of what a held GPU keeps running: the wanted one if it is the same work, else by the work's kind (inference as above SLA).</summary>
+    private static Contracts.Policy.ShedStep? ShedOf(Site site, string? workload, GpuAssignment wanted)
+    {
+        if (workload is null)
+        {
+            return null;
+        }
+
+        if (workload == wanted.Workload)
+        {
+            return wanted.Shed;
+        }
+
+        return site.Workloads.FirstOrDefault(w => w.Name == workload)?.Kind switch
+        {
+            WorkloadKind.Mining => Contracts.Policy.ShedStep.Mining,
+            WorkloadKind.Heater => Contracts.Policy.ShedStep.Heater,
+            WorkloadKind.Inference => Contracts.Policy.ShedStep.InferenceAboveSla,
+            _ => null,
+        };
     }
 }

@@ -85,6 +85,66 @@ public sealed class StatusApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStatus_GpuAssignments_OnePerGpuWithItsAgentAndShedStep()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
+
+        var assignments = json.RootElement.GetProperty("gpuAssignments").EnumerateArray().ToList();
+        Assert.Equal(1280, assignments.Count);
+        Assert.Equal(1280, assignments.Select(a => a.GetProperty("gpu").GetString()).Distinct().Count());
+        Assert.All(assignments, a =>
+        {
+            Assert.Equal("local", a.GetProperty("node").GetString());
+            Assert.Contains(a.GetProperty("pool").GetString(), new[] { "liquid-h100", "air-l40s" });
+            Assert.Equal(JsonValueKind.Number, a.GetProperty("targetW").ValueKind);
+            Assert.Equal(JsonValueKind.Number, a.GetProperty("powerW").ValueKind);
+            var working = a.GetProperty("workload").ValueKind == JsonValueKind.String;
+            Assert.Equal(working, a.GetProperty("shed").ValueKind == JsonValueKind.String);
+        });
+
+        // The ramp limit lets only a few GPUs start per tick; the SLA's go first, marked as never shed by this site's policy.
+        var sla = assignments.Where(a => a.GetProperty("shed").GetString() == "inferenceSla").ToList();
+        Assert.NotEmpty(sla);
+        Assert.All(sla, a => Assert.Equal("acme-inference", a.GetProperty("workload").GetString()));
+    }
+
+    [Fact]
+    public async Task GetAgents_TheLocalAgentFollowing()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/agents", UriKind.Relative)));
+
+        var agent = Assert.Single(json.RootElement.EnumerateArray().ToList());
+        Assert.Equal(("local", true, "following", 1280), (agent.GetProperty("node").GetString(), agent.GetProperty("online").GetBoolean(),
+            agent.GetProperty("state").GetString(), agent.GetProperty("gpus").GetInt32()));
+    }
+
+    [Fact]
+    public async Task PostCurtail_LowersTheCapInForceAndBadRequestsAreProblems()
+    {
+        using (var bad = new StringContent("{\"targetKw\": -5, \"durationSeconds\": 60}", System.Text.Encoding.UTF8, "application/json"))
+        using (var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), bad))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("targetKw must be a power", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var good = new StringContent("{\"id\": \"t1\", \"targetKw\": 300, \"durationSeconds\": 600}", System.Text.Encoding.UTF8, "application/json"))
+        using (var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), good))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        using var list = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/dr/curtailments", UriKind.Relative)));
+        var curtailment = Assert.Single(list.RootElement.EnumerateArray().ToList());
+        Assert.Equal(("t1", 300.0), (curtailment.GetProperty("id").GetString(), curtailment.GetProperty("capKw").GetDouble()));
+
+        using var deleted = await _client!.DeleteAsync(new Uri("/api/dr/curtail/t1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var again = await _client!.DeleteAsync(new Uri("/api/dr/curtail/t1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
     public async Task GetPlan_ReturnsTheSlotsWithExplanations()
     {
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));
