@@ -309,7 +309,7 @@ public sealed partial class AgentCore
                 var c = _commanded[gpu.Id];
                 gpus.Add(new GpuTelemetry(
                     gpu.Id, gpu.Pool, c.Workload, Finite(c.Watts), Finite(Math.Max(c.Watts, WantedW(gpu))), Finite(s.Power.Watts), Finite(s.AveragePower.Watts),
-                    Finite(s.EnergyCounter.Joules), Finite(s.Temperature.Celsius), 0,
+                    Finite(s.EnergyCounter.Joules), Finite(s.Temperature.Celsius), Finite(gpu.Throughput),
                     _shed.Contains(gpu.Id) ? AgentState.Shedding : c.Workload is null ? "idle" : "running"));
             }
 

@@ -39,6 +39,9 @@ public abstract class DutyCycleLoad : ILoadActuator, IDisposable
     /// <summary>The thread, its period and its counters.</summary>
     public DutyCycleRunner Runner { get; }
 
+    /// <summary>Useful work per second at the current duty cycle, in the workload's own unit.</summary>
+    public virtual double Throughput => 0;
+
     public void SetDuty(double duty) => Runner.SetDuty(duty);
 
     public void Idle() => Runner.SetDuty(0);

@@ -157,6 +157,8 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
     }
 
     /// <summary>NVML now; on a failed read the last good reading (with its own timestamp), logged once per failure.</summary>
+    public double Throughput => Volatile.Read(ref _active) is DutyCycleLoad load ? load.Throughput : 0;
+
     public GpuState Read()
     {
         lock (_readLock)

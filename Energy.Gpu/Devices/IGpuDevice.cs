@@ -26,4 +26,10 @@ public interface IGpuDevice
     void Apply(string? workload, Power target);
 
     GpuState Read();
+
+    /// <summary>
+    /// Useful work per second of the running workload in its own unit (hashes/s for mining, tokens/s for
+    /// inference, FLOP/s for the heater); 0 when idle or where the backend does not measure it (simulated GPUs).
+    /// </summary>
+    double Throughput => 0;
 }

@@ -38,6 +38,9 @@ public sealed class CudaGemmLoad : DutyCycleLoad
     /// <summary>Tokens per second equivalent while a burst runs; 0 for the heater (see <see cref="GemmWorkload"/>).</summary>
     public double BusyTokensPerSecond => Workload.TokensPerSecond(BusyFlopsPerSecond);
 
+    /// <summary>Tokens per second (inference shapes) or FLOP/s (the heater) at the current duty cycle.</summary>
+    public override double Throughput => (Workload.FlopsPerToken > 0 ? BusyTokensPerSecond : BusyFlopsPerSecond) * Duty;
+
     /// <summary>Tokens the GEMMs run so far would have processed; 0 for the heater.</summary>
     public double TotalTokens => Workload.FlopsPerToken > 0 ? TotalFlops / Workload.FlopsPerToken : 0;
 

@@ -31,6 +31,9 @@ public sealed class CudaMiningLoad : DutyCycleLoad
     /// <summary>Hashes per second while a burst runs (smoothed); the average over time is this × the duty cycle.</summary>
     public double BusyHashesPerSecond => _work.Estimate.PerSecond;
 
+    /// <summary>Hashes per second at the current duty cycle.</summary>
+    public override double Throughput => BusyHashesPerSecond * Duty;
+
     public long TotalHashes => _work.TotalHashes;
 
     /// <summary>Shares found and re-verified on the CPU.</summary>
