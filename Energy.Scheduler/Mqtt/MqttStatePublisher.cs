@@ -57,7 +57,8 @@ public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard boa
 
         if (board.Current is { } status)
         {
-            await link.PublishAsync(StateTopic(site), JsonSerializer.SerializeToUtf8Bytes(status, Json), 0, retain: true, cancellationToken);
+            // Per-GPU assignments stay on the HTTP API: a retained state of a few hundred kB every 5 s helps no subscriber.
+            await link.PublishAsync(StateTopic(site), JsonSerializer.SerializeToUtf8Bytes(status with { GpuAssignments = [] }, Json), 0, retain: true, cancellationToken);
             foreach (var (id, value) in SensorValues(status))
             {
                 await link.PublishAsync($"heatgrid/{site.Name}/sensor/{id}",
