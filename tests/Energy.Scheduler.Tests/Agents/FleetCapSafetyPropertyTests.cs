@@ -47,11 +47,26 @@ public sealed class FleetCapSafetyPropertyTests
         Assert.Equal(s.WantedSumW, s.CommandedGpuW, precision: 1);
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public void CapLeavingRoomOnlyForSla_SlaInferenceGetsItsTargetsFirst(int seed)
+    {
+        for (var scenario = 0; scenario < 10; scenario++)
+        {
+            var s = new Scenario((seed * 100) + scenario, lossless: true);
+            s.RunSlaTight(steps: 8);
+            Assert.True(s.SlaShortW <= 1e-6, $"seed {seed}/{scenario}: SLA GPUs short of their targets by {s.SlaShortW:F1} W");
+        }
+    }
+
     private sealed class Scenario
     {
         private readonly Random _random;
         private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-        private readonly Site _site;
+        private Site _site;
         private readonly List<AgentCore> _agents = [];
         private readonly Dictionary<string, IGpuDevice> _gpus = new(StringComparer.Ordinal);
         private readonly List<(DateTimeOffset Due, int Order, Action Deliver)> _network = [];
@@ -100,6 +115,27 @@ public sealed class FleetCapSafetyPropertyTests
             for (var step = 0; step < steps; step++)
             {
                 Step(step, chaos: true);
+            }
+        }
+
+        /// <summary>SLA GPUs' wanted power minus what their agents command (0 when every SLA GPU holds its target).</summary>
+        public double SlaShortW => _wanted.Where(a => a.Shed == ShedStep.InferenceSla)
+            .Sum(a => Math.Max(0, Effective(a) - _agents.SelectMany(g => g.Telemetry().Gpus).Single(g => g.Gpu == a.GpuId).TargetW));
+
+        /// <summary>Random wanted targets, and a cap with room for the SLA GPUs' targets and every other GPU idle, not more.</summary>
+        public void RunSlaTight(int steps)
+        {
+            _wanted = RandomWanted();
+            var grid = _site.Grid.BaseLoad.Watts + _wanted.Sum(a =>
+            {
+                var gpu = _gpus[a.GpuId];
+                var w = a.Shed == ShedStep.InferenceSla ? Effective(a) : gpu.IdlePower.Watts;
+                return w * (1 + _site.Pool(gpu.Pool).CoolingOverhead);
+            });
+            _site = _site with { Grid = _site.Grid with { ImportCap = Power.FromWatts(grid + 1) } };
+            for (var step = 0; step < steps; step++)
+            {
+                Step(step, chaos: false);
             }
         }
 
