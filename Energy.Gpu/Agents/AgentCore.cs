@@ -31,6 +31,7 @@ public sealed partial class AgentCore
     private readonly ILogger _logger;
     private readonly TimeSpan _restoreOffset;
     private readonly Lock _lock = new();
+    private readonly DateTimeOffset _startedAt;
 
     private long _epoch;
     private long _seq;
@@ -60,6 +61,7 @@ public sealed partial class AgentCore
         _time = time;
         _logger = logger;
         _restoreOffset = StaggerOffset(node, options.DemandResponse.RestoreStagger);
+        _startedAt = time.GetUtcNow();
         foreach (var gpu in _gpus)
         {
             _commanded[gpu.Id] = new Command(null, gpu.IdlePower.Watts);
@@ -323,7 +325,7 @@ public sealed partial class AgentCore
         lock (_lock)
         {
             return new AgentHeartbeat(AgentJson.Version, Node, online, _time.GetUtcNow(), backend, deadman.TotalSeconds, _epoch,
-                [.. _gpus.Select(g => new GpuInventoryItem(g.Id, g.Pool, g.Model, g.MinPower.Watts, g.IdlePower.Watts, g.MaxPower.Watts))]);
+                [.. _gpus.Select(g => new GpuInventoryItem(g.Id, g.Pool, g.Model, g.MinPower.Watts, g.IdlePower.Watts, g.MaxPower.Watts))], _startedAt);
         }
     }
 

@@ -88,6 +88,14 @@ public sealed class Fleet
             agent.Inventory = heartbeat.Gpus.Where(g => _overhead.ContainsKey(g.Pool) && double.IsFinite(g.MaxW))
                 .DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
             agent.Backend = heartbeat.Backend;
+            if (heartbeat.StartedAt != agent.StartedAt)
+            {
+                // A restarted agent: what its earlier run reported no longer holds (batches sent to it still count until they expire).
+                agent.StartedAt = heartbeat.StartedAt;
+                agent.Telemetry = null;
+                agent.TelemetryAt = null;
+            }
+
             SetOnline(agent, heartbeat.Online, at);
         }
     }
@@ -345,6 +353,8 @@ public sealed class Fleet
         public DateTimeOffset LastHeard { get; set; }
 
         public string Backend { get; set; } = "unknown";
+
+        public DateTimeOffset StartedAt { get; set; }
 
         public Dictionary<string, GpuInventoryItem> Inventory { get; set; } = new(StringComparer.Ordinal);
 

@@ -78,7 +78,8 @@ public sealed record GpuTelemetry(
     double Throughput,
     string State);
 
-/// <summary>Agent → controller, retained: who the agent is and what it has. Its last will is the same with <see cref="Online"/> false.</summary>
+/// <summary>Agent → controller, retained: who the agent is and what it has.</summary>
+/// <param name="StartedAt">When this run of the agent started: a new value means a restarted agent, whose earlier reports no longer hold.</param>
 public sealed record AgentHeartbeat(
     int V,
     string Node,
@@ -87,7 +88,8 @@ public sealed record AgentHeartbeat(
     string Backend,
     double DeadmanSeconds,
     long Epoch,
-    IReadOnlyList<GpuInventoryItem> Gpus);
+    IReadOnlyList<GpuInventoryItem> Gpus,
+    DateTimeOffset StartedAt = default);
 
 /// <summary>One GPU an agent offers: pool and power range.</summary>
 public sealed record GpuInventoryItem(string Gpu, string Pool, string Model, double MinW, double IdleW, double MaxW);

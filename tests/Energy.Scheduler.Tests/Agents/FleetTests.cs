@@ -188,6 +188,20 @@ public class FleetTests
     }
 
     [Fact]
+    public void OnHeartbeat_RestartedAgent_ItsEarlierReportsNoLongerHold()
+    {
+        _rig.Hello("node-1", "p/0");
+        _rig.Report("node-1", 2, GpuAt("p/0", 500));
+        Assert.Equal("following", _rig.Fleet.Agents(_rig.Now).Single().State);
+
+        _rig.Fleet.OnHeartbeat(Heartbeat("node-1", _rig.Now, true, "p/0") with { StartedAt = _rig.Now }, _rig.Now);
+
+        var agent = _rig.Fleet.Agents(_rig.Now).Single();
+        Assert.Equal(("unknown", true), (agent.State, agent.Online));
+        Assert.Null(_rig.Of("p/0").Reported);
+    }
+
+    [Fact]
     public void OnTelemetry_OlderThanTheLast_Ignored()
     {
         // Ordered by the agent's own clock: a restarted agent starts its sequence again, so the sequence cannot order reports.
