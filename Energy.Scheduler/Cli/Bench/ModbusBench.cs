@@ -140,12 +140,7 @@ internal static class ModbusBench
 
     private static async Task<PollingFigures> PollingCpuAsync(int devices, int points, TimeSpan duration, CancellationToken ct)
     {
-        using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        }.WithArguments([.. ChildArguments(), "bench", "modbus-serve", "--devices", devices.ToString(CultureInfo.InvariantCulture),
+        using var child = Process.Start(BenchChildProcess.StartInfo(["bench", "modbus-serve", "--devices", devices.ToString(CultureInfo.InvariantCulture),
             "--points", points.ToString(CultureInfo.InvariantCulture)]))!;
         var ports = new List<int>();
         while (await child.StandardOutput.ReadLineAsync(ct) is { } line && line != "ready")
@@ -195,20 +190,6 @@ internal static class ModbusBench
         await child.WaitForExitAsync(ct);
         return new PollingFigures(devices, points, Math.Round(wall.TotalSeconds, 1), Math.Round(100 * cpu / wall, 3),
             pollers.Sum(p => p.Health.Polls), bad);
-    }
-
-    /// <summary>Under <c>dotnet heatgrid.dll</c> the child needs the dll path; an apphost needs nothing.</summary>
-    private static string[] ChildArguments() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [Environment.GetCommandLineArgs()[0]] : [];
-
-    private static ProcessStartInfo WithArguments(this ProcessStartInfo info, IEnumerable<string> args)
-    {
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return info;
     }
 
     internal sealed record PollingFigures(int Devices, int Points, double Seconds, double CpuPercentOfOneCore, long Polls, long BadReadings);
