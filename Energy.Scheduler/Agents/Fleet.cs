@@ -215,7 +215,7 @@ public sealed class Fleet
                         Power.FromWatts(bound), Power.FromWatts(r?.PowerW ?? bound), Power.FromWatts(r?.AveragePowerW ?? bound),
                         EnergyAmount.FromKilowattHours((r?.EnergyJ ?? 0) / 3.6e6), Temperature.FromCelsius(r?.TemperatureC ?? 0),
                         agent.TelemetryAt ?? now);
-                    result.Add(new FleetGpu(agent.Node, state, online, known, floor, r));
+                    result.Add(new FleetGpu(agent.Node, state, online, known, floor, r) { Range = item });
                 }
             }
 
@@ -379,7 +379,18 @@ public sealed class Fleet
 /// is reachable, whether its state is known (else it counts at its maximum and gets no commands), the
 /// lowest command it may be following (sending it is surely no increase) and its last report.
 /// </summary>
-public sealed record FleetGpu(string Node, GpuState State, bool Online, bool Known, GpuCommand Floor, GpuTelemetry? Reported);
+public sealed record FleetGpu(string Node, GpuState State, bool Online, bool Known, GpuCommand Floor, GpuTelemetry? Reported)
+{
+    /// <summary>The GPU's own power range as its agent reports it: what the agent clamps a command to.</summary>
+    public required GpuInventoryItem Range { get; init; }
+
+    /// <summary>What a command makes this GPU hold, in watts: idle power for idle, else the target within the GPU's range.</summary>
+    public double Effective(GpuCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.Workload is null ? Range.IdleW : Math.Clamp(command.TargetW, Range.MinW, Range.MaxW);
+    }
+}
 
 /// <summary>An agent on the status page.</summary>
 public sealed record AgentView(string Node, bool Online, string State, int Gpus, DateTimeOffset LastHeard, double CommandedW, long AckedSeq, int PendingBatches, string Backend);

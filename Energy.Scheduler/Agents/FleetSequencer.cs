@@ -38,7 +38,7 @@ public sealed class FleetSequencer
         ArgumentNullException.ThrowIfNull(wanted);
         var gpus = _fleet.Gpus(now);
         var byGpu = wanted.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
-        var poolOf = gpus.ToDictionary(g => g.State.GpuId, g => g.State.Pool, StringComparer.Ordinal);
+        var byId = gpus.ToDictionary(g => g.State.GpuId, StringComparer.Ordinal);
         var total = _fleet.BoundGridW(now);
         var commands = new Dictionary<string, List<GpuCommand>>(StringComparer.Ordinal);
         var increases = new List<(FleetGpu Gpu, GpuCommand Command, double Delta)>();
@@ -55,9 +55,10 @@ public sealed class FleetSequencer
             var command = a is null || a.Workload is null
                 ? new GpuCommand(gpu.State.GpuId, null, pool.IdlePowerPerGpu.Watts)
                 : new GpuCommand(a.GpuId, a.Workload, a.PowerTarget.Watts, a.Shed);
-            var effective = Effective(pool, command);
+            // The agent clamps to the GPU's own range, which may differ from the pool's: count what it will hold.
+            var effective = gpu.Effective(command);
             var bound = gpu.State.PowerTarget.Watts;
-            if (effective <= Effective(pool, gpu.Floor) || (effective <= bound && withinBoundsOk))
+            if (effective <= gpu.Effective(gpu.Floor) || (effective <= bound && withinBoundsOk))
             {
                 // No GPU can end up above its bound: goes out now; room it frees counts once acknowledged.
                 Add(commands, gpu.Node, command);
@@ -92,7 +93,7 @@ public sealed class FleetSequencer
         var batches = new List<AssignmentBatch>(commands.Count);
         foreach (var (node, list) in commands.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var share = list.Sum(c => Effective(_site.Pool(poolOf[c.Gpu]), c));
+            var share = list.Sum(c => byId[c.Gpu].Effective(c));
 
             batches.Add(new AssignmentBatch(AgentJson.Version, node, _epoch, ++_seq, now, validUntil, Math.Round(share, 3), list));
         }
@@ -103,9 +104,6 @@ public sealed class FleetSequencer
     /// <summary>Lower goes first: work the operator sheds last.</summary>
     private int ShedPriority(GpuCommand command) =>
         command.Shed is { } step ? -(_site.Policy.ShedRank(step) ?? 100) : -1000;
-
-    private static double Effective(GpuPool pool, GpuCommand c) =>
-        c.Workload is null ? pool.IdlePowerPerGpu.Watts : Math.Clamp(c.TargetW, pool.MinPowerPerGpu.Watts, pool.MaxPowerPerGpu.Watts);
 
     private static void Add(Dictionary<string, List<GpuCommand>> commands, string node, GpuCommand command)
     {

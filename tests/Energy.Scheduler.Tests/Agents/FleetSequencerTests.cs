@@ -44,6 +44,22 @@ public class FleetSequencerTests
     }
 
     [Fact]
+    public void Sequence_GpuWithAHigherMinimumThanItsPool_CountedAtWhatItsAgentWillHold()
+    {
+        // The pool says 200 W minimum, this GPU's agent says 300 W: a 250-W target will be held at 300 W.
+        var rig = new FleetRig(withSequencer: true);
+        rig.Fleet.OnHeartbeat(new AgentHeartbeat(AgentJson.Version, "node-1", true, rig.Now, "cuda", 10, 0,
+            [new GpuInventoryItem("p/0", "p", "GPU", 300, 80, 700)]), rig.Now);
+        rig.Report("node-1", 0, GpuAt("p/0", 80, workload: null));
+
+        var tight = Sequence(rig, BaseW + 299, Wants("p/0", 250));
+        var room = Sequence(rig, BaseW + 300, Wants("p/0", 250));
+
+        Assert.Equal((1, null), (tight.Held, CommandFor(tight, "p/0").Workload));
+        Assert.Equal((0, 300.0), (room.Held, room.Batches.Single().CapShareW));
+    }
+
+    [Fact]
     public void Sequence_IncreaseOverTheCap_HeldAndTheFloorSent()
     {
         var rig = IdleAgent();
