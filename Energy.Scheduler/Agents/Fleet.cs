@@ -307,8 +307,7 @@ public sealed class Fleet
     private void Expire(AgentEntry agent, DateTimeOffset now) =>
         agent.Pending.RemoveAll(p => p.ValidUntil + ClockMargin <= now);
 
-    private static double Effective(GpuInventoryItem item, GpuCommand command) =>
-        command.Workload is null ? item.IdleW : Math.Clamp(command.TargetW, item.MinW, item.MaxW);
+    private static double Effective(GpuInventoryItem item, GpuCommand command) => FleetGpu.Holds(item, command);
 
     private bool Online(AgentEntry agent, DateTimeOffset now) => agent.Online && now - agent.LastHeard <= OfflineAfter;
 
@@ -385,10 +384,13 @@ public sealed record FleetGpu(string Node, GpuState State, bool Online, bool Kno
     public required GpuInventoryItem Range { get; init; }
 
     /// <summary>What a command makes this GPU hold, in watts: idle power for idle, else the target within the GPU's range.</summary>
-    public double Effective(GpuCommand command)
+    public double Effective(GpuCommand command) => Holds(Range, command);
+
+    /// <summary>What a GPU of this range holds for a command: its agent clamps work to the range, idle is idle power.</summary>
+    internal static double Holds(GpuInventoryItem range, GpuCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return command.Workload is null ? Range.IdleW : Math.Clamp(command.TargetW, Range.MinW, Range.MaxW);
+        return command.Workload is null ? range.IdleW : Math.Clamp(command.TargetW, range.MinW, range.MaxW);
     }
 }
 

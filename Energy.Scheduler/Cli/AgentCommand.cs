@@ -41,14 +41,9 @@ internal static class AgentCommand
             return 2;
         }
 
-        var loaded = SiteFile.Load(sitePath);
-        if (!loaded.IsValid)
+        var site = await CliInputs.SiteOrErrorsAsync(SiteFile.Load(sitePath));
+        if (site is null)
         {
-            foreach (var error in loaded.Errors)
-            {
-                await Console.Error.WriteLineAsync(error.ToString());
-            }
-
             return 1;
         }
 
@@ -62,10 +57,10 @@ internal static class AgentCommand
         foreach (var part in (simulate ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = part.LastIndexOf(':');
-            var pool = colon > 0 ? loaded.Site!.Pools.FirstOrDefault(p => p.Name == part[..colon]) : null;
+            var pool = colon > 0 ? site.Pools.FirstOrDefault(p => p.Name == part[..colon]) : null;
             if (pool is null || !int.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
             {
-                await Console.Error.WriteLineAsync($"--simulate: '{part}' is not POOL:COUNT with a pool of the site ({string.Join(", ", loaded.Site!.Pools.Select(p => p.Name))}) and a count of 1 or more");
+                await Console.Error.WriteLineAsync($"--simulate: '{part}' is not POOL:COUNT with a pool of the site ({string.Join(", ", site.Pools.Select(p => p.Name))}) and a count of 1 or more");
                 return 2;
             }
 
@@ -75,7 +70,7 @@ internal static class AgentCommand
         IHost host;
         try
         {
-            host = AgentHost.Build(new AgentRunOptions(loaded.Site!, node, broker, pools, pollMeter));
+            host = AgentHost.Build(new AgentRunOptions(site, node, broker, pools, pollMeter));
             _ = host.Services.GetRequiredService<MqttAgent>();
         }
         catch (Energy.Gpu.Devices.GpuBackendUnavailableException e)

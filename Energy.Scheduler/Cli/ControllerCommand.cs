@@ -29,14 +29,9 @@ internal static class ControllerCommand
 
     private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo)
     {
-        var loaded = SiteFile.Load(sitePath);
-        if (!loaded.IsValid)
+        var site = await CliInputs.SiteOrErrorsAsync(SiteFile.Load(sitePath));
+        if (site is null)
         {
-            foreach (var error in loaded.Errors)
-            {
-                await Console.Error.WriteLineAsync(error.ToString());
-            }
-
             return 1;
         }
 
@@ -52,22 +47,13 @@ internal static class ControllerCommand
             return 2;
         }
 
-        PriceImportResult? prices = null;
-        if (pricesFile is not null)
+        var (usable, prices) = await CliInputs.PricesAsync(pricesFile, site);
+        if (!usable)
         {
-            prices = PriceFileImporter.Read(pricesFile);
-            foreach (var issue in prices.Issues)
-            {
-                await Console.Error.WriteLineAsync(issue.ToString());
-            }
-
-            if (!prices.Succeeded || prices.History.Currency != loaded.Site!.Currency)
-            {
-                await Console.Error.WriteLineAsync($"--prices: {pricesFile} cannot be used; nothing was started.");
-                return 1;
-            }
+            return 1;
         }
-        else if (!demo)
+
+        if (pricesFile is null && !demo)
         {
             await Console.Error.WriteLineAsync("--prices: a controller needs day-ahead prices (a file), or --demo for the synthetic market");
             return 2;
@@ -75,7 +61,7 @@ internal static class ControllerCommand
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath, url, folder, ServeSimulatedDevices: demo,
+        var options = new RunOptions(site, sitePath, url, folder, ServeSimulatedDevices: demo,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);

@@ -44,14 +44,9 @@ internal static class RunCommand
     private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile,
         GpuBackendMode gpus)
     {
-        var loaded = sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath);
-        if (!loaded.IsValid)
+        var site = await CliInputs.SiteOrErrorsAsync(sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath));
+        if (site is null)
         {
-            foreach (var error in loaded.Errors)
-            {
-                await Console.Error.WriteLineAsync(error.ToString());
-            }
-
             return 1;
         }
 
@@ -74,28 +69,15 @@ internal static class RunCommand
             return 2;
         }
 
-        PriceImportResult? prices = null;
-        if (pricesFile is not null)
+        var (usable, prices) = await CliInputs.PricesAsync(pricesFile, site);
+        if (!usable)
         {
-            // A price file given on the command line must be right before anything starts.
-            prices = PriceFileImporter.Read(pricesFile);
-            foreach (var issue in prices.Issues)
-            {
-                await Console.Error.WriteLineAsync(issue.ToString());
-            }
-
-            if (!prices.Succeeded || prices.History.Currency != loaded.Site!.Currency)
-            {
-                await Console.Error.WriteLineAsync(prices.Succeeded
-                    ? $"--prices: the file's prices are in {prices.History.Currency}, the site's currency is {loaded.Site!.Currency}; convert them first"
-                    : $"--prices: {pricesFile} cannot be used; nothing was started.");
-                return 1;
-            }
+            return 1;
         }
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(loaded.Site!, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices,
+        var options = new RunOptions(site, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices,
             Gpus: gpus)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
         await using var app = HeatGridHost.Build(options);

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Energy.Contracts.Net;
 
 namespace Energy.Telemetry.Modbus;
 
@@ -38,7 +37,7 @@ public sealed record ModbusEndpoint(string Host, int Port)
         if (span.StartsWith('['))
         {
             var close = span.IndexOf(']');
-            if (close < 2 || !IsIPv6(span[1..close]))
+            if (close < 2 || !HostNames.IsIPv6(span[1..close]))
             {
                 return false;
             }
@@ -54,7 +53,7 @@ public sealed record ModbusEndpoint(string Host, int Port)
         {
             // Several colons without brackets can only be an IPv6 address, and then it has no port:
             // "fe80::1:502" is ambiguous, which is why RFC 3986 brackets addresses that carry one.
-            if (!IsIPv6(span))
+            if (!HostNames.IsIPv6(span))
             {
                 return false;
             }
@@ -65,7 +64,7 @@ public sealed record ModbusEndpoint(string Host, int Port)
         {
             var colon = span.IndexOf(':');
             var name = colon < 0 ? span : span[..colon];
-            if (!IsHostName(name) || (colon >= 0 && !TryParsePort(span[(colon + 1)..], out port)))
+            if (!HostNames.IsHostName(name) || (colon >= 0 && !TryParsePort(span[(colon + 1)..], out port)))
             {
                 return false;
             }
@@ -89,28 +88,6 @@ public sealed record ModbusEndpoint(string Host, int Port)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host, nameof(Host));
         return host;
-    }
-
-    private static bool IsIPv6(ReadOnlySpan<char> text) =>
-        IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
-
-    // Letters, digits, '-', '.' and '_' (seen in Windows and mDNS names); IPv4 addresses pass too.
-    private static bool IsHostName(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty || name.Length > 253)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.' or '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool TryParsePort(ReadOnlySpan<char> text, out int port) =>

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Energy.Contracts.Net;
 
 namespace Energy.Gpu.Mining.Stratum;
 
@@ -85,7 +84,7 @@ public sealed record StratumEndpoint
             return false;
         }
 
-        if (!IsHostName(host) && !IsIPv6(host))
+        if (!HostNames.IsHostName(host) && !HostNames.IsIPv6(host))
         {
             error = $"'{url}': '{host}' is not a host name or IP address.";
             return false;
@@ -133,28 +132,6 @@ public sealed record StratumEndpoint
 
         host = authority[..colon];
         port = authority[(colon + 1)..];
-        return true;
-    }
-
-    private static bool IsIPv6(ReadOnlySpan<char> text) =>
-        IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
-
-    // Letters, digits, '-', '.' and '_'; IPv4 addresses pass too.
-    private static bool IsHostName(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty || name.Length > 253)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.' or '_'))
-            {
-                return false;
-            }
-        }
-
         return true;
     }
 }
