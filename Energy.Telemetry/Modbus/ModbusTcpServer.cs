@@ -161,9 +161,10 @@ public sealed class ModbusTcpServer : IAsyncDisposable
                 var length = _handler!.Handle(request.Span, response);
                 if (length > 0)
                 {
-                    await stream.WriteAsync(response.AsMemory(0, length), stopping);
+                    // Counted before the reply goes out: a client that has its answer must see it counted.
                     served++;
                     Interlocked.Increment(ref _requestsServed);
+                    await stream.WriteAsync(response.AsMemory(0, length), stopping);
                 }
             }
         }
