@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(3011, LogLevel.Error, "Publishing state over MQTT failed; the next round tries again")]
     public static partial void MqttPublishFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(3012, LogLevel.Information, "Re-planning for changed conditions: {Conditions}")]
+    public static partial void ReplanForConditions(ILogger logger, string conditions);
+
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
 

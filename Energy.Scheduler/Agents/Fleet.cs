@@ -3,6 +3,7 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Planning;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Agents;
@@ -220,6 +221,24 @@ public sealed class Fleet
             }
 
             return result;
+        }
+    }
+
+    /// <summary>
+    /// GPUs of agents heard of before but offline now, per pool, for the planner to plan around. Agents never
+    /// heard of are not counted: before the first heartbeat the site file's pools are all there is to plan with.
+    /// </summary>
+    public IReadOnlyList<UnavailableGpus> OfflineGpus(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return [.. _agents.Values
+                .Where(a => !Online(a, now) && a.Inventory.Count > 0)
+                .SelectMany(a => a.Inventory.Values.Select(g => (g.Pool, a.Node)))
+                .GroupBy(g => g.Pool, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new UnavailableGpus(g.Key, g.Count(),
+                    "agent " + string.Join(", ", g.Select(x => x.Node).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) + " offline"))];
         }
     }
 

@@ -4,6 +4,7 @@ using Energy.Gpu;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
 using Energy.Scheduler.Agents;
+using Energy.Scheduler.Planning;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class AgentServices
 
     public const string LocalNode = "local";
 
-    /// <summary>Fleet, grid limit, evidence log, epoch, sequencer and the control loop's link. The transport is registered apart.</summary>
+    /// <summary>Fleet, grid limit, evidence log, epoch, sequencer, the control loop's link and the planner's view of them. The transport is registered apart.</summary>
     public static IServiceCollection AddFleetController(this IServiceCollection services, string? dataFolder)
     {
         services.AddSingleton(sp => new Fleet(sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Fleet>>()));
@@ -34,6 +35,7 @@ public static class AgentServices
         services.AddSingleton(sp => new FleetAgentLink(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), sp.GetRequiredService<FleetSequencer>(),
             sp.GetRequiredService<IAgentTransport>(), sp.GetRequiredService<GridLimit>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());
+        services.AddSingleton<IPlanningConditionsSource>(sp => new SiteConditions(sp.GetRequiredService<GridLimit>(), sp.GetRequiredService<Fleet>()));
         return services;
     }
 

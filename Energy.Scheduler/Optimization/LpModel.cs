@@ -67,6 +67,7 @@ internal sealed class LpModel : IDisposable
 
         Cost = new double[slots];
         Spot = new double[slots];
+        ImportCapKw = new double[slots];
         OnlySla = new bool[slots];
         Demand = new double[slots, loops.Count];
         X = new Variable[slots, Pairs.Length];
@@ -131,13 +132,13 @@ internal sealed class LpModel : IDisposable
         var perKwh = Hours / 1_000;          // EUR/MWh × kW × slot → EUR
         var limit = site.Policy.MaxImportPrice?.PerMegawattHour;
         var ramp = site.Policy.RampLimitPerMinute is { } r ? r.Kilowatts * input.Prices.SlotLength.TotalMinutes : (double?)null;
-        var capKw = site.Grid.ImportCap.Kilowatts - site.Grid.BaseLoad.Kilowatts - IdleGridKw;
 
         for (var t = 0; t < slots; t++)
         {
             var i = slotIndices[t];
             var start = input.Prices.SlotStart(i);
             Spot[t] = input.Prices.Prices[i].PerMegawattHour;
+            ImportCapKw[t] = input.ImportCapAt(i).Kilowatts;
             Cost[t] = site.Grid.Tariff.CostAt(input.Prices.Prices[i]).PerMegawattHour;
             OnlySla[t] = limit is { } lim && Cost[t] > lim;
 
@@ -214,7 +215,7 @@ internal sealed class LpModel : IDisposable
             WorkGrid[t] = work;
             var over = _solver.MakeNumVar(0, double.PositiveInfinity, string.Empty);
             objective.SetCoefficient(over, -options.GridCapPenaltyPerMwh * perKwh);
-            var cap = _solver.MakeConstraint(double.NegativeInfinity, capKw, string.Empty);
+            var cap = _solver.MakeConstraint(double.NegativeInfinity, ImportCapKw[t] - site.Grid.BaseLoad.Kilowatts - IdleGridKw, string.Empty);
             cap.SetCoefficient(work, 1);
             cap.SetCoefficient(over, -1);
             CapOver[t] = over;
@@ -277,6 +278,9 @@ internal sealed class LpModel : IDisposable
     public double[] Cost { get; }
 
     public double[] Spot { get; }
+
+    /// <summary>Per slot: the import cap in force (the contract's, or a curtailment's lower one).</summary>
+    public double[] ImportCapKw { get; }
 
     public bool[] OnlySla { get; }
 

@@ -49,7 +49,8 @@ internal sealed class LpPlanReader(LpModel model)
 
         var gpus = RoundGpus(power);
         var lpImportKw = GridImportKw(power, whole: null);
-        var capKw = _site.Grid.ImportCap.Kilowatts;
+        var capKw = model.ImportCapKw[t];
+        var cap = Power.FromKilowatts(capKw);
         ShedRoundingOverflow(gpus, Math.Max(capKw, lpImportKw));
         var importKw = GridImportKw(power, gpus);
 
@@ -78,8 +79,8 @@ internal sealed class LpPlanReader(LpModel model)
         {
             var idleKw = _site.Grid.BaseLoad.Kilowatts + model.IdleGridKw;
             violations.Insert(0, idleKw > capKw
-                ? $"grid cap: idle GPUs and base load alone need {Kw(idleKw - capKw)} more than the cap of {_site.Grid.ImportCap}"
-                : $"grid cap: {Kw(importKw - capKw)} over the cap of {_site.Grid.ImportCap}");
+                ? $"grid cap: idle GPUs and base load alone need {Kw(idleKw - capKw)} more than the cap of {cap}"
+                : $"grid cap: {Kw(importKw - capKw)} over the cap of {cap}");
         }
 
         for (var w = 0; w < workloads.Count; w++)
@@ -116,7 +117,7 @@ internal sealed class LpPlanReader(LpModel model)
         if (capShadow > 1e-6 || LpModel.Positive(over))
         {
             explanations.Add(string.Create(CultureInfo.InvariantCulture,
-                $"grid cap binding: shadow price {capShadow:0} {_site.Currency.Code}/MWh (import {Kw(importKw)} of {_site.Grid.ImportCap} cap)"));
+                $"grid cap binding: shadow price {capShadow:0} {_site.Currency.Code}/MWh (import {Kw(importKw)} of {cap} cap)"));
         }
 
         return new PlanSlot(start, length, spot, cost, allocations, heat, Power.FromKilowatts(importKw), explanations, violations);

@@ -35,7 +35,7 @@ public sealed class MeritOrderPlanner : IPlanner
                 l => l.Name,
                 l => input.HeatDemand.TryGetValue(l.Name, out var series) && i < series.Count ? series[i] : Contracts.Units.Power.Zero,
                 StringComparer.Ordinal);
-            slots.Add(new MeritOrderSlot(site, start, input.Prices.SlotLength, input.Prices.Prices[i], demand, loops).Decide());
+            slots.Add(new MeritOrderSlot(input.SiteAt(i), start, input.Prices.SlotLength, input.Prices.Prices[i], demand, loops).Decide());
         }
 
         return new Plan(site.Name, Name, input.Now, slots);

@@ -9,9 +9,27 @@ namespace Energy.Scheduler.Planning;
 /// <param name="Prices">Known day-ahead prices; the plan covers their slots.</param>
 /// <param name="HeatDemand">Forecast heat demand per loop name, one value per price slot.</param>
 /// <param name="Stored">Energy in each loop's tank now, by loop name.</param>
+/// <param name="Conditions">Curtailments in force (a lower cap for the slots they touch); none when null.
+/// GPUs planned around are already out of <paramref name="Site"/>'s pools.</param>
 public sealed record PlanningInput(
     Site Site,
     DateTimeOffset Now,
     PriceCurve Prices,
     IReadOnlyDictionary<string, IReadOnlyList<Power>> HeatDemand,
-    IReadOnlyDictionary<string, EnergyAmount> Stored);
+    IReadOnlyDictionary<string, EnergyAmount> Stored,
+    PlanningConditions? Conditions = null)
+{
+    /// <summary>The import cap of price slot <paramref name="index"/>: the contract's, or a curtailment's lower one.</summary>
+    public Power ImportCapAt(int index)
+    {
+        var start = Prices.SlotStart(index);
+        return Conditions?.CapFor(Site.Grid.ImportCap, start, start + Prices.SlotLength) ?? Site.Grid.ImportCap;
+    }
+
+    /// <summary>The site as slot <paramref name="index"/> is planned: with that slot's import cap.</summary>
+    public Site SiteAt(int index)
+    {
+        var cap = ImportCapAt(index);
+        return cap == Site.Grid.ImportCap ? Site : Site with { Grid = Site.Grid with { ImportCap = cap } };
+    }
+}

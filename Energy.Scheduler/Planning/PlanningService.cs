@@ -14,6 +14,8 @@ namespace Energy.Scheduler.Planning;
 /// in. A failure keeps the last plan. The first plan is made at start-up, before the control loop runs;
 /// after that the Quartz <see cref="ReplanJob"/> re-plans at every 15-minute boundary of the clock (the
 /// control loop never waits for it). Without Quartz (tests) <see cref="ExecuteAsync"/> does the same.
+/// With a <see cref="IPlanningConditionsSource"/> it also re-plans soon after the conditions change (a
+/// curtailment starts or ends, an agent goes or comes back), at most once per <see cref="ConditionsReplanGap"/>.
 /// </summary>
 public sealed class PlanningService(
     Site site,
@@ -23,15 +25,40 @@ public sealed class PlanningService(
     SignalRegistry signals,
     CurrentPlan current,
     TimeProvider time,
-    ILogger<PlanningService> logger) : BackgroundService
+    ILogger<PlanningService> logger,
+    IPlanningConditionsSource? conditions = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(24);
 
+    /// <summary>How often the conditions are looked at.</summary>
+    public static readonly TimeSpan ConditionsPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>The least time between two re-plans for changed conditions (an agent that flaps re-plans at most this often).</summary>
+    public static readonly TimeSpan ConditionsReplanGap = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim _planning = new(1, 1);
+    private string? _plannedKey;
+    private DateTimeOffset _plannedAt = DateTimeOffset.MinValue;
+
     /// <summary>Makes one plan now. Used at every boundary, and directly by tests.</summary>
     public async Task PlanOnceAsync(CancellationToken cancellationToken)
     {
+        await _planning.WaitAsync(cancellationToken);
+        try
+        {
+            await PlanAsync(cancellationToken);
+        }
+        finally
+        {
+            _planning.Release();
+        }
+    }
+
+    private async Task PlanAsync(CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
+        var state = conditions?.Current(now) ?? PlanningConditions.None;
         var curve = await prices.GetPricesAsync(now, now + Horizon, cancellationToken);
         var demand = forecast.Forecast(site, curve, now, out var fallbacks);
         if (fallbacks.Count > 0)
@@ -46,8 +73,11 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
-        var plan = planner.CreatePlan(new PlanningInput(site, now, curve, demand, stored));
+        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state));
+        plan = state.Explain(plan, site);
         current.Replace(plan);
+        _plannedKey = state.Key;
+        _plannedAt = now;
         if (plan.SlotAt(now) is { } slot)
         {
             Log.PlanCreated(logger, plan.Planner, plan.Slots.Count, plan.Slots[0].Start, slot.GridImport.Kilowatts,
@@ -66,7 +96,10 @@ public sealed class PlanningService(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(PlanAtBoundariesAsync(stoppingToken), WatchConditionsAsync(stoppingToken));
+
+    private async Task PlanAtBoundariesAsync(CancellationToken stoppingToken)
     {
         while (!ScheduledExternally && !stoppingToken.IsCancellationRequested)
         {
@@ -79,6 +112,62 @@ public sealed class PlanningService(
             }
         }
     }
+
+    private async Task WatchConditionsAsync(CancellationToken stoppingToken)
+    {
+        if (conditions is null)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(ConditionsPoll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                await ReplanIfConditionsChangedAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Re-plans when the conditions differ from those of the plan in force (and the last re-plan is long enough ago).</summary>
+    /// <returns>Whether it re-planned.</returns>
+    public async Task<bool> ReplanIfConditionsChangedAsync(CancellationToken stoppingToken)
+    {
+        if (conditions is null || _plannedKey is null)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        PlanningConditions state;
+        try
+        {
+            state = conditions.Current(now);
+        }
+        catch (Exception e)
+        {
+            // Watch boundary: the boundary re-plan still comes; the failure is reported, not thrown.
+            Log.PlanningFailed(logger, e);
+            return false;
+        }
+
+        if (state.Key == _plannedKey || now - _plannedAt < ConditionsReplanGap)
+        {
+            return false;
+        }
+
+        Log.ReplanForConditions(logger, Describe(state));
+        _plannedAt = now;   // a failing re-plan is retried after the gap, not at every poll
+        await PlanGuardedAsync(stoppingToken);
+        return true;
+    }
+
+    private static string Describe(PlanningConditions state) =>
+        state.IsNone
+            ? "back to the site file's cap and pools"
+            : string.Join("; ", state.CapWindows.Select(w => $"cap {w.Cap} until {w.Until:o} ({w.Why})")
+                .Concat(state.Unavailable.Select(u => $"{u.Count} GPUs of pool {u.Pool} planned around ({u.Why})")));
 
     /// <summary>Re-plans on the scheduler's behalf (Quartz) unless the host's own loop does it.</summary>
     public bool ScheduledExternally { get; set; }

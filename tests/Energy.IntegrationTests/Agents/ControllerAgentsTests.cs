@@ -58,6 +58,8 @@ public sealed class ControllerAgentsTests : IDisposable
             n2.Dispose();
             await WaitAsync(() => Task.FromResult(controller.Output.Contains("Agent n2 went offline", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
                 "the controller noticing n2 is gone", Logs);
+            await WaitAsync(() => Task.FromResult(controller.Output.Contains("planned around (agent n2 offline)", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), "the controller re-planning without n2's GPUs", Logs);
             n2 = Agent("n2");
             await WaitAsync(() => AgentsFollowingAsync(http, "n1", "n2"), TimeSpan.FromSeconds(40), "n2 back and following", Logs);
 
@@ -94,6 +96,8 @@ public sealed class ControllerAgentsTests : IDisposable
             var curtailedAt = Stopwatch.StartNew();
             await WaitAsync(() => Task.FromResult(monitor.SiteKw <= curtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailed cap", Logs);
             Assert.True(curtailedAt.Elapsed < TimeSpan.FromSeconds(5), $"curtailment took {curtailedAt.Elapsed.TotalSeconds:F1} s\n{Logs()}");
+            await WaitAsync(() => Task.FromResult(controller.Output.Contains("(curtailment test-curtail (test))", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), "the controller re-planning under the curtailment", Logs);
 
             // The evidence: the request, and the moment the controller saw the site's import under the new cap.
             await WaitAsync(async () =>

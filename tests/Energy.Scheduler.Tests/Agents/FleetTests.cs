@@ -1,4 +1,5 @@
 using Energy.Contracts.Policy;
+using Energy.Scheduler.Planning;
 using static Energy.Scheduler.Tests.Agents.FleetRig;
 
 namespace Energy.Scheduler.Tests.Agents;
@@ -224,6 +225,23 @@ public class FleetTests
 
         Assert.Equal(["p/0"], _rig.Fleet.Gpus(_rig.Now).Select(g => g.State.GpuId));
         Assert.Single(_rig.Logger.WithEventId(3102));
+    }
+
+    [Fact]
+    public void OfflineGpus_AgentsGone_CountedPerPoolWithTheirNodes()
+    {
+        _rig.Hello("node-1", "p/0", "p/1");
+        _rig.Hello("node-2", "p/2");
+        Assert.Empty(_rig.Fleet.OfflineGpus(_rig.Now));
+
+        _rig.Fleet.OnOffline("node-2", _rig.Now);
+        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
+
+        _rig.Time.Advance(_rig.Fleet.OfflineAfter + TimeSpan.FromSeconds(1));
+        Assert.Equal([new UnavailableGpus("p", 3, "agent node-1, node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
+
+        _rig.Hello("node-1", "p/0", "p/1");
+        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
     }
 
     private TimeSpan MaxBatchAgeAndMargin() => Energy.Scheduler.Agents.Fleet.MaxBatchAge + _rig.Fleet.ClockMargin;

@@ -145,6 +145,26 @@ public sealed class StatusApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostCurtail_NextPlanIsMadeUnderTheLowerCapAndSaysWhy()
+    {
+        using (var body = new StringContent("{\"id\": \"tso-7\", \"targetKw\": 300, \"durationSeconds\": 3600, \"reason\": \"congestion\"}",
+            System.Text.Encoding.UTF8, "application/json"))
+        using (var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), body))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        // The service re-plans by itself within seconds; here the next plan is asked for at once (it waits for one under way).
+        await _app!.Services.GetRequiredService<Energy.Scheduler.Planning.PlanningService>().PlanOnceAsync(CancellationToken.None);
+
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));
+        var first = json.RootElement.GetProperty("slots")[0];
+        Assert.InRange(first.GetProperty("gridImportKw").GetDouble(), 0, 300);
+        Assert.Contains(first.GetProperty("explanations").EnumerateArray(), e =>
+            e.GetString()!.StartsWith("grid cap lowered to 300 kW (contract 900 kW)", StringComparison.Ordinal) && e.GetString()!.EndsWith("curtailment tso-7 (congestion)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetPlan_ReturnsTheSlotsWithExplanations()
     {
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));

@@ -1,0 +1,118 @@
+using Energy.Contracts.Planning;
+using Energy.Contracts.Units;
+using Energy.Scheduler.Optimization;
+using Energy.Scheduler.Planning;
+
+namespace Energy.Scheduler.Tests.Planning;
+
+/// <summary>Curtailments and offline agents as the planners see them.</summary>
+public sealed class PlanningConditionsTests
+{
+    private static readonly DateTimeOffset T0 = PlanningInputs.Start;
+    private static readonly Power Contract = Power.FromKilowatts(900);
+
+    public static TheoryData<string> Planners => ["lp", "merit-order"];
+
+    [Fact]
+    public void CapFor_WindowTouchingPartOfTheSlot_CapsTheWholeSlot()
+    {
+        var conditions = Curtailed(Power.FromKilowatts(500), T0.AddMinutes(50), T0.AddMinutes(70));
+
+        Assert.Equal(500, conditions.CapFor(Contract, T0, T0.AddHours(1)).Kilowatts);
+        Assert.Equal(500, conditions.CapFor(Contract, T0.AddHours(1), T0.AddHours(2)).Kilowatts);
+        Assert.Equal(900, conditions.CapFor(Contract, T0.AddHours(2), T0.AddHours(3)).Kilowatts);
+        Assert.Equal(900, conditions.CapFor(Contract, T0.AddMinutes(-60), T0.AddMinutes(50)).Kilowatts);   // ends as the window starts
+    }
+
+    [Fact]
+    public void CapFor_OverlappingWindows_TheLowestAndNeverAboveTheContract()
+    {
+        var conditions = new PlanningConditions(
+        [
+            new CapWindow(T0, T0.AddHours(2), Power.FromKilowatts(600), "a"),
+            new CapWindow(T0.AddHours(1), T0.AddHours(3), Power.FromKilowatts(400), "b"),
+            new CapWindow(T0, T0.AddHours(4), Power.FromKilowatts(1200), "above the contract"),
+        ], []);
+
+        Assert.Equal([600.0, 400, 400, 900], Enumerable.Range(0, 4).Select(h => conditions.CapFor(Contract, T0.AddHours(h), T0.AddHours(h + 1)).Kilowatts));
+    }
+
+    [Fact]
+    public void ApplyTo_TakesUnavailableGpusOutOfTheirPoolsOnly()
+    {
+        var site = TestSites.Bathhouse();
+        var conditions = new PlanningConditions([], [new UnavailableGpus("liquid-h100", 24, "agent n1 offline"), new UnavailableGpus("air-l40s", 999, "agent n2 offline")]);
+
+        var applied = conditions.ApplyTo(site);
+
+        Assert.Equal((1000, 0), (applied.Pool("liquid-h100").Count, applied.Pool("air-l40s").Count));
+        Assert.Equal(1280, site.TotalGpus);
+        Assert.Same(site, PlanningConditions.None.ApplyTo(site));
+    }
+
+    [Theory]
+    [MemberData(nameof(Planners))]
+    public void CreatePlan_Curtailment_SlotsItTouchesPlannedUnderItsCap(string name)
+    {
+        var site = TestSites.Bathhouse();
+        var cap = Power.FromKilowatts(500);
+        var conditions = Curtailed(cap, T0.AddHours(2).AddMinutes(30), T0.AddHours(4));
+        var input = PlanningInputs.Hourly(site, [-50, -50, -50, -50, -50, -50], heatDemandKw: 700) with { Conditions = conditions };
+
+        var plan = Planner(name).CreatePlan(input);
+
+        var imports = plan.Slots.Select(s => Math.Round(s.GridImport.Kilowatts)).ToList();
+        Assert.All([2, 3], i => Assert.True(plan.Slots[i].GridImport <= cap, $"slot {i}: {imports[i]} kW over the curtailed 500 kW"));
+        Assert.All([0, 1, 4, 5], i => Assert.True(plan.Slots[i].GridImport.Kilowatts > 800, $"slot {i}: {imports[i]} kW; the contract cap should bind"));
+        Assert.All(plan.Slots, s => Assert.Empty(s.Violations));
+        Assert.Contains(plan.Slots[2].Explanations, e => e.StartsWith("grid cap binding", StringComparison.Ordinal) && e.Contains("of 500 kW cap", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Planners))]
+    public void CreatePlan_GpusPlannedAround_PoolGivesAtMostTheRest(string name)
+    {
+        var site = TestSites.Bathhouse();
+        var conditions = new PlanningConditions([], [new UnavailableGpus("air-l40s", 200, "agent n2 offline")]);
+        var input = PlanningInputs.Hourly(conditions.ApplyTo(site), [-50, 40], heatDemandKw: 700) with { Conditions = conditions };
+
+        var plan = Planner(name).CreatePlan(input);
+
+        Assert.All(plan.Slots, s => Assert.InRange(s.Allocations.Where(a => a.Pool == "air-l40s").Sum(a => a.Gpus), 0, 56));
+        Assert.Contains(plan.Slots, s => s.Allocations.Where(a => a.Pool == "air-l40s").Sum(a => a.Gpus) > 0);
+    }
+
+    [Fact]
+    public void Explain_NamesTheCurtailmentInTheSlotsItTouchesAndTheGpusInEverySlot()
+    {
+        var site = TestSites.Bathhouse();
+        var conditions = new PlanningConditions(
+            [new CapWindow(T0.AddHours(1), T0.AddHours(2), Power.FromKilowatts(500), "curtailment tso-1 (FCR test)")],
+            [new UnavailableGpus("liquid-h100", 8, "agent n1 offline")]);
+        var plan = new MeritOrderPlanner().CreatePlan(PlanningInputs.Hourly(site, [40, 40, 40], heatDemandKw: 400) with { Conditions = conditions });
+
+        var explained = conditions.Explain(plan, site);
+
+        Assert.All(explained.Slots, s => Assert.Contains("pool liquid-h100: 8 of 1024 GPUs planned around (agent n1 offline)", s.Explanations));
+        Assert.Equal([false, true, false], explained.Slots.Select(s => s.Explanations.Any(e =>
+            e.StartsWith("grid cap lowered to 500 kW (contract 900 kW) until 02:00 UTC: curtailment tso-1 (FCR test)", StringComparison.Ordinal))));
+        Assert.Same(plan, PlanningConditions.None.Explain(plan, site));
+    }
+
+    [Fact]
+    public void Key_ChangesWithTheConditionsOnly()
+    {
+        var a = Curtailed(Power.FromKilowatts(500), T0, T0.AddHours(1));
+        var b = Curtailed(Power.FromKilowatts(500), T0, T0.AddHours(1));
+        var c = Curtailed(Power.FromKilowatts(400), T0, T0.AddHours(1));
+        var d = a with { Unavailable = [new UnavailableGpus("p", 1, "x")] };
+
+        Assert.Equal(a.Key, b.Key);
+        Assert.Equal(4, new[] { PlanningConditions.None.Key, a.Key, c.Key, d.Key }.Distinct().Count());
+    }
+
+    private static PlanningConditions Curtailed(Power cap, DateTimeOffset from, DateTimeOffset until) =>
+        new([new CapWindow(from, until, cap, "test")], []);
+
+    private static IPlanner Planner(string name) => name == "lp" ? new LpPlanner() : new MeritOrderPlanner();
+}
