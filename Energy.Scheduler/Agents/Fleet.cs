@@ -238,7 +238,8 @@ public sealed class Fleet
                 .GroupBy(g => g.Pool, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new UnavailableGpus(g.Key, g.Count(),
-                    "agent " + string.Join(", ", g.Select(x => x.Node).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) + " offline"))];
+                    "agent " + string.Join(", ", g.Select(x => x.Node).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) + " offline",
+                    _site.Policy.SafeState == SafeState.MinimumPower ? _site.Pool(g.Key).MinPowerPerGpu : _site.Pool(g.Key).IdlePowerPerGpu))];
         }
     }
 

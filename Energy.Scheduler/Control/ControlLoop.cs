@@ -37,9 +37,13 @@ public sealed class ControlLoop(
     private readonly long _epoch = (agents as FleetAgentLink)?.Epoch ?? time.GetUtcNow().ToUnixTimeMilliseconds();
     private readonly GpuDispatcher _dispatcher = new(site);
     private readonly ThermalGuard _thermal = new(site);
+    private string[] _hotLoops = [];
     private bool _inSafeState;
     private bool _holding;
     private int _ticks;
+
+    /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
+    public IReadOnlyList<string> HotLoops => Volatile.Read(ref _hotLoops);
 
     public async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +68,10 @@ public sealed class ControlLoop(
         // Coolant too hot on a heat loop: its GPUs come off work, which moves to air-cooled pools where it may.
         var explanations = new List<string>();
         wanted = _thermal.Apply(wanted, before, l => signals.GoodValue(l.CoolantTemperatureSignal, now, TimeSpan.FromSeconds(30)), explanations);
+        if (!_thermal.HotLoops.Order(StringComparer.Ordinal).SequenceEqual(_hotLoops, StringComparer.Ordinal))
+        {
+            Volatile.Write(ref _hotLoops, [.. _thermal.HotLoops.Order(StringComparer.Ordinal)]);
+        }
 
         // A curtailment in force lowers the cap below what the plan assumed: shed in the operator's order first.
         var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;

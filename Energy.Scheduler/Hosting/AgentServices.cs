@@ -35,7 +35,8 @@ public static class AgentServices
         services.AddSingleton(sp => new FleetAgentLink(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), sp.GetRequiredService<FleetSequencer>(),
             sp.GetRequiredService<IAgentTransport>(), sp.GetRequiredService<GridLimit>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());
-        services.AddSingleton<IPlanningConditionsSource>(sp => new SiteConditions(sp.GetRequiredService<GridLimit>(), sp.GetRequiredService<Fleet>()));
+        services.AddSingleton<IPlanningConditionsSource>(sp => new SiteConditions(sp.GetRequiredService<Site>(), sp.GetRequiredService<GridLimit>(),
+            sp.GetRequiredService<Fleet>(), () => sp.GetService<Control.ControlLoop>()?.HotLoops ?? []));
         return services;
     }
 

@@ -10,8 +10,9 @@ namespace Energy.Scheduler.Planning;
 /// <param name="Why">For the plan's explanation: which request, and why.</param>
 public sealed record CapWindow(DateTimeOffset From, DateTimeOffset Until, Power Cap, string Why);
 
-/// <summary>GPUs of a pool the planner plans around (their agent is offline).</summary>
-public sealed record UnavailableGpus(string Pool, int Count, string Why);
+/// <summary>GPUs of a pool the planner plans around: their agent is offline, or their loop's coolant too hot.</summary>
+/// <param name="DrawPerGpu">What each still draws (their safe state); the pool's idle power when null.</param>
+public sealed record UnavailableGpus(string Pool, int Count, string Why, Power? DrawPerGpu = null);
 
 /// <summary>
 /// What the site can do now beyond what its file says: curtailments in force lower the cap of the slots
@@ -43,7 +44,10 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
         return cap;
     }
 
-    /// <summary>The site with the unavailable GPUs taken out of their pools (never below zero).</summary>
+    /// <summary>
+    /// The site with the unavailable GPUs taken out of their pools (never below zero) and what they still
+    /// draw, with its cooling, added to the base load: they take no work but still count against the cap.
+    /// </summary>
     public Site ApplyTo(Site site)
     {
         ArgumentNullException.ThrowIfNull(site);
@@ -52,10 +56,25 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
             return site;
         }
 
-        var gone = Unavailable.GroupBy(u => u.Pool, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(u => u.Count), StringComparer.Ordinal);
+        var left = site.Pools.ToDictionary(p => p.Name, p => p.Count, StringComparer.Ordinal);
+        var held = Power.Zero;
+        foreach (var u in Unavailable)
+        {
+            if (!left.TryGetValue(u.Pool, out var count))
+            {
+                continue;
+            }
+
+            var pool = site.Pool(u.Pool);
+            var n = Math.Clamp(u.Count, 0, count);
+            left[u.Pool] = count - n;
+            held += pool.GridPowerFor((u.DrawPerGpu ?? pool.IdlePowerPerGpu) * n);
+        }
+
         return site with
         {
-            Pools = [.. site.Pools.Select(p => gone.TryGetValue(p.Name, out var n) && n > 0 ? p with { Count = Math.Max(0, p.Count - n) } : p)],
+            Pools = [.. site.Pools.Select(p => left[p.Name] == p.Count ? p : p with { Count = left[p.Name] })],
+            Grid = site.Grid with { BaseLoad = site.Grid.BaseLoad + held },
         };
     }
 

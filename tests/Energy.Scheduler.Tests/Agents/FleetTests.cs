@@ -235,13 +235,13 @@ public class FleetTests
         Assert.Empty(_rig.Fleet.OfflineGpus(_rig.Now));
 
         _rig.Fleet.OnOffline("node-2", _rig.Now);
-        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
 
         _rig.Time.Advance(_rig.Fleet.OfflineAfter + TimeSpan.FromSeconds(1));
-        Assert.Equal([new UnavailableGpus("p", 3, "agent node-1, node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.Equal([new UnavailableGpus("p", 3, "agent node-1, node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
 
         _rig.Hello("node-1", "p/0", "p/1");
-        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline")], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
     }
 
     private TimeSpan MaxBatchAgeAndMargin() => Energy.Scheduler.Agents.Fleet.MaxBatchAge + _rig.Fleet.ClockMargin;

@@ -1,4 +1,5 @@
 using Energy.Contracts.Planning;
+using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
@@ -47,7 +48,34 @@ public sealed class PlanningConditionsTests
 
         Assert.Equal((1000, 0), (applied.Pool("liquid-h100").Count, applied.Pool("air-l40s").Count));
         Assert.Equal(1280, site.TotalGpus);
+
+        // They take no work but still draw their idle power, with cooling: it moves into the base load.
+        var liquid = site.Pool("liquid-h100");
+        var air = site.Pool("air-l40s");
+        var held = liquid.GridPowerFor(liquid.IdlePowerPerGpu * 24) + air.GridPowerFor(air.IdlePowerPerGpu * 256);
+        Assert.Equal((site.Grid.BaseLoad + held).Watts, applied.Grid.BaseLoad.Watts, 6);
+        var idleGridW = (Site s) => s.Grid.BaseLoad.Watts + s.Pools.Sum(p => p.GridPowerFor(p.IdlePower).Watts);
+        Assert.Equal(idleGridW(site), idleGridW(applied), 6);
         Assert.Same(site, PlanningConditions.None.ApplyTo(site));
+    }
+
+    [Fact]
+    public void ApplyTo_SafeStatePowerGiven_CountedAtItAndNoPoolBelowZero()
+    {
+        var site = TestSites.Bathhouse();
+        var pool = site.Pool("air-l40s");
+        var conditions = new PlanningConditions([],
+        [
+            new UnavailableGpus("air-l40s", 200, "agent n1 offline", Power.FromWatts(100)),
+            new UnavailableGpus("air-l40s", 200, "loop hot"),
+            new UnavailableGpus("no-such-pool", 5, "stale"),
+        ]);
+
+        var applied = conditions.ApplyTo(site);
+
+        Assert.Equal(0, applied.Pool("air-l40s").Count);
+        var expected = pool.GridPowerFor(Power.FromWatts(100) * 200) + pool.GridPowerFor(pool.IdlePowerPerGpu * 56);
+        Assert.Equal((site.Grid.BaseLoad + expected).Watts, applied.Grid.BaseLoad.Watts, 6);
     }
 
     [Theory]
