@@ -24,6 +24,8 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
     private readonly string _runId;
     private readonly ReportedAgentPower _power;
     private readonly List<(Process Process, StringBuilder Errors)> _children = [];
+    private readonly TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
 
     /// <param name="brokerUri">The broker as the children are to reach it (<c>--broker</c> as given, or the embedded one's).</param>
     public ChildProcessBenchAgents(Site site, int agentCount, int gpusPerAgent, int processes, string brokerUri, MqttBrokerOptions broker,
@@ -44,6 +46,8 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
 
     public CapMonitor Cap { get; }
 
+    public Task<string> Lost => _lost.Task;
+
     public async Task StartAsync(CancellationToken ct)
     {
         await _power.StartAsync(ct);
@@ -57,6 +61,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
             var child = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
             var errors = new StringBuilder();
             _children.Add((child, errors));
+            _ = WatchAsync(child, errors, first, count);
             child.ErrorDataReceived += (_, e) =>
             {
                 lock (errors)
@@ -90,6 +95,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         foreach (var (process, _) in _children)
         {
             try
@@ -119,6 +125,31 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
         }
 
         await _power.DisposeAsync();
+    }
+
+    /// <summary>A child that exits before the bench stops it takes its agents with it: the run is told at once.</summary>
+    private async Task WatchAsync(Process child, StringBuilder errors, int first, int count)
+    {
+        try
+        {
+            await child.WaitForExitAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            return;   // disposed by the bench's own stop
+        }
+
+        if (!_stopping)
+        {
+            _lost.TrySetResult(string.Create(CultureInfo.InvariantCulture,
+                $"agent process {child.Id} (agents {first}..{first + count - 1}) exited with code {child.ExitCode} mid-run{Tail(errors)}"));
+        }
+    }
+
+    private static string Tail(StringBuilder errors)
+    {
+        var text = Text(errors);
+        return text.Length == 0 ? " (nothing on its stderr)" : ": " + (text.Length > 2000 ? "…" + text[^2000..] : text);
     }
 
     private static async Task WaitReadyAsync(Process child, StringBuilder errors, CancellationToken ct)

@@ -125,6 +125,34 @@ internal static class DemandResponseBench
             : new ChildProcessBenchAgents(site, agentCount, gpusPerAgent, processes, childBroker, broker, runId, time);
         await agents.StartAsync(ct);
 
+        // Agents lost mid-run (a child process died) stop the run at once, with what happened.
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _ = agents.Lost.ContinueWith(_ =>
+        {
+            try
+            {
+                lost.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run had already ended
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"bench dr: {agentCount} agents connected in {agents.Processes} process(es) after {connect.Elapsed.TotalSeconds:F1} s; dispatching"));
+        try
+        {
+            return await MeasureAsync(agents, agentCount, gpusPerAgent, steps, broker, runId, site, topics, connect, time, lost.Token);
+        }
+        catch (OperationCanceledException) when (agents.Lost.IsCompleted && !ct.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(await agents.Lost);
+        }
+    }
+
+    private static async Task<Dictionary<string, object>> MeasureAsync(IDemandResponseBenchAgents agents, int agentCount, int gpusPerAgent, int steps,
+        MqttBrokerOptions broker, string runId, Site site, AgentTopics topics, Stopwatch connect, TimeProvider time, CancellationToken ct)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
@@ -163,6 +191,8 @@ internal static class DemandResponseBench
             }
 
             var dispatchSeconds = dispatchClock.Elapsed.TotalSeconds;
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"bench dr: every agent holds its load after {dispatchSeconds:F1} s; {steps} frequency step(s)"));
 
             // Frequency steps.
             await using var gridLink = new MqttLink(broker with { ClientId = $"heatgrid-bench-{runId}-grid" }, time, NullLogger<MqttLink>.Instance);

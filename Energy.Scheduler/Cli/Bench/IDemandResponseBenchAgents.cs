@@ -9,6 +9,12 @@ internal interface IDemandResponseBenchAgents : IAsyncDisposable
     /// <summary>Every GPU power the agents command, against the site's cap.</summary>
     CapMonitor Cap { get; }
 
+    /// <summary>
+    /// Completes, with what happened, when agents are lost mid-run (an agent process exited); never
+    /// completes while every agent is there. The run stops at once rather than count them as missing.
+    /// </summary>
+    Task<string> Lost { get; }
+
     /// <summary>Starts the agents and returns once every one is connected.</summary>
     Task StartAsync(CancellationToken ct);
 

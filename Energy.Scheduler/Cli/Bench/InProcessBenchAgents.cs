@@ -18,6 +18,9 @@ internal sealed class InProcessBenchAgents(Site site, int agentCount, int gpusPe
 
     public int Processes => 1;
 
+    /// <summary>Agents in this process go only with it.</summary>
+    public Task<string> Lost { get; } = new TaskCompletionSource<string>().Task;
+
     public CapMonitor Cap { get; } = new(site);
 
     public async Task StartAsync(CancellationToken ct)

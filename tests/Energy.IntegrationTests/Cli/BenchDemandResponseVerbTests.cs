@@ -28,19 +28,57 @@ public sealed class BenchDemandResponseVerbTests
         Assert.Empty(AgentProcessesOf(bench.Id));
     }
 
+    [Fact]
+    public async Task BenchDr_AnAgentProcessDiesMidRun_StopsAtOnceNamingItAndLeavesNoChildren()
+    {
+        using var bench = HeatGridProcess.Start("bench", "dr", "--agents", "40", "--processes", "2", "--steps", "200", "--json");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!bench.Output.Contains("every agent holds its load", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !bench.HasExited, "bench dr never had its agents holding their load:\n" + bench.Output);
+            await Task.Delay(50);
+        }
+
+        var victim = ChildIdsOf(bench.Id)[0];
+        using (var child = System.Diagnostics.Process.GetProcessById(victim))
+        {
+            child.Kill();
+        }
+
+        Assert.True(await bench.WaitForExitAsync(TimeSpan.FromSeconds(20)), "bench dr went on after losing an agent process:\n" + bench.Output);
+        Assert.Equal(1, bench.ExitCode);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"bench dr: agent process {victim} (agents "), bench.Output, StringComparison.Ordinal);
+        Assert.Contains(") exited with code ", bench.Output, StringComparison.Ordinal);
+        Assert.Contains(" mid-run", bench.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(bench.Output.Split('\n'), l => l.StartsWith('{'));   // no figures from a broken run
+        Assert.Empty(AgentProcessesOf(bench.Id));
+    }
+
+    private static List<int> ChildIdsOf(int benchId)
+    {
+        var ids = AgentProcessesOf(benchId).Select(c => c.Pid).ToList();
+        Assert.Equal(2, ids.Count);
+        return ids;
+    }
+
     /// <summary>Live <c>bench dr-agents</c> children of a bench run (their <c>--run-id</c> is the bench's process id).</summary>
-    private static List<string> AgentProcessesOf(int benchId)
+    private static List<(int Pid, string CommandLine)> AgentProcessesOf(int benchId)
     {
         var runId = "\0--run-id\0" + benchId.ToString(CultureInfo.InvariantCulture) + "\0";
-        var found = new List<string>();
+        var found = new List<(int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;   // self, thread-self, sys, …
+            }
+
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
                 if (cmdline.Contains("\0dr-agents\0", StringComparison.Ordinal) && cmdline.Contains(runId, StringComparison.Ordinal))
                 {
-                    found.Add(cmdline.Replace('\0', ' '));
+                    found.Add((pid, cmdline.Replace('\0', ' ')));
                 }
             }
             catch (IOException)
