@@ -225,15 +225,17 @@ public sealed class Fleet
     }
 
     /// <summary>
-    /// GPUs of agents heard of before but offline now, per pool, for the planner to plan around. Agents never
-    /// heard of are not counted: before the first heartbeat the site file's pools are all there is to plan with.
+    /// GPUs of agents heard of before but offline now and unheard for at least <paramref name="silentFor"/>,
+    /// per pool, for the planner to plan around (a short stall of an agent, or of this process, does not
+    /// re-plan the site). Agents never heard of are not counted: before the first heartbeat the site file's
+    /// pools are all there is to plan with.
     /// </summary>
-    public IReadOnlyList<UnavailableGpus> OfflineGpus(DateTimeOffset now)
+    public IReadOnlyList<UnavailableGpus> OfflineGpus(DateTimeOffset now, TimeSpan silentFor)
     {
         lock (_lock)
         {
             return [.. _agents.Values
-                .Where(a => !Online(a, now) && a.Inventory.Count > 0)
+                .Where(a => !Online(a, now) && now - a.LastHeard >= silentFor && a.Inventory.Count > 0)
                 .SelectMany(a => a.Inventory.Values.Select(g => (g.Pool, a.Node)))
                 .GroupBy(g => g.Pool, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)

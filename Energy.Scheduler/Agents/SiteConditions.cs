@@ -10,13 +10,16 @@ namespace Energy.Scheduler.Agents;
 /// </summary>
 public sealed class SiteConditions(Site site, GridLimit limit, Fleet fleet, Func<IReadOnlyList<string>>? hotLoops = null) : IPlanningConditionsSource
 {
+    /// <summary>How long an offline agent must have been silent before its GPUs are planned around.</summary>
+    public static readonly TimeSpan PlanAroundAfter = TimeSpan.FromSeconds(15);
+
     public PlanningConditions Current(DateTimeOffset now)
     {
         var windows = limit.Active(now)
             .Where(c => c.Cap < limit.ContractCap)
             .Select(c => new CapWindow(c.From, c.Until, c.Cap, string.IsNullOrWhiteSpace(c.Reason) ? $"curtailment {c.Id}" : $"curtailment {c.Id} ({c.Reason})"))
             .ToList();
-        var unavailable = fleet.OfflineGpus(now).ToList();
+        var unavailable = fleet.OfflineGpus(now, PlanAroundAfter).ToList();
         var hot = hotLoops?.Invoke() ?? [];
         foreach (var loop in site.HeatLoops.Where(l => hot.Contains(l.Name, StringComparer.Ordinal)))
         {

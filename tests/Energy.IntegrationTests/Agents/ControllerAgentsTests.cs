@@ -59,7 +59,7 @@ public sealed class ControllerAgentsTests : IDisposable
             await WaitAsync(() => Task.FromResult(controller.Output.Contains("Agent n2 went offline", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
                 "the controller noticing n2 is gone", Logs);
             await WaitAsync(() => Task.FromResult(controller.Output.Contains("planned around (agent n2 offline)", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(30), "the controller re-planning without n2's GPUs", Logs);
+                TimeSpan.FromSeconds(45), "the controller re-planning without n2's GPUs", Logs);
             n2 = Agent("n2");
             await WaitAsync(() => AgentsFollowingAsync(http, "n1", "n2"), TimeSpan.FromSeconds(40), "n2 back and following", Logs);
 

@@ -228,20 +228,28 @@ public class FleetTests
     }
 
     [Fact]
-    public void OfflineGpus_AgentsGone_CountedPerPoolWithTheirNodes()
+    public void OfflineGpus_AgentsSilentLongEnough_CountedPerPoolWithTheirNodes()
     {
+        var silent = TimeSpan.FromSeconds(15);
+        UnavailableGpus Gone(int count, string nodes) => new("p", count, $"agent {nodes} offline", _rig.Site.Pool("p").IdlePowerPerGpu);
         _rig.Hello("node-1", "p/0", "p/1");
         _rig.Hello("node-2", "p/2");
-        Assert.Empty(_rig.Fleet.OfflineGpus(_rig.Now));
-
         _rig.Fleet.OnOffline("node-2", _rig.Now);
-        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.Empty(_rig.Fleet.OfflineGpus(_rig.Now, silent));   // just gone: a blip is not planned around
+
+        _rig.Time.Advance(silent);
+        _rig.Hello("node-1", "p/0", "p/1");
+        Assert.Equal([Gone(1, "node-2")], _rig.Fleet.OfflineGpus(_rig.Now, silent));
 
         _rig.Time.Advance(_rig.Fleet.OfflineAfter + TimeSpan.FromSeconds(1));
-        Assert.Equal([new UnavailableGpus("p", 3, "agent node-1, node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.False(_rig.Fleet.IsOnline("node-1", _rig.Now));
+        Assert.Equal([Gone(1, "node-2")], _rig.Fleet.OfflineGpus(_rig.Now, silent));   // node-1 offline, not yet silent long enough
+
+        _rig.Time.Advance(silent);
+        Assert.Equal([Gone(3, "node-1, node-2")], _rig.Fleet.OfflineGpus(_rig.Now, silent));
 
         _rig.Hello("node-1", "p/0", "p/1");
-        Assert.Equal([new UnavailableGpus("p", 1, "agent node-2 offline", _rig.Site.Pool("p").IdlePowerPerGpu)], _rig.Fleet.OfflineGpus(_rig.Now));
+        Assert.Equal([Gone(1, "node-2")], _rig.Fleet.OfflineGpus(_rig.Now, silent));
     }
 
     private TimeSpan MaxBatchAgeAndMargin() => Energy.Scheduler.Agents.Fleet.MaxBatchAge + _rig.Fleet.ClockMargin;

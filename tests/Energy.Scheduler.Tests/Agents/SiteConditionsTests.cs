@@ -52,6 +52,8 @@ public sealed class SiteConditionsTests
     {
         Hello("rack-1", "liquid-h100", 4);
         _fleet.OnOffline("rack-1", Now);
+        Assert.True(Conditions().Current(Now).IsNone);   // not yet silent for long
+        _time.Advance(SiteConditions.PlanAroundAfter);
 
         var gone = Assert.Single(Conditions().Current(Now).Unavailable);
 
