@@ -85,4 +85,7 @@ internal static partial class Log
 
     [LoggerMessage(3113, LogLevel.Information, "Daily price import from {Path}: {Count} prices")]
     public static partial void PriceImported(ILogger logger, string path, int count);
+
+    [LoggerMessage(3114, LogLevel.Warning, "Agent {Node}'s clock is {OffsetSeconds:+0.0;-0.0} s off the controller's: it refuses batches older than 3 s by its own clock and expiries allow 2 s; synchronise both hosts (NTP)")]
+    public static partial void AgentClockOffset(ILogger logger, string node, double offsetSeconds);
 }

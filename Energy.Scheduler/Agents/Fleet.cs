@@ -48,6 +48,9 @@ public sealed class Fleet
     /// <summary>Agents refuse batches older than this (by their send time), so an earlier controller's batches die out.</summary>
     public static TimeSpan MaxBatchAge => AssignmentBatch.MaxAge;
 
+    private const int ClockSamples = 10;
+    private const double ClockWarnMs = 1000;
+
     /// <summary>
     /// The controller (re)starts with <paramref name="epoch"/>. Until every agent is known to refuse an
     /// earlier controller's batches (it saw our epoch, or those batches are too old by now), its GPUs
@@ -126,6 +129,7 @@ public sealed class Fleet
 
             agent.Telemetry = telemetry;
             agent.TelemetryAt = at;
+            ObserveClock(agent, telemetry.At, at);
             SetOnline(agent, true, at);
         }
     }
@@ -189,7 +193,7 @@ public sealed class Fleet
         {
             return [.. _agents.Values.OrderBy(a => a.Node, StringComparer.Ordinal).Select(a => new AgentView(
                 a.Node, Online(a, now), a.Telemetry?.State ?? "unknown", a.Inventory.Count, a.LastHeard,
-                a.Telemetry?.CommandedW ?? 0, a.Acked?.Seq ?? 0, a.Pending.Count, a.Backend))];
+                a.Telemetry?.CommandedW ?? 0, a.Acked?.Seq ?? 0, a.Pending.Count, a.Backend, Math.Round(a.ClockOffsetMs)))];
         }
     }
 
@@ -331,6 +335,33 @@ public sealed class Fleet
 
     private static double Effective(GpuInventoryItem item, GpuCommand command) => FleetGpu.Holds(item, command);
 
+    /// <summary>
+    /// The agent's clock against ours, from its last reports: each is stamped when sent and received a little
+    /// later, so the largest (agent − controller) difference of the last few is the offset with the least
+    /// delay in it. Agents refuse batches older than 3 s by their clock and the controller allows 2 s on
+    /// expiries, so an offset beyond 1 s is reported (once, until it is back under 0.5 s).
+    /// </summary>
+    private void ObserveClock(AgentEntry agent, DateTimeOffset agentAt, DateTimeOffset receivedAt)
+    {
+        agent.ClockSamples.Enqueue((agentAt - receivedAt).TotalMilliseconds);
+        while (agent.ClockSamples.Count > ClockSamples)
+        {
+            agent.ClockSamples.Dequeue();
+        }
+
+        var offset = agent.ClockSamples.Max();
+        agent.ClockOffsetMs = offset;
+        if (!agent.ClockWarned && Math.Abs(offset) > ClockWarnMs && agent.ClockSamples.Count >= 3)
+        {
+            agent.ClockWarned = true;
+            Log.AgentClockOffset(_logger, agent.Node, offset / 1000);
+        }
+        else if (agent.ClockWarned && Math.Abs(offset) < ClockWarnMs / 2)
+        {
+            agent.ClockWarned = false;
+        }
+    }
+
     private bool Online(AgentEntry agent, DateTimeOffset now) => agent.Online && now - agent.LastHeard <= OfflineAfter;
 
     private void SetOnline(AgentEntry agent, bool online, DateTimeOffset at)
@@ -383,6 +414,12 @@ public sealed class Fleet
 
         public DateTimeOffset? TelemetryAt { get; set; }
 
+        public Queue<double> ClockSamples { get; } = new();
+
+        public double ClockOffsetMs { get; set; }
+
+        public bool ClockWarned { get; set; }
+
         public SentBatch? Acked { get; set; }
 
         public DateTimeOffset AckedAt { get; set; }
@@ -417,4 +454,6 @@ public sealed record FleetGpu(string Node, GpuState State, bool Online, bool Kno
 }
 
 /// <summary>An agent on the status page.</summary>
-public sealed record AgentView(string Node, bool Online, string State, int Gpus, DateTimeOffset LastHeard, double CommandedW, long AckedSeq, int PendingBatches, string Backend);
+/// <param name="ClockOffsetMs">The agent's clock against the controller's (positive: ahead), from its reports; 0 until it reports.</param>
+public sealed record AgentView(string Node, bool Online, string State, int Gpus, DateTimeOffset LastHeard, double CommandedW, long AckedSeq, int PendingBatches,
+    string Backend, double ClockOffsetMs);

@@ -252,5 +252,35 @@ public class FleetTests
         Assert.Equal([Gone(1, "node-2")], _rig.Fleet.OfflineGpus(_rig.Now, silent));
     }
 
+    [Fact]
+    public void OnTelemetry_AgentClockFourSecondsAhead_OffsetShownAndWarnedOnce()
+    {
+        _rig.Hello("node-1", "p/0");
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            // Sent 4 s ahead by the agent's clock, received after 10 to 50 ms of delay.
+            _rig.Report("node-1", Epoch, seq, _rig.Now + TimeSpan.FromSeconds(4) - TimeSpan.FromMilliseconds(10 * seq), GpuAt("p/0", 300));
+            _rig.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(3990, _rig.Fleet.Agents(_rig.Now).Single().ClockOffsetMs);
+        var warning = Assert.Single(_rig.Logger.WithEventId(3114));
+        Assert.Contains("Agent node-1's clock is +4.0 s off", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnTelemetry_ClocksInStep_NoWarning()
+    {
+        _rig.Hello("node-1", "p/0");
+        for (var seq = 1; seq <= 12; seq++)
+        {
+            _rig.Report("node-1", Epoch, seq, _rig.Now - TimeSpan.FromMilliseconds(seq % 4 * 100), GpuAt("p/0", 300));
+            _rig.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(0, _rig.Fleet.Agents(_rig.Now).Single().ClockOffsetMs);
+        Assert.Empty(_rig.Logger.WithEventId(3114));
+    }
+
     private TimeSpan MaxBatchAgeAndMargin() => Energy.Scheduler.Agents.Fleet.MaxBatchAge + _rig.Fleet.ClockMargin;
 }
