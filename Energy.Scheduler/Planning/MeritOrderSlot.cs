@@ -72,6 +72,7 @@ internal sealed class MeritOrderSlot
 
         ServeSlaMinimums();
         FillByMeritOrder();
+        CheckSlaMinimums();
         return Finish();
     }
 
@@ -86,7 +87,15 @@ internal sealed class MeritOrderSlot
                 Allocate(pool, w, n);
                 missing -= n;
             }
+        }
+    }
 
+    /// <summary>Judged on the final allocation: GPUs the merit order gives the tenant later count for its SLA too.</summary>
+    private void CheckSlaMinimums()
+    {
+        foreach (var w in _site.Workloads.OfType<InferenceWorkload>().Where(w => w.SlaMinGpus > 0))
+        {
+            var missing = w.SlaMinGpus - Allocated(w.Name);
             if (missing > 0)
             {
                 _violations.Add($"{w.Name}: SLA of {w.SlaMinGpus} GPUs not met, {missing} GPUs short (grid cap or heat rejection limit)");

@@ -1,7 +1,6 @@
 using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
 
 namespace Energy.Scheduler.Tests.Planning;
@@ -11,8 +10,6 @@ public sealed class PlanningConditionsTests
 {
     private static readonly DateTimeOffset T0 = PlanningInputs.Start;
     private static readonly Power Contract = Power.FromKilowatts(900);
-
-    public static TheoryData<string> Planners => ["lp", "merit-order"];
 
     [Fact]
     public void CapFor_WindowTouchingPartOfTheSlot_CapsTheWholeSlot()
@@ -79,7 +76,7 @@ public sealed class PlanningConditionsTests
     }
 
     [Theory]
-    [MemberData(nameof(Planners))]
+    [MemberData(nameof(PlannerContractTests.Planners), MemberType = typeof(PlannerContractTests))]
     public void CreatePlan_Curtailment_SlotsItTouchesPlannedUnderItsCap(string name)
     {
         var site = TestSites.Bathhouse();
@@ -87,7 +84,7 @@ public sealed class PlanningConditionsTests
         var conditions = Curtailed(cap, T0.AddHours(2).AddMinutes(30), T0.AddHours(4));
         var input = PlanningInputs.Hourly(site, [-50, -50, -50, -50, -50, -50], heatDemandKw: 700) with { Conditions = conditions };
 
-        var plan = Planner(name).CreatePlan(input);
+        var plan = PlannerContractTests.Create(name).CreatePlan(input);
 
         var imports = plan.Slots.Select(s => Math.Round(s.GridImport.Kilowatts)).ToList();
         Assert.All([2, 3], i => Assert.True(plan.Slots[i].GridImport <= cap, $"slot {i}: {imports[i]} kW over the curtailed 500 kW"));
@@ -97,14 +94,14 @@ public sealed class PlanningConditionsTests
     }
 
     [Theory]
-    [MemberData(nameof(Planners))]
+    [MemberData(nameof(PlannerContractTests.Planners), MemberType = typeof(PlannerContractTests))]
     public void CreatePlan_GpusPlannedAround_PoolGivesAtMostTheRest(string name)
     {
         var site = TestSites.Bathhouse();
         var conditions = new PlanningConditions([], [new UnavailableGpus("air-l40s", 200, "agent n2 offline")]);
         var input = PlanningInputs.Hourly(conditions.ApplyTo(site), [-50, 40], heatDemandKw: 700) with { Conditions = conditions };
 
-        var plan = Planner(name).CreatePlan(input);
+        var plan = PlannerContractTests.Create(name).CreatePlan(input);
 
         Assert.All(plan.Slots, s => Assert.InRange(s.Allocations.Where(a => a.Pool == "air-l40s").Sum(a => a.Gpus), 0, 56));
         Assert.Contains(plan.Slots, s => s.Allocations.Where(a => a.Pool == "air-l40s").Sum(a => a.Gpus) > 0);
@@ -141,6 +138,4 @@ public sealed class PlanningConditionsTests
 
     private static PlanningConditions Curtailed(Power cap, DateTimeOffset from, DateTimeOffset until) =>
         new([new CapWindow(from, until, cap, "test")], []);
-
-    private static IPlanner Planner(string name) => name == "lp" ? new LpPlanner() : new MeritOrderPlanner();
 }
