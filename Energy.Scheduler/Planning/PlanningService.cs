@@ -15,7 +15,8 @@ namespace Energy.Scheduler.Planning;
 /// after that the Quartz <see cref="ReplanJob"/> re-plans at every 15-minute boundary of the clock (the
 /// control loop never waits for it). Without Quartz (tests) <see cref="ExecuteAsync"/> does the same.
 /// With a <see cref="IPlanningConditionsSource"/> it also re-plans soon after the conditions change (a
-/// curtailment starts or ends, an agent goes or comes back), at most once per <see cref="ConditionsReplanGap"/>.
+/// curtailment starts or ends, an agent goes or comes back, a heat loop overheats or cools down), at most
+/// once per <see cref="ConditionsReplanGap"/>.
 /// </summary>
 public sealed class PlanningService(
     Site site,
