@@ -1,7 +1,5 @@
 using Energy.Contracts.Sites;
 using Energy.Gpu.Agents;
-using Energy.Gpu.Simulation;
-using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Demo;
 using Energy.Scheduler.Forecasting;
@@ -30,12 +28,9 @@ public sealed class ControlLoopTests : IDisposable
     public ControlLoopTests()
     {
         // Controller and one agent as heatgrid run wires them: fleet, sequencer, in-process transport.
-        _agent = new AgentCore("test", SimulatedFleet.ForSite(_site, _time), AgentOptions.From(_site.Policy), _time, NullLogger<AgentCore>.Instance);
-        var fleet = new Fleet(_site, _time, NullLogger<Fleet>.Instance);
-        var sequencer = new FleetSequencer(_site, fleet, epoch: 1, _time.GetUtcNow());
-        _agent.ObserveEpoch(sequencer.Epoch);
-        var transport = new InProcessTransport(fleet, [_agent], "simulated", TimeSpan.FromSeconds(10), _time);
-        var link = new FleetAgentLink(_site, fleet, sequencer, transport, new GridLimit(_site), _time);
+        var controller = InProcessController.Create(_site, _time);
+        _agent = controller.Agent;
+        var link = controller.Link;
         _world = new DemoWorld(_site, link, new DemoSensors(_site, _signals, devices: null), _time);
         _loop = new ControlLoop(_site, _plan, link, _signals, _store, _board, _time, NullLogger<ControlLoop>.Instance);
         _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),

@@ -1,7 +1,5 @@
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
-using Energy.Gpu.Agents;
-using Energy.Gpu.Simulation;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Forecasting;
@@ -28,15 +26,10 @@ public sealed class ThermalReplanTests : IDisposable
 
     public ThermalReplanTests()
     {
-        var agent = new AgentCore("test", SimulatedFleet.ForSite(_site, _time), AgentOptions.From(_site.Policy), _time, NullLogger<AgentCore>.Instance);
-        var fleet = new Fleet(_site, _time, NullLogger<Fleet>.Instance);
-        var sequencer = new FleetSequencer(_site, fleet, epoch: 1, _time.GetUtcNow());
-        agent.ObserveEpoch(sequencer.Epoch);
-        var limit = new GridLimit(_site);
-        var link = new FleetAgentLink(_site, fleet, sequencer, new InProcessTransport(fleet, [agent], "simulated", TimeSpan.FromSeconds(10), _time), limit, _time);
-        _loop = new ControlLoop(_site, _plan, link, _signals, new InMemoryStore(), new StatusBoard(), _time, NullLogger<ControlLoop>.Instance, limit);
+        var controller = InProcessController.Create(_site, _time);
+        _loop = new ControlLoop(_site, _plan, controller.Link, _signals, new InMemoryStore(), new StatusBoard(), _time, NullLogger<ControlLoop>.Instance, controller.Limit);
         _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),
-            _signals, _plan, _time, NullLogger<PlanningService>.Instance, new SiteConditions(_site, limit, fleet, () => _loop.HotLoops));
+            _signals, _plan, _time, NullLogger<PlanningService>.Instance, new SiteConditions(_site, controller.Limit, controller.Fleet, () => _loop.HotLoops));
     }
 
     public void Dispose()
