@@ -47,7 +47,7 @@ internal static partial class Log
     [LoggerMessage(3100, LogLevel.Information, "Agent {Node} is online with {Gpus} GPUs")]
     public static partial void AgentOnline(ILogger logger, string node, int gpus);
 
-    [LoggerMessage(3101, LogLevel.Warning, "Agent {Node} went offline; its GPUs are planned around and count for the cap until their assignments expire")]
+    [LoggerMessage(3101, LogLevel.Warning, "Agent {Node} went offline; its GPUs count for the cap until their assignments expire, and are planned around once it has been silent for 15 s")]
     public static partial void AgentOffline(ILogger logger, string node);
 
     [LoggerMessage(3102, LogLevel.Warning, "Agent {Node} offers GPUs of pools the site file does not have ({Pools}); those GPUs are ignored")]
