@@ -88,4 +88,13 @@ internal static partial class Log
 
     [LoggerMessage(3114, LogLevel.Warning, "Agent {Node}'s clock is {OffsetSeconds:+0.0;-0.0} s off the controller's: it refuses batches older than 3 s by its own clock and expiries allow 2 s; synchronise both hosts (NTP)")]
     public static partial void AgentClockOffset(ILogger logger, string node, double offsetSeconds);
+
+    [LoggerMessage(3200, LogLevel.Information, "The grid cap is held against the site meter {Signal}: {BaseLoadKw:0.#} kW of load HeatGrid does not control")]
+    public static partial void MeterInUse(ILogger logger, string signal, double baseLoadKw);
+
+    [LoggerMessage(3201, LogLevel.Warning, "{Problem}")]
+    public static partial void MeterLost(ILogger logger, string problem);
+
+    [LoggerMessage(3202, LogLevel.Information, "No site meter is configured: the grid cap is held against HeatGrid's model with the site file's base load of {BaseLoadKw:0.#} kW")]
+    public static partial void NoMeter(ILogger logger, double baseLoadKw);
 }

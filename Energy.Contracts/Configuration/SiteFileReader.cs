@@ -43,6 +43,7 @@ internal sealed partial class SiteFileReader
         var policy = Policy(root.Section("policy", required: false));
         var devices = Devices(root.Sections("devices", required: false) ?? []);
         var signals = TopicSignals(root.Sections("signals", required: false) ?? []);
+        grid = WithMeter(grid, devices, signals);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
         root.Allow(ExtensionSections);
@@ -107,6 +108,10 @@ internal sealed partial class SiteFileReader
         var baseLoad = grid.Number("baseLoadKw", "kW", required: false, min: 0) ?? 0;
         var fee = grid.Number("networkFeePerMwh", $"{_currency}/MWh", required: false) ?? 0;
         var taxes = grid.Number("taxesPerMwh", $"{_currency}/MWh", required: false) ?? 0;
+        _meter = new MeterSettings(grid, grid.String("meterSignal", required: false),
+            grid.Number("capMarginPercent", "%", required: false, min: 0, max: 50),
+            grid.Number("meterLossMarginPercent", "%", required: false, min: 0, max: 100),
+            grid.Duration("meterStaleAfter", required: false));
         if (cap is not null && baseLoad >= cap)
         {
             grid.ErrorAt("baseLoadKw", $"the base load ({baseLoad} kW) leaves nothing under the import cap ({cap} kW)");

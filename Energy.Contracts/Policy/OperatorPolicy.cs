@@ -1,3 +1,4 @@
+using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Policy;
@@ -24,16 +25,11 @@ public sealed record OperatorPolicy(
     public DemandResponsePolicy DemandResponse { get; init; } = DemandResponsePolicy.NordicFfr;
 
     /// <summary>Position of a step in the shed order (0 goes first), or null when that load is never shed.</summary>
-    public int? ShedRank(ShedStep step)
-    {
-        for (var i = 0; i < ShedOrder.Count; i++)
-        {
-            if (ShedOrder[i] == step)
-            {
-                return i;
-            }
-        }
+    public int? ShedRank(ShedStep step) => ShedSteps.RankIn(ShedOrder, step);
 
-        return null;
-    }
+    /// <summary>How long load of a step is kept: its position, after every listed step when it is never shed (see <see cref="ShedSteps.KeepRank"/>).</summary>
+    public int KeepRank(ShedStep? step) => ShedSteps.KeepRank(ShedOrder, step);
+
+    /// <summary>The keep rank of a workload's load (inference as above its SLA); unknown or no workload is kept least (-1).</summary>
+    public int KeepRank(Workload? workload) => workload is null ? -1 : KeepRank(ShedSteps.Of(workload));
 }

@@ -27,6 +27,15 @@ public sealed record GpuPool(
 
     public Power IdlePower => IdlePowerPerGpu * Count;
 
+    /// <summary>The power range of this pool's GPUs, as the site file gives it.</summary>
+    public GpuPowerRange Range => new(MinPowerPerGpu, IdlePowerPerGpu, MaxPowerPerGpu);
+
+    /// <summary>
+    /// Grid power per unit of GPU power in this pool: the GPU's own draw plus fans, chillers and pumps.
+    /// The one place the cooling overhead is applied; everything else goes through it or <see cref="GridPowerFor"/>.
+    /// </summary>
+    public double GridFactor => 1 + CoolingOverhead;
+
     /// <summary>Grid power drawn for a given GPU power in this pool, cooling included.</summary>
-    public Power GridPowerFor(Power gpuPower) => gpuPower * (1 + CoolingOverhead);
+    public Power GridPowerFor(Power gpuPower) => gpuPower * GridFactor;
 }

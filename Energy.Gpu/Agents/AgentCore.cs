@@ -398,20 +398,9 @@ public sealed partial class AgentCore
 
     private int? RankOf(string gpu)
     {
-        if (!_wanted.TryGetValue(gpu, out var w) || w.Workload is null || w.Shed is not { } step)
-        {
-            return null;
-        }
-
-        for (var i = 0; i < _options.ShedOrder.Count; i++)
-        {
-            if (_options.ShedOrder[i] == step)
-            {
-                return i;
-            }
-        }
-
-        return null;
+        return _wanted.TryGetValue(gpu, out var w) && w.Workload is not null && w.Shed is { } step
+            ? ShedSteps.RankIn(_options.ShedOrder, step)
+            : null;
     }
 
     /// <summary>Brings the GPUs towards what is wanted: every decrease now, increases only within the cap share. Returns GPUs commanded.</summary>
@@ -469,9 +458,7 @@ public sealed partial class AgentCore
 
     /// <summary>Where the GPU would go by itself once room or the grid allows: the batch's command (not shed, not held).</summary>
     private double WantedW(IGpuDevice gpu) =>
-        _safe || !_wanted.TryGetValue(gpu.Id, out var w) || w.Workload is null
-            ? gpu.IdlePower.Watts
-            : Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts);
+        _safe || !_wanted.TryGetValue(gpu.Id, out var w) ? gpu.IdlePower.Watts : gpu.Range.HoldsWatts(w.Workload, w.TargetW);
 
     private Command Desired(IGpuDevice gpu)
     {
@@ -483,7 +470,7 @@ public sealed partial class AgentCore
                 : new Command(null, gpu.IdlePower.Watts);
         }
 
-        var wanted = new Command(w.Workload, Math.Clamp(w.TargetW, gpu.MinPower.Watts, gpu.MaxPower.Watts));
+        var wanted = new Command(w.Workload, gpu.Range.HoldsWatts(w.Workload, w.TargetW));
 
         // While shedding, sheddable work does not come back elsewhere: no such GPU goes up until the grid has recovered.
         var now = _commanded[gpu.Id];

@@ -136,7 +136,7 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
             }
 
             _workload = running;
-            _target = load is null ? IdlePower : target.Clamp(MinPower, MaxPower);
+            _target = load is null ? IdlePower : ((IGpuDevice)this).Range.Holds(workload, target);
             // The control loop repeats its assignments every second; only a new target restarts the
             // controller's out-of-reach watch, or a target it cannot reach would never be reported.
             if (_controller is not null && (_controllerTarget is not { } held || Math.Abs((held - target).Watts) >= 0.5))

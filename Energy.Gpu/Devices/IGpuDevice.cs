@@ -1,4 +1,5 @@
 using Energy.Contracts.Agents;
+using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 
 namespace Energy.Gpu.Devices;
@@ -21,6 +22,9 @@ public interface IGpuDevice
     Power IdlePower { get; }
 
     Power MaxPower { get; }
+
+    /// <summary>The GPU's power range: what it holds for a command (<see cref="GpuPowerRange.Holds"/>).</summary>
+    GpuPowerRange Range => new(MinPower, IdlePower, MaxPower);
 
     /// <summary>Runs <paramref name="workload"/> (null: idle) holding <paramref name="target"/>, clamped to the GPU's range.</summary>
     void Apply(string? workload, Power target);

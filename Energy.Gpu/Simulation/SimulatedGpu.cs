@@ -63,7 +63,7 @@ public sealed class SimulatedGpu : IGpuDevice
             _workload = workload;
 
             // Idle draws idle power; work is held between the GPU's lowest and highest power limit.
-            var targetWatts = workload is null ? IdlePower.Watts : target.Clamp(MinPower, MaxPower).Watts;
+            var targetWatts = ((IGpuDevice)this).Range.Holds(workload, target).Watts;
             var last = _segments[^1];
             _segments.Add(new Segment(now, last.PowerAt(now), targetWatts, last.JoulesAt(now)));
             Trim(now);

@@ -22,7 +22,7 @@ public sealed class Fleet
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _overhead;
+    private readonly SiteLoad _load;
     private readonly Lock _lock = new();
 
     private long _epoch;
@@ -34,7 +34,7 @@ public sealed class Fleet
         _site = site;
         _time = time;
         _logger = logger;
-        _overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
+        _load = new SiteLoad(site);
         OfflineAfter = offlineAfter ?? TimeSpan.FromSeconds(5);
         ClockMargin = clockMargin ?? TimeSpan.FromSeconds(2);
     }
@@ -82,14 +82,14 @@ public sealed class Fleet
         lock (_lock)
         {
             var agent = Entry(heartbeat.Node);
-            var unknownPools = heartbeat.Gpus.Where(g => !_overhead.ContainsKey(g.Pool)).Select(g => g.Pool).Distinct().ToList();
+            var unknownPools = heartbeat.Gpus.Where(g => !_load.Knows(g.Pool)).Select(g => g.Pool).Distinct().ToList();
             if (unknownPools.Count > 0)
             {
                 Log.AgentUnknownPools(_logger, heartbeat.Node, string.Join(", ", unknownPools));
             }
 
             // A GPU listed twice counts once (the first); a broken inventory must not take the controller down.
-            agent.Inventory = heartbeat.Gpus.Where(g => _overhead.ContainsKey(g.Pool) && double.IsFinite(g.MaxW))
+            agent.Inventory = heartbeat.Gpus.Where(g => _load.Knows(g.Pool) && double.IsFinite(g.MaxW))
                 .DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
             agent.Backend = heartbeat.Backend;
             if (heartbeat.StartedAt != agent.StartedAt)
@@ -220,7 +220,7 @@ public sealed class Fleet
                         Power.FromWatts(bound), Power.FromWatts(r?.PowerW ?? bound), Power.FromWatts(r?.AveragePowerW ?? bound),
                         EnergyAmount.FromKilowattHours((r?.EnergyJ ?? 0) / 3.6e6), Temperature.FromCelsius(r?.TemperatureC ?? 0),
                         agent.TelemetryAt ?? now);
-                    result.Add(new FleetGpu(agent.Node, state, online, known, floor, r) { Range = item });
+                    result.Add(new FleetGpu(agent.Node, state, online, known, floor, r) { Inventory = item });
                 }
             }
 
@@ -245,15 +245,12 @@ public sealed class Fleet
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new UnavailableGpus(g.Key, g.Count(),
                     "agent " + string.Join(", ", g.Select(x => x.Node).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) + " offline",
-                    _site.Policy.SafeState == SafeState.MinimumPower ? _site.Pool(g.Key).MinPowerPerGpu : _site.Pool(g.Key).IdlePowerPerGpu))];
+                    SafePower(_site.Pool(g.Key).Range)))];
         }
     }
 
-    /// <summary>The site's grid draw if every GPU drew its bound: base load, GPUs and cooling (W).</summary>
-    public double BoundGridW(DateTimeOffset now) =>
-        _site.Grid.BaseLoad.Watts + Gpus(now).Sum(g => g.State.PowerTarget.Watts * _overhead[g.State.Pool]);
-
-    public double OverheadOf(string pool) => _overhead[pool];
+    /// <summary>What the GPUs would draw from the grid, cooling included, if every GPU drew its bound (W); the base load is apart.</summary>
+    public double BoundControlledW(DateTimeOffset now) => Gpus(now).Sum(g => _load.GridWatts(g.State.Pool, g.State.PowerTarget.Watts));
 
     /// <summary>
     /// The most this GPU may be drawing now (<c>Bound</c>) and the command it would surely not be above
@@ -309,7 +306,7 @@ public sealed class Fleet
             // Nothing current is known: everything it may have been told has run out (its dead-man fired), or
             // nothing was ever heard. The first is the safe state, the second could be anything.
             var expired = agent.Acked is not null || agent.Telemetry is not null;
-            return expired ? (SafePower(item), idle, true) : (item.MaxW, idle, false);
+            return expired ? (SafePower(item.Range).Watts, idle, true) : (item.MaxW, idle, false);
         }
 
         return (bound, floor, true);
@@ -328,12 +325,13 @@ public sealed class Fleet
     private static bool IsCurrent(AgentEntry agent, AgentTelemetry t) =>
         agent.Acked is not { } acked || (t.Epoch, t.Seq).CompareTo((acked.Epoch, acked.Seq)) >= 0;
 
-    private double SafePower(GpuInventoryItem item) => _site.Policy.SafeState == SafeState.MinimumPower ? item.MinW : item.IdleW;
+    /// <summary>What a GPU holds in the site's safe state.</summary>
+    private Power SafePower(GpuPowerRange range) => _site.Policy.SafeState == SafeState.MinimumPower ? range.Min : range.Idle;
 
     private void Expire(AgentEntry agent, DateTimeOffset now) =>
         agent.Pending.RemoveAll(p => p.ValidUntil + ClockMargin <= now);
 
-    private static double Effective(GpuInventoryItem item, GpuCommand command) => FleetGpu.Holds(item, command);
+    private static double Effective(GpuInventoryItem item, GpuCommand command) => item.Range.HoldsWatts(command.Workload, command.TargetW);
 
     /// <summary>
     /// The agent's clock against ours, from its last reports: each is stamped when sent and received a little
@@ -439,18 +437,21 @@ public sealed class Fleet
 /// </summary>
 public sealed record FleetGpu(string Node, GpuState State, bool Online, bool Known, GpuCommand Floor, GpuTelemetry? Reported)
 {
-    /// <summary>The GPU's own power range as its agent reports it: what the agent clamps a command to.</summary>
-    public required GpuInventoryItem Range { get; init; }
+    /// <summary>The GPU as its agent reports it, with its own power range: what the agent clamps a command to.</summary>
+    public required GpuInventoryItem Inventory { get; init; }
 
     /// <summary>What a command makes this GPU hold, in watts: idle power for idle, else the target within the GPU's range.</summary>
-    public double Effective(GpuCommand command) => Holds(Range, command);
-
-    /// <summary>What a GPU of this range holds for a command: its agent clamps work to the range, idle is idle power.</summary>
-    internal static double Holds(GpuInventoryItem range, GpuCommand command)
+    public double Effective(GpuCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return command.Workload is null ? range.IdleW : Math.Clamp(command.TargetW, range.MinW, range.MaxW);
+        return Inventory.Range.HoldsWatts(command.Workload, command.TargetW);
     }
+
+    /// <summary>
+    /// What the GPU draws by its last report; without one, the least it can draw (idle), so that the load
+    /// measured beside it by a site meter is never taken for less than it is.
+    /// </summary>
+    public Power Drawing => Reported is { } r && double.IsFinite(r.PowerW) ? Power.FromWatts(Math.Max(0, r.PowerW)) : Inventory.Range.Idle;
 }
 
 /// <summary>An agent on the status page.</summary>

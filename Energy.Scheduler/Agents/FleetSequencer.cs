@@ -2,20 +2,30 @@ using Energy.Contracts.Agents;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Dispatch;
 
 namespace Energy.Scheduler.Agents;
 
 /// <summary>
-/// Turns per-GPU assignments into one batch per reachable agent so that the grid cap holds at every
+/// The one enforcer of the grid cap at run time. Each control tick it turns the wanted per-GPU
+/// assignments into one batch per reachable agent so that the site stays under the limit at every
 /// instant, whatever order batches and acknowledgements arrive in, or whether they arrive at all:
-/// a decrease goes out at once but frees room only once the agent has acknowledged it; an increase
-/// goes out only while the site — every GPU at its bound (see <see cref="Fleet"/>) — stays under the
-/// cap with it, and counts from the moment it is sent. A held GPU is sent what it had, so its
-/// dead-man does not fire meanwhile. Each batch carries the agent's cap share: the sum it may command.
+/// <list type="number">
+/// <item>what the GPUs would hold, with the base load, is fitted under the limit by shedding in the
+/// operator's shed order (<see cref="CapShedder"/>): a lower cap, or more load HeatGrid does not
+/// control, takes work off within the tick;</item>
+/// <item>a decrease goes out at once but frees room only once the agent has acknowledged it;</item>
+/// <item>an increase goes out only while the site — the base load and every GPU at its bound (see
+/// <see cref="Fleet"/>) — stays under the limit with it and within the tick's ramp allowance, and
+/// counts from the moment it is sent; SLA work gets room first.</item>
+/// </list>
+/// A held GPU is sent what it had, so its dead-man does not fire meanwhile. Each batch carries the
+/// agent's cap share: the sum it may command.
 /// </summary>
 public sealed class FleetSequencer
 {
     private readonly Site _site;
+    private readonly SiteLoad _load;
     private readonly Fleet _fleet;
     private readonly long _epoch;
     private long _seq;
@@ -25,6 +35,7 @@ public sealed class FleetSequencer
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(fleet);
         _site = site;
+        _load = new SiteLoad(site);
         _fleet = fleet;
         _epoch = epoch;
         fleet.Begin(epoch, startedAt);
@@ -32,29 +43,30 @@ public sealed class FleetSequencer
 
     public long Epoch => _epoch;
 
-    /// <param name="cap">The import cap in force now (the contract's, or lower during a curtailment).</param>
-    public SequencedBatches Sequence(IReadOnlyList<GpuAssignment> wanted, Power cap, DateTimeOffset now, DateTimeOffset validUntil)
+    public SequencedBatches Sequence(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, DateTimeOffset now, DateTimeOffset validUntil)
     {
         ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(limits);
         var gpus = _fleet.Gpus(now);
-        var byGpu = wanted.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
         var byId = gpus.ToDictionary(g => g.State.GpuId, StringComparer.Ordinal);
-        var total = _fleet.BoundGridW(now);
+        var cap = limits.HoldBelow.Watts;
+        var commandable = gpus.Where(g => g.Online && g.Known).ToList();
+        var explanations = new List<string>();
+        var fitted = Fit(wanted, limits, gpus, byId, explanations);
+        var byGpu = fitted.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
+
+        var total = limits.BaseLoad.Watts + _fleet.BoundControlledW(now);
         var commands = new Dictionary<string, List<GpuCommand>>(StringComparer.Ordinal);
         var increases = new List<(FleetGpu Gpu, GpuCommand Command, double Delta)>();
         var held = 0;
 
         // A GPU may be told anything up to its bound while the site, every GPU at its bound, is under the cap;
-        // once it is not (a lower cap, or states not known yet), only what surely lowers a GPU goes out.
-        var withinBoundsOk = total <= cap.Watts;
-        foreach (var gpu in gpus.Where(g => g.Online && g.Known))
+        // once it is not (a lower cap, more other load, or states not known yet), only what surely lowers a GPU goes out.
+        var withinBoundsOk = total <= cap;
+        foreach (var gpu in commandable)
         {
-            var pool = _site.Pool(gpu.State.Pool);
-            var overhead = _fleet.OverheadOf(pool.Name);
-            var a = byGpu.GetValueOrDefault(gpu.State.GpuId);
-            var command = a is null || a.Workload is null
-                ? new GpuCommand(gpu.State.GpuId, null, pool.IdlePowerPerGpu.Watts)
-                : new GpuCommand(a.GpuId, a.Workload, a.PowerTarget.Watts, a.Shed);
+            var command = CommandFor(gpu, byGpu.GetValueOrDefault(gpu.State.GpuId));
+
             // The agent clamps to the GPU's own range, which may differ from the pool's: count what it will hold.
             var effective = gpu.Effective(command);
             var bound = gpu.State.PowerTarget.Watts;
@@ -70,17 +82,20 @@ public sealed class FleetSequencer
             }
             else
             {
-                increases.Add((gpu, command, (effective - bound) * overhead));
+                increases.Add((gpu, command, _load.GridWatts(gpu.State.Pool, effective - bound)));
             }
         }
 
         // Most important first: whatever the operator sheds last gets the room first (SLA inference, then the rest).
-        foreach (var (gpu, command, delta) in increases.OrderBy(i => ShedPriority(i.Command)).ThenBy(i => i.Gpu.State.GpuId, StringComparer.Ordinal))
+        var rampLeft = limits.RampAllowance?.Watts ?? double.PositiveInfinity;
+        foreach (var (gpu, command, delta) in increases.OrderByDescending(i => _site.Policy.KeepRank(i.Command.Shed))
+            .ThenBy(i => i.Gpu.State.GpuId, StringComparer.Ordinal))
         {
-            if (total + delta <= cap.Watts)
+            if (total + delta <= cap && delta <= rampLeft)
             {
                 Add(commands, gpu.Node, command);
                 total += delta;
+                rampLeft -= delta;
             }
             else
             {
@@ -98,12 +113,36 @@ public sealed class FleetSequencer
             batches.Add(new AssignmentBatch(AgentJson.Version, node, _epoch, ++_seq, now, validUntil, Math.Round(share, 3), list));
         }
 
-        return new SequencedBatches(batches, held, total);
+        return new SequencedBatches(batches, held, total) { Sent = fitted, Explanations = explanations };
     }
 
-    /// <summary>Lower goes first: work the operator sheds last.</summary>
-    private int ShedPriority(GpuCommand command) =>
-        command.Shed is { } step ? -(_site.Policy.ShedRank(step) ?? 100) : -1000;
+    /// <summary>
+    /// The wanted assignments fitted under the limit: what every commandable GPU would hold, with the base
+    /// load and every other GPU at its bound, is shed in the shed order until it fits.
+    /// </summary>
+    private IReadOnlyList<GpuAssignment> Fit(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, IReadOnlyList<FleetGpu> gpus,
+        Dictionary<string, FleetGpu> byId, List<string> explanations)
+    {
+        var commanded = wanted.Where(a => byId.TryGetValue(a.GpuId, out var g) && g.Online && g.Known)
+            .Select(a => a.GpuId).ToHashSet(StringComparer.Ordinal);
+        var others = gpus.Where(g => !commanded.Contains(g.State.GpuId))
+            .Sum(g => _load.GridWatts(g.State.Pool, g.Online && g.Known ? g.Inventory.Range.Idle.Watts : g.State.PowerTarget.Watts));
+        Power Grid(GpuAssignment a)
+        {
+            var gpu = byId[a.GpuId];
+            return _load.GridOf(gpu.State.Pool, gpu.Inventory.Range.Holds(a.Workload, a.PowerTarget));
+        }
+
+        GpuAssignment Idle(GpuAssignment a) => a with { Workload = null, PowerTarget = byId[a.GpuId].Inventory.Range.Idle, Shed = null };
+
+        return CapShedder.Fit(_site.Policy.ShedOrder, limits.HoldBelow, limits.BaseLoad + Power.FromWatts(others), wanted, commanded, Grid, Idle,
+            limits.Why, explanations);
+    }
+
+    private static GpuCommand CommandFor(FleetGpu gpu, GpuAssignment? a) =>
+        a is null || a.Workload is null
+            ? new GpuCommand(gpu.State.GpuId, null, gpu.Inventory.Range.Idle.Watts)
+            : new GpuCommand(a.GpuId, a.Workload, a.PowerTarget.Watts, a.Shed);
 
     private static void Add(Dictionary<string, List<GpuCommand>> commands, string node, GpuCommand command)
     {
@@ -117,5 +156,12 @@ public sealed class FleetSequencer
     }
 }
 
-/// <summary>The batches of one control tick, how many increases wait for room, and the site's bound with them (grid W).</summary>
-public sealed record SequencedBatches(IReadOnlyList<AssignmentBatch> Batches, int Held, double BoundGridW);
+/// <summary>The batches of one control tick, how many increases wait for room, and the site's bound with them (grid W, base load included).</summary>
+public sealed record SequencedBatches(IReadOnlyList<AssignmentBatch> Batches, int Held, double BoundGridW)
+{
+    /// <summary>The assignments after shedding to fit the limit: what the controller wants of each GPU this tick.</summary>
+    public IReadOnlyList<GpuAssignment> Sent { get; init; } = [];
+
+    /// <summary>What the fit shed, or could not shed, in the operator's words.</summary>
+    public IReadOnlyList<string> Explanations { get; init; } = [];
+}

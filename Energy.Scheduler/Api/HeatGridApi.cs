@@ -1,7 +1,10 @@
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
+using System.Globalization;
+using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
+using Energy.Scheduler.Demo;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
@@ -68,8 +71,38 @@ public static class HeatGridApi
             ? Results.NoContent()
             : Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound));
 
+        // The demo's knob for what the site meter should reveal: the demo site's real base load.
+        endpoints.MapGet("/api/demo/base-load", (IServiceProvider services) => services.GetService<DemoWorld>() is { } world
+            ? Results.Ok(new { baseLoadKw = world.BaseLoad.Kilowatts })
+            : NoDemo());
+
+        endpoints.MapPost("/api/demo/base-load", (DemoBaseLoadBody body, Site site, IServiceProvider services) =>
+        {
+            if (services.GetService<DemoWorld>() is not { } world)
+            {
+                return NoDemo();
+            }
+
+            var kw = body.BaseLoadKw ?? (body.StepKw is { } step ? world.BaseLoad.Kilowatts + step : double.NaN);
+            var most = 2 * site.Grid.ImportCap.Kilowatts;
+            if (!double.IsFinite(kw) || kw < 0 || kw > most)
+            {
+                return Results.Problem(string.Create(CultureInfo.InvariantCulture,
+                    $"give baseLoadKw (or stepKw) so that the demo's base load is a number from 0 to {most:0} kW"), statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            world.BaseLoad = Power.FromKilowatts(kw);
+            return Results.Ok(new { baseLoadKw = kw });
+        });
+
         return endpoints;
     }
+
+    private static IResult NoDemo() =>
+        Results.Problem("this process runs no demo world (a real site): its base load is what the site meter shows", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>The body of <c>POST /api/demo/base-load</c>: the demo site's load HeatGrid does not control, absolute or as a step.</summary>
+    public sealed record DemoBaseLoadBody(double? BaseLoadKw, double? StepKw);
 
     /// <summary>The body of <c>POST /api/dr/curtail</c>: keep the site's import at or below targetKw for durationSeconds.</summary>
     public sealed record CurtailBody(string? Id, double? TargetKw, double? DurationSeconds, string? Reason);

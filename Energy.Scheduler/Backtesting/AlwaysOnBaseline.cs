@@ -64,7 +64,7 @@ public sealed class AlwaysOnBaseline : IBaselinePolicy
     private double CapShare(List<(GpuPool Pool, Workload Workload, int Gpus)> gpus)
     {
         var fixedW = _site.Grid.BaseLoad.Watts + _site.Pools.Sum(p => p.GridPowerFor(p.IdlePower).Watts);
-        var rangeW = gpus.Sum(g => (g.Pool.MaxPowerPerGpu - g.Pool.IdlePowerPerGpu).Watts * g.Gpus * (1 + g.Pool.CoolingOverhead));
+        var rangeW = gpus.Sum(g => g.Pool.GridPowerFor((g.Pool.MaxPowerPerGpu - g.Pool.IdlePowerPerGpu) * g.Gpus).Watts);
         if (rangeW <= 0 || fixedW + rangeW <= _site.Grid.ImportCap.Watts)
         {
             return 1;

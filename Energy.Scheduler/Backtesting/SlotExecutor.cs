@@ -87,8 +87,8 @@ public sealed class SlotExecutor
         for (var p = 0; p < _site.Pools.Count; p++)
         {
             var pool = _site.Pools[p];
+            gridW += SiteLoad.PoolImport(pool, busy[p], Power.FromWatts(poolW[p])).Watts;
             poolW[p] += pool.IdlePowerPerGpu.Watts * (pool.Count - busy[p]);
-            gridW += poolW[p] * (1 + pool.CoolingOverhead);
         }
 
         double demand = 0, delivered = 0, fromGpus = 0, boiler = 0, shortfall = 0, stored = 0, heatRevenue = 0, fuel = 0, penalty = 0;

@@ -48,7 +48,7 @@ public sealed class StrikePriceBaseline : IBaselinePolicy
         ArgumentNullException.ThrowIfNull(site);
         var fees = site.Grid.Tariff.NetworkFee.PerMegawattHour + site.Grid.Tariff.Taxes.PerMegawattHour;
         var best = site.Pools
-            .SelectMany(p => site.Workloads.OfType<MiningWorkload>().Where(m => m.MayRunOn(p)).Select(m => m.ValuePerMwh.PerMegawattHour / (1 + p.CoolingOverhead)))
+            .SelectMany(p => site.Workloads.OfType<MiningWorkload>().Where(m => m.MayRunOn(p)).Select(m => m.ValuePerMwh.PerMegawattHour / p.GridFactor))
             .DefaultIfEmpty(fees)
             .Max();
         return best - fees;

@@ -1,5 +1,6 @@
+using System.Globalization;
 using Energy.Contracts.Agents;
-using Energy.Contracts.Readings;
+using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
@@ -14,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace Energy.Scheduler.Control;
 
 /// <summary>
-/// The 1-second loop: holds the plan's current slot on the GPUs (through the agent link, cap-safe),
-/// measures what the site draws, and publishes status and telemetry. It never waits for planning.
+/// The 1-second loop: holds the plan's current slot on the GPUs (through the agent link, whose
+/// sequencer holds the cap), measures what the site draws — by the site meter where there is one,
+/// beside HeatGrid's model of it — and publishes status and telemetry. It never waits for planning.
 /// </summary>
 public sealed class ControlLoop(
     Site site,
@@ -27,23 +29,26 @@ public sealed class ControlLoop(
     TimeProvider time,
     ILogger<ControlLoop> logger,
     GridLimit? limit = null,
-    DemandResponseLog? evidence = null) : BackgroundService
+    DemandResponseLog? evidence = null,
+    ControlState? state = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     /// <summary>How long an assignment holds without renewal before the agent falls back to the safe state.</summary>
     public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
 
-    private readonly long _epoch = (agents as FleetAgentLink)?.Epoch ?? time.GetUtcNow().ToUnixTimeMilliseconds();
+    private readonly SiteLoad _load = new(site);
     private readonly GpuDispatcher _dispatcher = new(site);
     private readonly ThermalGuard _thermal = new(site);
-    private string[] _hotLoops = [];
+    private readonly BaseLoadEstimator _baseLoad = new(site.Grid);
+    private readonly ControlState _state = state ?? new ControlState();
     private bool _inSafeState;
     private bool _holding;
+    private (CapBasis Basis, string? Problem)? _reported;
     private int _ticks;
 
     /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
-    public IReadOnlyList<string> HotLoops => Volatile.Read(ref _hotLoops);
+    public IReadOnlyList<string> HotLoops => _state.HotLoops;
 
     public async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -61,35 +66,32 @@ public sealed class ControlLoop(
         _inSafeState = slot is null;
 
         var before = await agents.ReadAsync(cancellationToken);
-        var fleet = agents as FleetAgentLink;
-        var unavailable = fleet?.Unavailable(now);
-        var wanted = _dispatcher.Assign(slot, before, now, now + AssignmentValidity, _epoch, unavailable);
+        var basis = MeasureBaseLoad(now, before);
+        var states = before.Select(g => g.State).ToList();
+        var unavailable = before.Where(g => !g.Online || !g.Known).Select(g => g.State.GpuId).ToHashSet(StringComparer.Ordinal);
+        var wanted = _dispatcher.Assign(slot, states, now, now + AssignmentValidity, agents.Epoch, unavailable);
 
         // Coolant too hot on a heat loop: its GPUs come off work, which moves to air-cooled pools where it may.
         var explanations = new List<string>();
-        wanted = _thermal.Apply(wanted, before, l => signals.GoodValue(l.CoolantTemperatureSignal, now, TimeSpan.FromSeconds(30)), explanations);
-        if (!_thermal.HotLoops.Order(StringComparer.Ordinal).SequenceEqual(_hotLoops, StringComparer.Ordinal))
+        wanted = _thermal.Apply(wanted, states, l => signals.GoodValue(l.CoolantTemperatureSignal, now, TimeSpan.FromSeconds(30)), explanations);
+        var hot = _thermal.HotLoops.Order(StringComparer.Ordinal).ToList();
+        if (!hot.SequenceEqual(_state.HotLoops, StringComparer.Ordinal))
         {
-            Volatile.Write(ref _hotLoops, [.. _thermal.HotLoops.Order(StringComparer.Ordinal)]);
+            _state.HotLoops = hot;
         }
 
-        // A curtailment in force lowers the cap below what the plan assumed: shed in the operator's order first.
+        // The sequencer holds the site under the cap in force (less the meter's margin) with the base load as measured:
+        // more other load or a curtailment sheds in the operator's order within this tick.
         var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
-        var capSite = cap == site.Grid.ImportCap ? site : site with { Grid = site.Grid with { ImportCap = cap } };
-        if (cap < site.Grid.ImportCap)
-        {
-            wanted = CapShedder.Fit(capSite, cap, wanted, before.ToDictionary(g => g.GpuId, g => g.Pool, StringComparer.Ordinal), explanations);
-        }
-
+        var holdBelow = site.Grid.HoldBelow(cap);
         var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
-        var (send, held) = CapGuard.Order(capSite, wanted, before, ramp);
-        await agents.SendAsync(send, cancellationToken);
-        if (held > 0 != _holding)
+        var sent = await agents.SendAsync(wanted, new CapLimits(holdBelow, basis.BaseLoad, ramp, Why(cap, basis)), cancellationToken);
+        if (sent.Held > 0 != _holding)
         {
-            _holding = held > 0;
+            _holding = sent.Held > 0;
             if (_holding)
             {
-                Log.IncreasesHeld(logger, held);
+                Log.IncreasesHeld(logger, sent.Held);
             }
             else
             {
@@ -98,10 +100,10 @@ public sealed class ControlLoop(
         }
 
         var after = await agents.ReadAsync(cancellationToken);
-        var status = Measure(now, slot, after, cap, explanations, Assignments(send, after, fleet, now));
+        explanations.AddRange(sent.Explanations);
+        var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
         board.Publish(status);
         ObserveCurtailments(now, status.GridImportKw);
-        signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, "kW", now, "control-loop"));
         store.TryWrite(Points(status));
         if (++_ticks % 10 == 0)
         {
@@ -134,6 +136,43 @@ public sealed class ControlLoop(
         await store.FlushAsync(CancellationToken.None);
     }
 
+    /// <summary>The base load to hold the cap with: the site meter's import minus what the GPUs drew, or the worst case while the meter is lost.</summary>
+    private BaseLoadState MeasureBaseLoad(DateTimeOffset now, IReadOnlyList<FleetGpu> gpus)
+    {
+        _baseLoad.RecordControlled(now, _load.Controlled(gpus.Select(g => (g.State.Pool, g.Drawing))));
+        var basis = _baseLoad.Update(now, site.Grid.Meter is { } meter ? signals.Latest(meter.Signal) : null);
+        _state.BaseLoad = basis;
+        if (_reported is not { } last || last.Basis != basis.Basis || (last.Problem is null) != (basis.Problem is null))
+        {
+            _reported = (basis.Basis, basis.Problem);
+            switch (basis.Basis)
+            {
+                case CapBasis.MeterLost:
+                    Log.MeterLost(logger, basis.Problem!);
+                    break;
+                case CapBasis.Meter:
+                    Log.MeterInUse(logger, site.Grid.Meter!.Signal, basis.BaseLoad.Kilowatts);
+                    break;
+                default:
+                    Log.NoMeter(logger, site.Grid.BaseLoad.Kilowatts);
+                    break;
+            }
+        }
+
+        return basis;
+    }
+
+    private string Why(Power cap, BaseLoadState basis)
+    {
+        var limitText = cap < site.Grid.ImportCap ? "a curtailment" : "the grid cap";
+        return basis.Basis switch
+        {
+            CapBasis.Meter => string.Create(CultureInfo.InvariantCulture, $"{limitText}; the site meter shows {basis.BaseLoad.Kilowatts:0.#} kW of other load"),
+            CapBasis.MeterLost => string.Create(CultureInfo.InvariantCulture, $"{limitText}; site meter lost, {basis.BaseLoad.Kilowatts:0.#} kW of other load assumed"),
+            _ => limitText,
+        };
+    }
+
     /// <summary>A curtailment's evidence gets the moment the site's import was first seen at or under its cap.</summary>
     private void ObserveCurtailments(DateTimeOffset now, double gridImportKw)
     {
@@ -151,31 +190,23 @@ public sealed class ControlLoop(
         }
     }
 
-    private static List<GpuAssignmentView> Assignments(IReadOnlyList<GpuAssignment> sent, IReadOnlyList<GpuState> gpus, FleetAgentLink? fleet, DateTimeOffset now)
+    private static List<GpuAssignmentView> Assignments(IReadOnlyList<GpuAssignment> sent, IReadOnlyList<FleetGpu> gpus)
     {
         var wanted = sent.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
-        var nodes = fleet?.NodesByGpu(now);
         return [.. gpus.Select(g =>
         {
-            var a = wanted.GetValueOrDefault(g.GpuId);
-            return new GpuAssignmentView(g.GpuId, nodes?.GetValueOrDefault(g.GpuId) ?? "local", g.Pool, a?.Workload, Math.Round(a?.PowerTarget.Watts ?? 0, 1),
-                g.Workload, Math.Round(g.Power.Watts, 1), a?.Shed is { } shed ? JsonNaming(shed) : null);
+            var a = wanted.GetValueOrDefault(g.State.GpuId);
+            return new GpuAssignmentView(g.State.GpuId, g.Node, g.State.Pool, a?.Workload, Math.Round(a?.PowerTarget.Watts ?? 0, 1),
+                g.State.Workload, Math.Round(g.State.Power.Watts, 1), a?.Shed is { } shed ? ShedSteps.WireName(shed) : null);
         })];
     }
 
-    private static string JsonNaming(Contracts.Policy.ShedStep step) => step switch
+    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<FleetGpu> fleet, Power cap, Power holdBelow,
+        BaseLoadState basis, List<string> controlExplanations, IReadOnlyList<GpuAssignmentView> assignments)
     {
-        Contracts.Policy.ShedStep.Mining => "mining",
-        Contracts.Policy.ShedStep.Heater => "heater",
-        Contracts.Policy.ShedStep.InferenceAboveSla => "inferenceAboveSla",
-        _ => "inferenceSla",
-    };
-
-    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<GpuState> gpus, Power cap,
-        List<string> controlExplanations, IReadOnlyList<GpuAssignmentView> assignments)
-    {
-        var overhead = site.Pools.ToDictionary(p => p.Name, p => 1 + p.CoolingOverhead, StringComparer.Ordinal);
-        var gridKw = site.Grid.BaseLoad.Kilowatts + gpus.Sum(g => g.Power.Kilowatts * overhead[g.Pool]);
+        var gpus = fleet.Select(g => g.State).ToList();
+        var modelKw = _load.Import(basis.BaseLoad, gpus.Select(g => (g.Pool, g.Power))).Kilowatts;
+        var gridKw = basis.Metered?.Kilowatts ?? modelKw;
         var workloads = site.Workloads
             .Select(w => new WorkloadStatus(w.Name, w.Kind.ToString().ToLowerInvariant(),
                 Round(gpus.Where(g => g.Workload == w.Name).Sum(g => g.Power.Kilowatts)),
@@ -204,11 +235,28 @@ public sealed class ControlLoop(
             warnings.Add($"curtailed: the import cap in force is {Round(cap.Kilowatts)} kW (contract {site.Grid.ImportCap.Kilowatts} kW)");
         }
 
+        if (basis.Problem is { } problem)
+        {
+            warnings.Add(problem);
+        }
+
+        if (basis.Metered is { } metered && metered > cap)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the site meter shows {metered.Kilowatts:0.#} kW, above the {cap.Kilowatts:0.#} kW cap in force: work is being shed"));
+        }
+
         return new SiteStatus(site.Name, now, slot?.SpotPrice.PerMegawattHour, site.Currency.Code, Round(gridKw),
             cap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
             [.. slot?.Explanations ?? [], .. _dispatcher.Explanations, .. controlExplanations], warnings)
         {
             GpuAssignments = assignments,
+            GridImportModelKw = Round(modelKw),
+            GridImportMeteredKw = basis.Metered is { } m ? Round(m.Kilowatts) : null,
+            BaseLoadKw = Round(basis.BaseLoad.Kilowatts),
+            BaseLoadConfiguredKw = site.Grid.BaseLoad.Kilowatts,
+            CapHeldAgainst = basis.Basis switch { CapBasis.Meter => "meter", CapBasis.MeterLost => "meterLost", _ => "model" },
+            HoldBelowKw = Round(holdBelow.Kilowatts),
         };
     }
 
@@ -223,7 +271,17 @@ public sealed class ControlLoop(
     private static List<TimeSeriesPoint> Points(SiteStatus s)
     {
         KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
-        var points = new List<TimeSeriesPoint> { new("grid", siteTag, "import_kw", s.GridImportKw, s.Time) };
+        var points = new List<TimeSeriesPoint>
+        {
+            new("grid", siteTag, "import_kw", s.GridImportKw, s.Time),
+            new("grid", siteTag, "import_model_kw", s.GridImportModelKw, s.Time),
+            new("grid", siteTag, "base_load_kw", s.BaseLoadKw, s.Time),
+        };
+        if (s.GridImportMeteredKw is { } metered)
+        {
+            points.Add(new("grid", siteTag, "import_metered_kw", metered, s.Time));
+        }
+
         if (s.PriceEurPerMwh is { } price)
         {
             points.Add(new("grid", siteTag, "spot_price_per_mwh", price, s.Time));

@@ -19,6 +19,7 @@ public sealed class DemoWorld : BackgroundService
     private const double WaterKwhPerM3K = 1.163;
 
     private readonly Site _site;
+    private readonly SiteLoad _load;
     private readonly IAgentLink _agents;
     private readonly DemoSensors _sensors;
     private readonly TimeProvider _time;
@@ -26,12 +27,15 @@ public sealed class DemoWorld : BackgroundService
     private readonly Dictionary<string, HeatLoopSimulator> _loops;
     private readonly Dictionary<string, double> _energyKwh = new(StringComparer.Ordinal);
     private DateTimeOffset _last;
+    private double _baseLoadW;
     private double _frequencyHz = 50;
 
     public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time, ILogger<DemoWorld>? logger = null)
     {
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _site = site;
+        _load = new SiteLoad(site);
+        _baseLoadW = site.Grid.BaseLoad.Watts;
         _agents = agents;
         _sensors = sensors;
         _time = time;
@@ -47,10 +51,24 @@ public sealed class DemoWorld : BackgroundService
         }
 
         initial["grid.frequencyHz"] = _frequencyHz;
+
+        // GPUs start idle: the site meter sees the base load and idle GPUs from the first poll.
+        initial["grid.meteredImportKw"] = (BaseLoad + _load.IdleImport).Kilowatts;
         _sensors.Publish(initial, _last);
     }
 
     public IReadOnlyDictionary<string, HeatFlows> LatestFlows { get; private set; } = new Dictionary<string, HeatFlows>();
+
+    /// <summary>
+    /// The load of the demo site that HeatGrid does not control (pumps, lights, a tenant's CPUs): the site
+    /// file's base load at start; <c>POST /api/demo/base-load</c> changes it, so that the site meter — not
+    /// the site file — shows HeatGrid what it really is.
+    /// </summary>
+    public Power BaseLoad
+    {
+        get => Power.FromWatts(Volatile.Read(ref _baseLoadW));
+        set => Volatile.Write(ref _baseLoadW, value.Watts);
+    }
 
     public async Task StepAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +80,7 @@ public sealed class DemoWorld : BackgroundService
         }
 
         _last = now;
-        var gpus = await _agents.ReadAsync(cancellationToken);
+        var gpus = (await _agents.ReadAsync(cancellationToken)).Select(g => g.State).ToList();
         var m = new Dictionary<string, double>(StringComparer.Ordinal);
         var flows = new Dictionary<string, HeatFlows>(StringComparer.Ordinal);
         foreach (var loop in _site.HeatLoops)
@@ -74,7 +92,7 @@ public sealed class DemoWorld : BackgroundService
             Loop(m, loop, f, dt);
         }
 
-        var importKw = _site.Grid.BaseLoad.Kilowatts + gpus.Sum(g => g.Power.Kilowatts * (1 + _site.Pool(g.Pool).CoolingOverhead));
+        var importKw = _load.Import(BaseLoad, gpus.Select(g => (g.Pool, g.Power))).Kilowatts;
         m["grid.meteredImportKw"] = importKw;
         m["grid.importEnergyKwh"] = Accumulate("grid.importEnergyKwh", importKw, dt);
 

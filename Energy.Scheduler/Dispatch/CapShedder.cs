@@ -1,35 +1,38 @@
 using System.Globalization;
 using Energy.Contracts.Agents;
-using Energy.Contracts.Sites;
+using Energy.Contracts.Policy;
 using Energy.Contracts.Units;
 
 namespace Energy.Scheduler.Dispatch;
 
 /// <summary>
-/// Fits the wanted assignments under the cap in force when it is lower than the plan assumed (a
-/// curtailment, an over-temperature): GPUs go idle in the operator's shed order (mining, heater,
-/// inference above SLA, and SLA inference only where policy lists it), largest first, until the site
-/// fits. What cannot be shed is said in words.
+/// Fits the wanted assignments under the import the site must stay below when they do not fit (a
+/// curtailment, more load HeatGrid does not control than the plan assumed): GPUs go idle in the
+/// operator's shed order (mining, heater, inference above SLA, and SLA inference only where policy
+/// lists it), largest first, until the site fits. What cannot be shed is said in words. The fleet
+/// sequencer calls it every tick; pure.
 /// </summary>
 public static class CapShedder
 {
-    public static IReadOnlyList<GpuAssignment> Fit(Site site, Power cap, IReadOnlyList<GpuAssignment> wanted,
-        IReadOnlyDictionary<string, string> poolOf, List<string> explanations)
+    /// <param name="holdBelow">The import to stay under.</param>
+    /// <param name="fixedLoad">Grid power that is not in <paramref name="wanted"/>: the base load and GPUs that take no command.</param>
+    /// <param name="commandable">GPUs of <paramref name="wanted"/> that can be commanded; the others are left as they are and not counted.</param>
+    /// <param name="gridOf">Grid power of an assignment: what the GPU will hold, with its cooling.</param>
+    /// <param name="idle">The assignment that sheds a GPU: idle at its idle power.</param>
+    /// <param name="why">What the limit is, for the explanation.</param>
+    public static IReadOnlyList<GpuAssignment> Fit(IReadOnlyList<ShedStep> shedOrder, Power holdBelow, Power fixedLoad, IReadOnlyList<GpuAssignment> wanted,
+        IReadOnlySet<string> commandable, Func<GpuAssignment, Power> gridOf, Func<GpuAssignment, GpuAssignment> idle, string why, List<string> explanations)
     {
-        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(shedOrder);
         ArgumentNullException.ThrowIfNull(wanted);
-        ArgumentNullException.ThrowIfNull(poolOf);
+        ArgumentNullException.ThrowIfNull(commandable);
+        ArgumentNullException.ThrowIfNull(gridOf);
+        ArgumentNullException.ThrowIfNull(idle);
         ArgumentNullException.ThrowIfNull(explanations);
-        double Grid(GpuAssignment a)
-        {
-            var pool = site.Pool(poolOf[a.GpuId]);
-            var w = a.Workload is null ? pool.IdlePowerPerGpu.Watts : a.PowerTarget.Clamp(pool.MinPowerPerGpu, pool.MaxPowerPerGpu).Watts;
-            return w * (1 + pool.CoolingOverhead);
-        }
-
-        var known = wanted.Where(a => poolOf.ContainsKey(a.GpuId)).ToList();
-        var total = site.Grid.BaseLoad.Watts + known.Sum(Grid);
-        if (total <= cap.Watts)
+        var known = wanted.Where(a => commandable.Contains(a.GpuId)).ToList();
+        var total = fixedLoad.Watts + known.Sum(a => gridOf(a).Watts);
+        var cap = holdBelow.Watts;
+        if (total <= cap)
         {
             return wanted;
         }
@@ -37,18 +40,19 @@ public static class CapShedder
         var result = wanted.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
         var shed = 0;
         var shedW = 0.0;
-        foreach (var step in site.Policy.ShedOrder)
+        foreach (var step in shedOrder)
         {
-            foreach (var a in known.Where(a => a.Workload is not null && a.Shed == step).OrderByDescending(Grid).ThenBy(a => a.GpuId, StringComparer.Ordinal))
+            foreach (var a in known.Where(a => a.Workload is not null && a.Shed == step).OrderByDescending(a => gridOf(a).Watts)
+                .ThenBy(a => a.GpuId, StringComparer.Ordinal))
             {
-                if (total <= cap.Watts)
+                if (total <= cap)
                 {
                     break;
                 }
 
-                var idle = a with { Workload = null, PowerTarget = site.Pool(poolOf[a.GpuId]).IdlePowerPerGpu, Shed = null };
-                var saved = Grid(a) - Grid(idle);
-                result[a.GpuId] = idle;
+                var off = idle(a);
+                var saved = gridOf(a).Watts - gridOf(off).Watts;
+                result[a.GpuId] = off;
                 total -= saved;
                 shedW += saved;
                 shed++;
@@ -58,13 +62,13 @@ public static class CapShedder
         if (shed > 0)
         {
             explanations.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the cap in force ({cap.Kilowatts:F0} kW) is below the plan: {shed} GPUs shed in the shed order ({shedW / 1000:F1} kW)"));
+                $"holding the site under {cap / 1000:0.#} kW ({why}): {shed} GPUs shed in the shed order ({shedW / 1000:F1} kW)"));
         }
 
-        if (total > cap.Watts)
+        if (total > cap)
         {
             explanations.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the cap in force ({cap.Kilowatts:F0} kW) is below what the work policy forbids shedding needs ({total / 1000:F1} kW): increases stay held, nothing more is shed"));
+                $"holding the site under {cap / 1000:0.#} kW ({why}) is not possible: work the policy forbids shedding keeps it at {total / 1000:F1} kW; increases stay held, nothing more is shed"));
         }
 
         return [.. wanted.Select(a => result[a.GpuId])];

@@ -86,17 +86,7 @@ internal sealed class DispatchRound
     }
 
     /// <summary>Higher is shed later and filled first; load that is never shed ranks highest, unknown workloads lowest.</summary>
-    public int Priority(string workload) =>
-        StepOf(_site.Workloads.FirstOrDefault(w => w.Name == workload)) is { } step ? _site.Policy.ShedRank(step) ?? int.MaxValue : -1;
-
-    /// <summary>The shed step of a workload's load; inference is given its above-SLA step here.</summary>
-    public static ShedStep? StepOf(Workload? workload) => workload?.Kind switch
-    {
-        WorkloadKind.Mining => ShedStep.Mining,
-        WorkloadKind.Heater => ShedStep.Heater,
-        WorkloadKind.Inference => ShedStep.InferenceAboveSla,
-        _ => null,
-    };
+    public int Priority(string workload) => _site.Policy.KeepRank(_site.Workloads.FirstOrDefault(w => w.Name == workload));
 
     public static string Describe(TimeSpan span) => span switch
     {

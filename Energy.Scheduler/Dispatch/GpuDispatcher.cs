@@ -117,9 +117,6 @@ public sealed class GpuDispatcher(Site site)
         return same && Math.Abs((wanted - current).Watts) < PowerDeadband(pool).Watts ? current : wanted;
     }
 
-    private ShedStep? Shed(string? workload, string gpuId, HashSet<string> sla)
-    {
-        var step = workload is null ? null : DispatchRound.StepOf(_site.Workloads.FirstOrDefault(w => w.Name == workload));
-        return step == ShedStep.InferenceAboveSla && sla.Contains(gpuId) ? ShedStep.InferenceSla : step;
-    }
+    private ShedStep? Shed(string? workload, string gpuId, HashSet<string> sla) =>
+        workload is null ? null : ShedSteps.Of(_site.Workloads.FirstOrDefault(w => w.Name == workload), withinSla: sla.Contains(gpuId));
 }

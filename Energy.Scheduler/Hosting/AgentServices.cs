@@ -32,11 +32,12 @@ public static class AgentServices
             var time = sp.GetRequiredService<TimeProvider>();
             return new FleetSequencer(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), ControllerEpoch.Next(dataFolder, time), time.GetUtcNow());
         });
-        services.AddSingleton(sp => new FleetAgentLink(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), sp.GetRequiredService<FleetSequencer>(),
-            sp.GetRequiredService<IAgentTransport>(), sp.GetRequiredService<GridLimit>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new FleetAgentLink(sp.GetRequiredService<Fleet>(), sp.GetRequiredService<FleetSequencer>(),
+            sp.GetRequiredService<IAgentTransport>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());
+        services.AddSingleton<Control.ControlState>();
         services.AddSingleton<IPlanningConditionsSource>(sp => new SiteConditions(sp.GetRequiredService<Site>(), sp.GetRequiredService<GridLimit>(),
-            sp.GetRequiredService<Fleet>(), () => sp.GetService<Control.ControlLoop>()?.HotLoops ?? []));
+            sp.GetRequiredService<Fleet>(), sp.GetRequiredService<Control.ControlState>()));
         return services;
     }
 

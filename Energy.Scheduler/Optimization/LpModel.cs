@@ -104,7 +104,7 @@ internal sealed class LpModel : IDisposable
         {
             var pool = pools[Pairs[k].Pool];
             var f = (pool.MaxPowerPerGpu.Watts - pool.IdlePowerPerGpu.Watts) / pool.MaxPowerPerGpu.Watts;
-            gridPerKw[k] = (1 + pool.CoolingOverhead) * f;
+            gridPerKw[k] = pool.GridFactor * f;
             var loop = PoolLoop[Pairs[k].Pool];
             heatPerKw[k] = loop < 0 ? 0 : loops[loop].CaptureFraction * f;
         }
@@ -125,7 +125,7 @@ internal sealed class LpModel : IDisposable
         var tieBreak = new double[Pairs.Length];
         for (var k = 0; k < Pairs.Length; k++)
         {
-            tieBreak[k] = TieBreakPerMwh * ShedRank(workloads[Pairs[k].Workload]) * Hours / 1_000;
+            tieBreak[k] = TieBreakPerMwh * site.Policy.KeepRank(workloads[Pairs[k].Workload]) * Hours / 1_000;
         }
 
         var objective = _solver.Objective();
@@ -337,18 +337,6 @@ internal sealed class LpModel : IDisposable
     public static bool Positive(double value) => value > 1e-4;
 
     public void Dispose() => _solver.Dispose();
-
-    private int ShedRank(Workload w)
-    {
-        var step = w.Kind switch
-        {
-            WorkloadKind.Mining => ShedStep.Mining,
-            WorkloadKind.Heater => ShedStep.Heater,
-            _ => ShedStep.InferenceAboveSla,
-        };
-        var index = Site.Policy.ShedOrder.ToList().IndexOf(step);
-        return index < 0 ? Site.Policy.ShedOrder.Count : index;
-    }
 
     private void BuildLoop(int t, int l, int i, Objective objective, double perKwh)
     {

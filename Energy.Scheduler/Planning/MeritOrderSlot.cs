@@ -151,7 +151,7 @@ internal sealed class MeritOrderSlot
     private Candidate Evaluate(GpuPool pool, Workload w)
     {
         var extraW = pool.MaxPowerPerGpu.Watts - pool.IdlePowerPerGpu.Watts;
-        var gridW = extraW * (1 + pool.CoolingOverhead);
+        var gridW = extraW * pool.GridFactor;
         var maxMw = pool.MaxPowerPerGpu.Megawatts;
         var revenue = w switch
         {
@@ -190,20 +190,7 @@ internal sealed class MeritOrderSlot
     private bool Better(Candidate a, Candidate b) =>
         Math.Abs(a.NetPerGpuHour - b.NetPerGpuHour) > 1e-9
             ? a.NetPerGpuHour > b.NetPerGpuHour
-            : ShedRank(a.Workload) > ShedRank(b.Workload);
-
-    /// <summary>Later in the shed order = kept longer = preferred on a tie.</summary>
-    private int ShedRank(Workload w)
-    {
-        var step = w.Kind switch
-        {
-            WorkloadKind.Mining => ShedStep.Mining,
-            WorkloadKind.Heater => ShedStep.Heater,
-            _ => ShedStep.InferenceAboveSla,
-        };
-        var index = _site.Policy.ShedOrder.ToList().IndexOf(step);
-        return index < 0 ? int.MaxValue : index;
-    }
+            : _site.Policy.KeepRank(a.Workload) > _site.Policy.KeepRank(b.Workload);   // later in the shed order = kept longer = preferred on a tie
 
     private void Allocate(GpuPool pool, Workload w, int n)
     {
@@ -216,7 +203,7 @@ internal sealed class MeritOrderSlot
         _gpus[key] = _gpus.GetValueOrDefault(key) + n;
         _free[pool.Name] -= n;
         var extraW = pool.MaxPowerPerGpu.Watts - pool.IdlePowerPerGpu.Watts;
-        _budgetW -= n * extraW * (1 + pool.CoolingOverhead);
+        _budgetW -= n * extraW * pool.GridFactor;
         if (pool.HeatLoop is { } loopName)
         {
             var loop = _site.HeatLoops.First(l => l.Name == loopName);
@@ -300,7 +287,7 @@ internal sealed class MeritOrderSlot
     private string Terms(Candidate c)
     {
         // Revenue per MWh of the GPU's working power; heat and cost per MWh of power above idle.
-        var extraMw = c.GridWPerGpu / (1 + c.Pool.CoolingOverhead) / 1e6;
+        var extraMw = c.GridWPerGpu / c.Pool.GridFactor / 1e6;
         var value = c.RevenuePerGpuHour / c.MaxMw;
         var heat = c.HeatPerGpuHour / extraMw;
         var cost = c.CostPerGpuHour / extraMw;

@@ -16,15 +16,29 @@ public sealed record UnavailableGpus(string Pool, int Count, string Why, Power? 
 
 /// <summary>
 /// What the site can do now beyond what its file says: curtailments in force lower the cap of the slots
-/// they touch, GPUs whose agent has gone are taken out of their pools. <see cref="PlanningService"/>
+/// they touch, GPUs whose agent has gone are taken out of their pools, the base load is what the site
+/// meter shows, and the cap is held a margin below for the meter's noise and lag. <see cref="PlanningService"/>
 /// re-plans when these change, so the plan (and its revenue, heat and explanations) is for the site as
 /// it is, not as it was configured; the control loop keeps holding the cap in the meantime.
 /// </summary>
 public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IReadOnlyList<UnavailableGpus> Unavailable)
 {
+    /// <summary>A measured base load moving by this share of the contract cap from the one planned with re-plans the site.</summary>
+    public const double BaseLoadReplanShare = 0.02;
+
     public static PlanningConditions None { get; } = new([], []);
 
-    public bool IsNone => CapWindows.Count == 0 && Unavailable.Count == 0;
+    /// <summary>The load HeatGrid does not control, as the controller measures it; null to plan with the site file's.</summary>
+    public Power? BaseLoad { get; init; }
+
+    /// <summary>Where <see cref="BaseLoad"/> comes from, for the explanation ("measured by the site meter").</summary>
+    public string? BaseLoadWhy { get; init; }
+
+    /// <summary>Share of the cap kept free for the site meter's noise and lag (the controller holds the same margin).</summary>
+    public double CapMargin { get; init; }
+
+    /// <summary>Nothing but the site file's cap, pools and base load (the meter's margin, part of the site file, aside).</summary>
+    public bool IsNone => CapWindows.Count == 0 && Unavailable.Count == 0 && BaseLoad is null;
 
     /// <summary>
     /// The lowest cap in force during any part of [<paramref name="start"/>, <paramref name="end"/>): a
@@ -41,7 +55,7 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
             }
         }
 
-        return cap;
+        return cap * (1 - CapMargin);
     }
 
     /// <summary>
@@ -51,9 +65,10 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
     public Site ApplyTo(Site site)
     {
         ArgumentNullException.ThrowIfNull(site);
+        var baseLoad = BaseLoad ?? site.Grid.BaseLoad;
         if (Unavailable.Count == 0)
         {
-            return site;
+            return baseLoad == site.Grid.BaseLoad ? site : site with { Grid = site.Grid with { BaseLoad = baseLoad } };
         }
 
         var left = site.Pools.ToDictionary(p => p.Name, p => p.Count, StringComparer.Ordinal);
@@ -74,7 +89,7 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
         return site with
         {
             Pools = [.. site.Pools.Select(p => left[p.Name] == p.Count ? p : p with { Count = left[p.Name] })],
-            Grid = site.Grid with { BaseLoad = site.Grid.BaseLoad + held },
+            Grid = site.Grid with { BaseLoad = baseLoad + held },
         };
     }
 
@@ -90,6 +105,11 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
 
         var unavailable = Unavailable.Where(u => u.Count > 0).Select(u =>
             $"pool {u.Pool}: {u.Count} of {site.Pool(u.Pool).Count} GPUs planned around ({u.Why})").ToList();
+        if (BaseLoad is { } measured && Math.Abs((measured - site.Grid.BaseLoad).Kilowatts) >= 1)
+        {
+            unavailable.Insert(0, string.Create(CultureInfo.InvariantCulture,
+                $"planned with {measured.Kilowatts:0.#} kW of load HeatGrid does not control, {BaseLoadWhy ?? "measured"} (site file: {site.Grid.BaseLoad.Kilowatts:0.#} kW)"));
+        }
         return plan with
         {
             Slots = [.. plan.Slots.Select(s =>
@@ -106,7 +126,22 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
         };
     }
 
-    /// <summary>Identifies the conditions: a plan made under one key need not be remade while the key stays.</summary>
+    /// <summary>
+    /// Whether a plan made under <paramref name="planned"/> still holds: the same curtailments and GPUs planned
+    /// around, and a base load within <see cref="BaseLoadReplanShare"/> of <paramref name="contractCap"/> of it.
+    /// </summary>
+    public bool SameAs(PlanningConditions planned, Power contractCap)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        if (Key != planned.Key || CapMargin != planned.CapMargin || (BaseLoad is null) != (planned.BaseLoad is null))
+        {
+            return false;
+        }
+
+        return BaseLoad is not { } now || Math.Abs((now - planned.BaseLoad!.Value).Watts) < BaseLoadReplanShare * contractCap.Watts;
+    }
+
+    /// <summary>Identifies the curtailments and GPUs planned around: a plan made under one key need not be remade while the key stays.</summary>
     public string Key
     {
         get

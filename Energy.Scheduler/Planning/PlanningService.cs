@@ -39,7 +39,7 @@ public sealed class PlanningService(
     public static readonly TimeSpan ConditionsReplanGap = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _planning = new(1, 1);
-    private string? _plannedKey;
+    private PlanningConditions? _planned;
     private DateTimeOffset _plannedAt = DateTimeOffset.MinValue;
 
     /// <summary>Makes one plan now. Used at every boundary, and directly by tests.</summary>
@@ -77,7 +77,7 @@ public sealed class PlanningService(
         var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state));
         plan = state.Explain(plan, site);
         current.Replace(plan);
-        _plannedKey = state.Key;
+        _planned = state;
         _plannedAt = now;
         if (plan.SlotAt(now) is { } slot)
         {
@@ -135,7 +135,7 @@ public sealed class PlanningService(
     /// <returns>Whether it re-planned.</returns>
     public async Task<bool> ReplanIfConditionsChangedAsync(CancellationToken stoppingToken)
     {
-        if (conditions is null || _plannedKey is null)
+        if (conditions is null || _planned is null)
         {
             return false;
         }
@@ -153,7 +153,7 @@ public sealed class PlanningService(
             return false;
         }
 
-        if (state.Key == _plannedKey || now - _plannedAt < ConditionsReplanGap)
+        if (state.SameAs(_planned, site.Grid.ImportCap) || now - _plannedAt < ConditionsReplanGap)
         {
             return false;
         }
@@ -168,7 +168,8 @@ public sealed class PlanningService(
         state.IsNone
             ? "back to the site file's cap and pools"
             : string.Join("; ", state.CapWindows.Select(w => $"cap {w.Cap} until {w.Until:o} ({w.Why})")
-                .Concat(state.Unavailable.Select(u => $"{u.Count} GPUs of pool {u.Pool} planned around ({u.Why})")));
+                .Concat(state.Unavailable.Select(u => $"{u.Count} GPUs of pool {u.Pool} planned around ({u.Why})"))
+                .Concat(state.BaseLoad is { } b ? [$"base load {b} ({state.BaseLoadWhy})"] : []));
 
     /// <summary>Re-plans on the scheduler's behalf (Quartz) unless the host's own loop does it.</summary>
     public bool ScheduledExternally { get; set; }

@@ -18,6 +18,24 @@ public sealed record SiteStatus(
 {
     /// <summary>Per GPU: its agent, the workload and target the controller wants now, and what the GPU does and draws.</summary>
     public IReadOnlyList<GpuAssignmentView> GpuAssignments { get; init; } = [];
+
+    /// <summary>HeatGrid's model of the import: the base load it counts plus every GPU's reported power with cooling. <see cref="GridImportKw"/> is the meter's where there is one.</summary>
+    public double GridImportModelKw { get; init; }
+
+    /// <summary>The site meter's import when it is good and current; null without a meter or while it is lost.</summary>
+    public double? GridImportMeteredKw { get; init; }
+
+    /// <summary>The load HeatGrid does not control, as the cap is held with it now: estimated from the meter, assumed while it is lost, or the site file's.</summary>
+    public double BaseLoadKw { get; init; }
+
+    /// <summary>The site file's base load, for comparison.</summary>
+    public double BaseLoadConfiguredKw { get; init; }
+
+    /// <summary>What the cap is held against: <c>meter</c>, <c>model</c> (no site meter) or <c>meterLost</c> (worst recent base load plus a margin).</summary>
+    public string CapHeldAgainst { get; init; } = "model";
+
+    /// <summary>The import the controller holds the site under: the cap in force less the meter's margin.</summary>
+    public double HoldBelowKw { get; init; }
 }
 
 /// <summary>One GPU's assignment and state: wanted (workload, targetW) and reported (runningWorkload, powerW), and its place in the shed order.</summary>

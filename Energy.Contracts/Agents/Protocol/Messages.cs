@@ -1,5 +1,7 @@
 using Energy.Contracts.Policy;
 
+using Energy.Contracts.Sites;
+
 namespace Energy.Contracts.Agents.Protocol;
 
 // The controller ↔ agent messages, version 1. Every message carries "v"; a reader refuses versions it
@@ -92,7 +94,11 @@ public sealed record AgentHeartbeat(
     DateTimeOffset StartedAt = default);
 
 /// <summary>One GPU an agent offers: pool and power range.</summary>
-public sealed record GpuInventoryItem(string Gpu, string Pool, string Model, double MinW, double IdleW, double MaxW);
+public sealed record GpuInventoryItem(string Gpu, string Pool, string Model, double MinW, double IdleW, double MaxW)
+{
+    /// <summary>The GPU's own power range: what its agent clamps a command to.</summary>
+    public GpuPowerRange Range => GpuPowerRange.FromWatts(MinW, IdleW, MaxW);
+}
 
 /// <summary>Controller → everyone, retained: the epoch in force. Agents refuse batches from older epochs.</summary>
 public sealed record ControllerAnnouncement(int V, long Epoch, DateTimeOffset StartedAt, bool Online);

@@ -1,4 +1,5 @@
 using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
 
 namespace Energy.Scheduler.Cli.Bench;
 
@@ -48,7 +49,7 @@ internal sealed class CapMonitor(Site site)
 
     public void Observe(double commandedGpuW)
     {
-        var grid = site.Grid.BaseLoad.Watts + (commandedGpuW * (1 + site.Pools[0].CoolingOverhead));
+        var grid = site.Grid.BaseLoad.Watts + site.Pools[0].GridPowerFor(Power.FromWatts(commandedGpuW)).Watts;
         lock (_gate)
         {
             _samples++;

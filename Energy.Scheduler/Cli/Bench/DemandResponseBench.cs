@@ -178,7 +178,7 @@ internal static class DemandResponseBench
             var wanted = Enumerable.Range(0, agentCount).SelectMany(a => Enumerable.Range(0, gpusPerAgent).Select(g =>
                 new Contracts.Agents.GpuAssignment(DemandResponseBenchSite.Gpu(a, g), "mining", Power.FromWatts(DemandResponseBenchSite.MiningW),
                     DateTimeOffset.MaxValue, epoch) { Shed = ShedStep.Mining })).ToList();
-            var dispatching = DispatchAsync(sequencer, fleet, transport, wanted, site, time, stop.Token);
+            var dispatching = DispatchAsync(new FleetAgentLink(fleet, sequencer, transport, time), wanted, site, time, stop.Token);
             var target = agentCount * gpusPerAgent * DemandResponseBenchSite.MiningW;
             while (agents.CommandedW(dispatchedAt) < target - 1)
             {
@@ -319,19 +319,14 @@ internal static class DemandResponseBench
         }
     }
 
-    private static async Task DispatchAsync(FleetSequencer sequencer, Fleet fleet, MqttAgentTransport transport,
-        List<Contracts.Agents.GpuAssignment> wanted, Site site, TimeProvider time, CancellationToken ct)
+    private static async Task DispatchAsync(FleetAgentLink link, List<Contracts.Agents.GpuAssignment> wanted, Site site, TimeProvider time, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         do
         {
-            var now = time.GetUtcNow();
-            var result = sequencer.Sequence(wanted, site.Grid.ImportCap, now, now + TimeSpan.FromSeconds(10));
-            foreach (var batch in result.Batches)
-            {
-                fleet.Sent(batch);
-                await transport.SendAsync(batch, ct);
-            }
+            // Renewed every tick, as the control loop renews its assignments: they hold for 10 s.
+            var until = time.GetUtcNow() + TimeSpan.FromSeconds(10);
+            await link.SendAsync([.. wanted.Select(a => a with { ValidUntil = until })], new CapLimits(site.Grid.ImportCap, site.Grid.BaseLoad), ct);
         }
         while (await timer.WaitForNextTickAsync(ct));
     }

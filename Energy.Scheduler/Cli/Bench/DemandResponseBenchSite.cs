@@ -29,14 +29,15 @@ internal static class DemandResponseBenchSite
     {
         // The cap leaves room for mining on every GPU plus a little: a violation means a real fault.
         var baseLoad = 50_000.0;
-        var cap = baseLoad + (gpus * MiningW * (1 + CoolingOverhead) * 1.02);
+        var pool = new GpuPool("bench", "bench", gpus, Power.FromWatts(GpuMinW), Power.FromWatts(GpuIdleW), Power.FromWatts(GpuMaxW), null, CoolingOverhead);
+        var cap = baseLoad + (pool.GridPowerFor(Power.FromWatts(gpus * MiningW)).Watts * 1.02);
         return new Site
         {
             Name = "bench",
             TimeZone = TimeZoneInfo.Utc,
             Currency = Currency.Eur,
             Grid = new GridConnection(Power.FromWatts(cap), Power.FromWatts(baseLoad), new GridTariff(EnergyPrice.EurPerMwh(0), EnergyPrice.EurPerMwh(0))),
-            Pools = [new GpuPool("bench", "bench", gpus, Power.FromWatts(GpuMinW), Power.FromWatts(GpuIdleW), Power.FromWatts(GpuMaxW), null, CoolingOverhead)],
+            Pools = [pool],
             HeatLoops = [],
             Workloads = [],
             Policy = new OperatorPolicy(OperatorPolicy.DefaultShedOrder, null, null, TimeSpan.Zero, SafeState.Idle)

@@ -182,7 +182,7 @@ public sealed class FleetCapSafetyPropertyTests
 
             // Controller tick: read what has arrived, sequence, count each batch, send it into the network.
             var now = _time.GetUtcNow();
-            var result = _sequencer.Sequence(_wanted, _site.Grid.ImportCap, now, now + TimeSpan.FromSeconds(10));
+            var result = _sequencer.Sequence(_wanted, new CapLimits(_site.Grid.ImportCap, _site.Grid.BaseLoad), now, now + TimeSpan.FromSeconds(10));
             HeldLastTick = result.Held;
             foreach (var batch in result.Batches)
             {

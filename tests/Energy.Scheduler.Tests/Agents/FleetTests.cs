@@ -19,7 +19,7 @@ public class FleetTests
 
         Assert.Equal(["p/0", "p/1"], gpus.Select(g => g.State.GpuId));
         Assert.All(gpus, g => Assert.Equal((false, true, 700.0), (g.Known, g.Online, g.State.PowerTarget.Watts)));
-        Assert.Equal(BaseW + 1400, _rig.Fleet.BoundGridW(_rig.Now));
+        Assert.Equal(BaseW + 1400, BaseW + _rig.Fleet.BoundControlledW(_rig.Now));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public class FleetTests
         _rig.Known("node-1", GpuAt("p/0", 300), GpuAt("p/1", 80, workload: null));
 
         Assert.Equal((true, 300.0), (_rig.Of("p/0").Known, _rig.BoundW("p/0")));
-        Assert.Equal(BaseW + 380, _rig.Fleet.BoundGridW(_rig.Now));
+        Assert.Equal(BaseW + 380, BaseW + _rig.Fleet.BoundControlledW(_rig.Now));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
+using Energy.Scheduler.Control;
 using Energy.Scheduler.Planning;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -70,7 +71,7 @@ public sealed class SiteConditionsTests
         Assert.Equal(new UnavailableGpus("liquid-h100", 1024, "bath coolant above its 50 °C limit"), gone);
     }
 
-    private SiteConditions Conditions() => new(_site, _limit, _fleet, () => _hot);
+    private SiteConditions Conditions() => new(_site, _limit, _fleet, new ControlState { HotLoops = _hot });
 
     private void Hello(string node, string pool, int gpus) => _fleet.OnHeartbeat(new AgentHeartbeat(AgentJson.Version, node, true, Now, "simulated", 10, 0,
         [.. Enumerable.Range(0, gpus).Select(i => new GpuInventoryItem($"{node}/{i}", pool, "H100", 200, 70, 700))]), Now);

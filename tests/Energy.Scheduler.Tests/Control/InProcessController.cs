@@ -17,6 +17,6 @@ internal sealed record InProcessController(AgentCore Agent, Fleet Fleet, GridLim
         agent.ObserveEpoch(sequencer.Epoch);
         var limit = new GridLimit(site);
         var transport = new InProcessTransport(fleet, [agent], "simulated", TimeSpan.FromSeconds(10), time);
-        return new InProcessController(agent, fleet, limit, new FleetAgentLink(site, fleet, sequencer, transport, limit, time));
+        return new InProcessController(agent, fleet, limit, new FleetAgentLink(fleet, sequencer, transport, time));
     }
 }

@@ -27,9 +27,11 @@ public sealed class ThermalReplanTests : IDisposable
     public ThermalReplanTests()
     {
         var controller = InProcessController.Create(_site, _time);
-        _loop = new ControlLoop(_site, _plan, controller.Link, _signals, new InMemoryStore(), new StatusBoard(), _time, NullLogger<ControlLoop>.Instance, controller.Limit);
+        var state = new ControlState();
+        _loop = new ControlLoop(_site, _plan, controller.Link, _signals, new InMemoryStore(), new StatusBoard(), _time, NullLogger<ControlLoop>.Instance, controller.Limit,
+            state: state);
         _planning = new PlanningService(_site, new MeritOrderPlanner(), new SyntheticMarket(_site), new HeatDemandForecast(_signals),
-            _signals, _plan, _time, NullLogger<PlanningService>.Instance, new SiteConditions(_site, controller.Limit, controller.Fleet, () => _loop.HotLoops));
+            _signals, _plan, _time, NullLogger<PlanningService>.Instance, new SiteConditions(_site, controller.Limit, controller.Fleet, state));
     }
 
     public void Dispose()

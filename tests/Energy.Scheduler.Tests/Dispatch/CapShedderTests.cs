@@ -1,5 +1,6 @@
 using Energy.Contracts.Agents;
 using Energy.Contracts.Policy;
+using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Dispatch;
 using Energy.Scheduler.Tests.Agents;
@@ -16,13 +17,18 @@ public class CapShedderTests
     private static GpuAssignment Work(string gpu, double watts, ShedStep? shed) =>
         new(gpu, "work", Power.FromWatts(watts), Until, 1) { Shed = shed };
 
-    private static Dictionary<string, string> PoolOf(IEnumerable<GpuAssignment> wanted) =>
-        wanted.ToDictionary(a => a.GpuId, _ => "p", StringComparer.Ordinal);
+    private static readonly SiteLoad Load = new(Site);
 
-    private static (IReadOnlyList<GpuAssignment> Result, List<string> Explanations) Fit(double capW, params GpuAssignment[] wanted)
+    private static (IReadOnlyList<GpuAssignment> Result, List<string> Explanations) Fit(double capW, params GpuAssignment[] wanted) =>
+        Fit(capW, wanted.Select(a => a.GpuId).ToHashSet(StringComparer.Ordinal), wanted);
+
+    private static (IReadOnlyList<GpuAssignment> Result, List<string> Explanations) Fit(double capW, HashSet<string> commandable, params GpuAssignment[] wanted)
     {
         var explanations = new List<string>();
-        return (CapShedder.Fit(Site, Power.FromWatts(capW), wanted, PoolOf(wanted), explanations), explanations);
+        var result = CapShedder.Fit(Site.Policy.ShedOrder, Power.FromWatts(capW), Site.Grid.BaseLoad, wanted, commandable,
+            a => Load.GridOfCommand("p", a.Workload, a.PowerTarget), a => a with { Workload = null, PowerTarget = Site.Pool("p").IdlePowerPerGpu, Shed = null },
+            "a curtailment", explanations);
+        return (result, explanations);
     }
 
     private static string[] Shed(IReadOnlyList<GpuAssignment> result) => [.. result.Where(a => a.Workload is null).Select(a => a.GpuId)];
@@ -47,7 +53,7 @@ public class CapShedderTests
         Assert.Equal(["p/1"], Shed(result));
         var idle = result.Single(a => a.GpuId == "p/1");
         Assert.Equal((80.0, (ShedStep?)null), (idle.PowerTarget.Watts, idle.Shed));
-        Assert.Equal("the cap in force (2 kW) is below the plan: 1 GPUs shed in the shed order (0.4 kW)", Assert.Single(explanations));
+        Assert.Equal("holding the site under 2.1 kW (a curtailment): 1 GPUs shed in the shed order (0.4 kW)", Assert.Single(explanations));
     }
 
     [Fact]
@@ -79,17 +85,16 @@ public class CapShedderTests
         Assert.Equal(["p/2"], Shed(result));
         Assert.Equal(["p/0", "p/1", "p/2"], result.Select(a => a.GpuId));
         Assert.Equal(2, explanations.Count);
-        Assert.Equal("the cap in force (1 kW) is below what the work policy forbids shedding needs (2.5 kW): increases stay held, nothing more is shed",
+        Assert.Equal("holding the site under 1 kW (a curtailment) is not possible: work the policy forbids shedding keeps it at 2.5 kW; increases stay held, nothing more is shed",
             explanations[1]);
     }
 
     [Fact]
-    public void Fit_GpuOfNoKnownPool_LeftAsIs()
+    public void Fit_GpuThatCannotBeCommanded_LeftAsIsAndNotCounted()
     {
         GpuAssignment[] wanted = [Work("p/0", 700, ShedStep.Mining), Work("x/0", 700, ShedStep.Mining)];
-        var poolOf = new Dictionary<string, string>(StringComparer.Ordinal) { ["p/0"] = "p" };
 
-        var result = CapShedder.Fit(Site, Power.FromWatts(BaseAnd(600)), wanted, poolOf, []);
+        var (result, _) = Fit(BaseAnd(600), new HashSet<string>(StringComparer.Ordinal) { "p/0" }, wanted);
 
         Assert.Equal(["p/0"], Shed(result));
         Assert.Equal("work", result[1].Workload);
