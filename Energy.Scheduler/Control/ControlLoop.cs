@@ -101,7 +101,7 @@ public sealed class ControlLoop(
         var status = Measure(now, slot, after, cap, explanations, Assignments(send, after, fleet, now));
         board.Publish(status);
         ObserveCurtailments(now, status.GridImportKw);
-        signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, "kW", now, "control-loop"));
+        signals.Publish(Reading.Good(SignalNames.GridImportKw, status.GridImportKw, Unit.Kilowatt, now, "control-loop"));
         store.TryWrite(Points(status));
         if (++_ticks % 10 == 0)
         {
