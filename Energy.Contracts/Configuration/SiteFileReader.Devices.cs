@@ -1,4 +1,5 @@
 using Energy.Contracts.Devices;
+using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Configuration;
 
@@ -98,12 +99,14 @@ internal sealed partial class SiteFileReader
             var order = p.Choice("wordOrder", WordOrders, required: false) ?? WordOrder.Abcd;
             var scale = p.Number("scale", "factor", required: false) ?? 1;
             var offset = p.Number("offset", "engineering units", required: false) ?? 0;
-            var unit = p.String("unit", required: false) ?? string.Empty;
+            var unit = UnitOf(p, signal) ?? Unit.Dimensionless;
             var bit = p.Integer("bit", required: false, min: 0, max: 15);
             var scaleFactor = p.Has("scaleFactorAddress") ? Address(p, "scaleFactorAddress", addressBase) : null;
-            var min = p.Number("min", unit, required: false);
-            var max = p.Number("max", unit, required: false);
-            var jump = p.Number("maxChangePerSecond", unit + "/s", required: false, min: 0);
+
+            // Limits are in the point's unit, as the device's manual states them; the reading is converted after the checks.
+            var min = p.Number("min", unit.Symbol, required: false);
+            var max = p.Number("max", unit.Symbol, required: false);
+            var jump = p.Number("maxChangePerSecond", unit.Symbol + "/s", required: false, min: 0);
             var frozen = p.Duration("frozenAfter", required: false);
             if (min > max)
             {

@@ -1,4 +1,5 @@
 using Energy.Contracts.Signals;
+using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Configuration;
 
@@ -22,11 +23,11 @@ internal sealed partial class SiteFileReader
             var format = s.Choice("format", Formats, required: false) ?? PayloadFormat.Plain;
             var path = s.String("jsonPath", required: format == PayloadFormat.Json);
             var key = s.String("key", required: format == PayloadFormat.KeyValue);
-            var unit = s.String("unit", required: false) ?? string.Empty;
+            var unit = UnitOf(s, name) ?? Unit.Dimensionless;
             var scale = s.Number("scale", "factor", required: false) ?? 1;
-            var offset = s.Number("offset", unit, required: false) ?? 0;
-            var min = s.Number("min", unit, required: false);
-            var max = s.Number("max", unit, required: false);
+            var offset = s.Number("offset", unit.Symbol, required: false) ?? 0;
+            var min = s.Number("min", unit.Symbol, required: false);
+            var max = s.Number("max", unit.Symbol, required: false);
             var maxAge = s.Duration("maxAge", required: false) ?? TimeSpan.FromMinutes(5);
             var qos = s.Integer("qos", required: false, min: 0, max: 1) ?? 1;
             if (topic is not null && TopicProblem(topic) is { } problem)

@@ -46,7 +46,7 @@ public static class HeatGridApi
             var now = time.GetUtcNow();
             var bad = services.GetService<MqttSignalIngest>()?.BadBySignal;
             return Results.Ok(signals.Snapshot(now).Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
-                r.Unit, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3),
+                r.Unit.Symbol, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3),
                 bad is not null && bad.TryGetValue(r.Signal, out var n) ? n : 0)));
         });
 

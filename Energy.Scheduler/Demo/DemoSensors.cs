@@ -1,6 +1,7 @@
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Signals;
+using Energy.Contracts.Units;
 using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
@@ -49,7 +50,7 @@ public sealed class DemoSensors
         {
             if (!_served.Contains(signal))
             {
-                _signals.Publish(Reading.Good(signal, value, UnitOf(signal), at, Source));
+                _signals.Publish(Reading.Good(signal, value, SignalUnits.Of(signal) ?? Unit.Dimensionless, at, Source));
             }
         }
     }
@@ -71,16 +72,4 @@ public sealed class DemoSensors
             }
         }
     }
-
-    /// <summary>Signal names end in their unit (heatDemandKw, tankStoredKwh, frequencyHz…).</summary>
-    internal static string UnitOf(string signal) => signal switch
-    {
-        _ when signal.EndsWith("Kwh", StringComparison.Ordinal) => "kWh",
-        _ when signal.EndsWith("Kw", StringComparison.Ordinal) => "kW",
-        _ when signal.EndsWith("Hz", StringComparison.Ordinal) => "Hz",
-        _ when signal.EndsWith('C') => "°C",
-        _ when signal.EndsWith('V') => "V",
-        _ when signal.EndsWith("M3PerHour", StringComparison.Ordinal) => "m³/h",
-        _ => string.Empty,
-    };
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Signals;
+using Energy.Contracts.Units;
 
 namespace Energy.Telemetry.Signals;
 
@@ -16,9 +17,17 @@ public static partial class PayloadParser
 {
     private const int MaxShownChars = 40;
 
+    /// <summary>
+    /// The payload's value in the mapping's unit (a payload that names its unit is converted to it),
+    /// scaled and range-checked there, then converted to the unit of <paramref name="signal"/>, which
+    /// the reading carries. A mapping without a unit is in the signal's unit.
+    /// </summary>
     public static Reading Parse(TopicSignal map, string signal, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt, string source)
     {
         ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(signal);
+        var kept = map.SignalUnitOf(signal);
+        var mapped = map.ValueUnitOf(signal);
         var (value, unit, timestamp, error) = map.Format switch
         {
             PayloadFormat.Plain => Plain(payload),
@@ -30,19 +39,20 @@ public static partial class PayloadParser
         var at = timestamp ?? receivedAt;
         if (error is not null)
         {
-            return Reading.Bad(signal, map.Unit, error, at, source);
+            return Reading.Bad(signal, kept, error, at, source);
         }
 
         if (timestamp > receivedAt + TimeSpan.FromMinutes(1))
         {
-            return Reading.Bad(signal, map.Unit, $"timestamp {timestamp:o} is in the future", receivedAt, source);
+            return Reading.Bad(signal, kept, $"timestamp {timestamp:o} is in the future", receivedAt, source);
         }
 
-        if (unit is not null && map.Unit.Length > 0)
+        // Without a unit on either side there is nothing to check the payload's unit against.
+        if (unit is not null && !mapped.IsDimensionless)
         {
-            if (!UnitConversion.TryConvert(value, unit, map.Unit, out var converted))
+            if (!Unit.TryParse(unit, out var sent) || !sent.TryConvert(value, mapped, out var converted))
             {
-                return Reading.Bad(signal, map.Unit, $"wrong unit: '{unit}' where {map.Unit} is expected", at, source);
+                return Reading.Bad(signal, kept, $"wrong unit: '{unit}' where {mapped} is expected", at, source);
             }
 
             value = converted;
@@ -51,17 +61,20 @@ public static partial class PayloadParser
         value = (value * map.Scale) + map.Offset;
         if (!double.IsFinite(value))
         {
-            return Reading.Bad(signal, map.Unit, $"not a finite number after scaling ({value})", at, source);
+            return Reading.Bad(signal, kept, $"not a finite number after scaling ({value})", at, source);
         }
 
         if (value < map.Min || value > map.Max)
         {
-            return Reading.Bad(signal, map.Unit,
-                string.Create(CultureInfo.InvariantCulture, $"out of range: {value} {map.Unit} is outside [{map.Min?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {map.Max?.ToString(CultureInfo.InvariantCulture) ?? "-"}]"),
+            return Reading.Bad(signal, kept,
+                string.Create(CultureInfo.InvariantCulture, $"out of range: {value} {mapped} is outside [{map.Min?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {map.Max?.ToString(CultureInfo.InvariantCulture) ?? "-"}]"),
                 at, source);
         }
 
-        return Reading.Good(signal, value, map.Unit, at, source);
+        // Only a name filled in from the topic can imply a unit the site file could not check.
+        return mapped.TryConvert(value, kept, out var inSignalUnit)
+            ? Reading.Good(signal, inSignalUnit, kept, at, source)
+            : Reading.Bad(signal, kept, $"{mapped.Describe()} does not convert to {kept.Describe()}, the unit of signal {signal}", at, source);
     }
 
     private static (double, string?, DateTimeOffset?, string?) Plain(ReadOnlySpan<byte> payload)

@@ -8,6 +8,4 @@ public static class SignalNames
     public static string TankStoredKwh(string loop) => $"{loop}.tankStoredKwh";
 
     public const string SpotPrice = "grid.spotPricePerMwh";
-
-    public const string GridImportKw = "grid.importKw";
 }

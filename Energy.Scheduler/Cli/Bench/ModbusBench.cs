@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using Energy.Contracts.Devices;
 using Energy.Contracts.Readings;
+using Energy.Contracts.Units;
 using Energy.Telemetry.Modbus;
 using Energy.Telemetry.Modbus.Polling;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -154,7 +155,7 @@ internal static class ModbusBench
         foreach (var port in ports)
         {
             var map = Enumerable.Range(0, points).Select(i => new ModbusPoint($"p{i}", $"d{port}.p{i}", ModbusTable.HoldingRegister, (ushort)(i * 2),
-                ModbusValueType.Float32, WordOrder.Abcd, 1, 0, "kW", null, null, null, null, null, null)).ToList();
+                ModbusValueType.Float32, WordOrder.Abcd, 1, 0, Unit.Kilowatt, null, null, null, null, null, null)).ToList();
             var device = new ModbusDevice($"d{port}", $"127.0.0.1:{port}", 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 0, null, map);
             var client = new ModbusTcpClient(new ModbusClientOptions { Endpoint = new ModbusEndpoint("127.0.0.1", port) }, TimeProvider.System,
                 NullLogger<ModbusTcpClient>.Instance);

@@ -40,7 +40,7 @@ internal static class MqttBench
             return 2;
         }
 
-        var map = new TopicSignal("bench.{1}.powerKw", "bench/+/power", PayloadFormat.JsonValueUnit, null, null, "kW", 1, 0, 0, 10_000, TimeSpan.FromMinutes(1), qos);
+        var map = new TopicSignal("bench.{1}.powerKw", "bench/+/power", PayloadFormat.JsonValueUnit, null, null, Contracts.Units.Unit.Kilowatt, 1, 0, 0, 10_000, TimeSpan.FromMinutes(1), qos);
         var site = new Site
         {
             Name = "bench",

@@ -7,6 +7,7 @@ namespace Energy.Telemetry.Modbus.Polling;
 /// <summary>
 /// Turns the registers of one point into a reading with a quality: "not available" sentinels, values
 /// out of range, impossible jumps are Bad; a value stuck for longer than its frozen limit is Uncertain.
+/// The checks use the point's unit (its limits are written in it); the reading is in the signal's.
 /// </summary>
 internal static class PointDecoder
 {
@@ -71,7 +72,7 @@ internal static class PointDecoder
     }
 
     public static Reading Bad(ModbusPoint point, string source, DateTimeOffset now, string reason) =>
-        Reading.Bad(point.Signal, point.Unit, reason, now, source);
+        Reading.Bad(point.Signal, point.SignalUnit, reason, now, source);
 
     private static Reading Check(ModbusPoint point, string source, DateTimeOffset now, double value, ulong raw, PointState state)
     {
@@ -96,13 +97,19 @@ internal static class PointDecoder
                 $"impossible jump: {F(last)} to {F(value)} {point.Unit} in {seconds:0.##} s (limit {F(limit)} {point.Unit}/s)");
         }
 
+        var unit = point.SignalUnit;
+        if (!point.Unit.TryConvert(value, unit, out var converted))
+        {
+            return Bad(point, source, now, $"{point.Unit.Describe()} does not convert to {unit.Describe()}");
+        }
+
         if (!changed && point.FrozenAfter is { } frozen && now - state.LastRawChange >= frozen)
         {
-            return new Reading(point.Signal, value, point.Unit, Quality.Uncertain,
+            return new Reading(point.Signal, converted, unit, Quality.Uncertain,
                 $"frozen: unchanged for {(now - state.LastRawChange).TotalSeconds:0} s", now, source);
         }
 
-        return Reading.Good(point.Signal, value, point.Unit, now, source);
+        return Reading.Good(point.Signal, converted, unit, now, source);
     }
 
     private static void Remember(PointState state, DateTimeOffset now, double value, ulong raw)

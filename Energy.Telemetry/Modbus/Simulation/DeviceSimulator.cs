@@ -4,8 +4,9 @@ namespace Energy.Telemetry.Modbus.Simulation;
 
 /// <summary>
 /// Serves a mapped device from measurements: each point whose signal is measured is encoded into the
-/// registers its map says, in its type and word order, scale and offset undone, so that reading the
-/// device through the map gives the measurement back. SunSpec scale factors are chosen to fit int16.
+/// registers its map says, in its unit, type and word order, scale and offset undone, so that reading
+/// the device through the map gives the measurement back. SunSpec scale factors are chosen to fit int16.
+/// Measurements are in their signals' units, as readings are.
 /// </summary>
 public sealed class DeviceSimulator
 {
@@ -43,9 +44,10 @@ public sealed class DeviceSimulator
         ArgumentNullException.ThrowIfNull(measurements);
         foreach (var point in _device.Points)
         {
-            if (measurements.TryGetValue(point.Signal, out var value) && double.IsFinite(value))
+            if (measurements.TryGetValue(point.Signal, out var value) && point.SignalUnit.TryConvert(value, point.Unit, out var served)
+                && double.IsFinite(served))
             {
-                Write(point, value);
+                Write(point, served);
             }
         }
     }

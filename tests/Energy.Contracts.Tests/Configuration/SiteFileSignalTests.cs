@@ -1,5 +1,6 @@
 using Energy.Contracts.Configuration;
 using Energy.Contracts.Signals;
+using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Tests.Configuration;
 
@@ -20,9 +21,10 @@ public sealed class SiteFileSignalTests
     [Fact]
     public void Parse_Mapping_HasEveryField()
     {
-        var map = Load("tank.{1}.topC", "bms/+/top", "json").TopicSignals.Single();
+        var map = Load("tank.{1}.chargeKw", "bms/+/charge", "json").TopicSignals.Single();
 
-        Assert.Equal(("tank.{1}.topC", "bms/+/top", PayloadFormat.Json, "a.b"), (map.Signal, map.Topic, map.Format, map.JsonPath));
+        Assert.Equal(("tank.{1}.chargeKw", "bms/+/charge", PayloadFormat.Json, "a.b"), (map.Signal, map.Topic, map.Format, map.JsonPath));
+        Assert.Equal(Unit.Kilowatt, map.Unit);
         Assert.Equal((0.0, 900.0, 0), (map.Min!.Value, map.Max!.Value, map.Qos));
         Assert.Equal(TimeSpan.FromMinutes(2), map.MaxAge);
     }

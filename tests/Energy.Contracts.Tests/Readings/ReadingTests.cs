@@ -1,4 +1,5 @@
 using Energy.Contracts.Readings;
+using Energy.Contracts.Units;
 
 namespace Energy.Contracts.Tests.Readings;
 
@@ -9,13 +10,13 @@ public class ReadingTests
     [Fact]
     public void Good_FiniteValue_IsGoodWithoutReason()
     {
-        var reading = Reading.Good("bath.heatDemandKw", 412.5, "kW", At, "meter-1");
+        var reading = Reading.Good("bath.heatDemandKw", 412.5, Unit.Kilowatt, At, "meter-1");
 
         Assert.True(reading.IsGood);
         Assert.Equal(Quality.Good, reading.Quality);
         Assert.Equal(412.5, reading.Value);
         Assert.Null(reading.Reason);
-        Assert.Equal(("bath.heatDemandKw", "kW", At, "meter-1"), (reading.Signal, reading.Unit, reading.Timestamp, reading.Source));
+        Assert.Equal(("bath.heatDemandKw", Unit.Kilowatt, At, "meter-1"), (reading.Signal, reading.Unit, reading.Timestamp, reading.Source));
     }
 
     [Theory]
@@ -24,7 +25,7 @@ public class ReadingTests
     [InlineData(double.NegativeInfinity)]
     public void Good_NonFiniteValue_BecomesBadWithReason(double value)
     {
-        var reading = Reading.Good("bath.heatDemandKw", value, "kW", At, "meter-1");
+        var reading = Reading.Good("bath.heatDemandKw", value, Unit.Kilowatt, At, "meter-1");
 
         Assert.False(reading.IsGood);
         Assert.Equal(Quality.Bad, reading.Quality);
@@ -36,7 +37,7 @@ public class ReadingTests
     [Fact]
     public void Bad_AnyReason_HasNaNValueAndTheReason()
     {
-        var reading = Reading.Bad("grid.importKw", "kW", "Modbus timeout", At, "meter-2");
+        var reading = Reading.Bad("grid.importKw", Unit.Kilowatt, "Modbus timeout", At, "meter-2");
 
         Assert.False(reading.IsGood);
         Assert.True(double.IsNaN(reading.Value));
@@ -46,7 +47,7 @@ public class ReadingTests
     [Fact]
     public void IsGood_UncertainReading_IsFalse()
     {
-        var reading = new Reading("x", 1, "kW", Quality.Uncertain, "frozen", At, "s");
+        var reading = new Reading("x", 1, Unit.Kilowatt, Quality.Uncertain, "frozen", At, "s");
 
         Assert.False(reading.IsGood);
     }

@@ -1,5 +1,6 @@
 using Energy.Contracts.Devices;
 using Energy.Contracts.Readings;
+using Energy.Contracts.Units;
 using Energy.IntegrationTests.Support;
 using Energy.Telemetry.Modbus;
 using Energy.Telemetry.Modbus.Polling;
@@ -16,7 +17,7 @@ public sealed class ReconnectTests
         await using var server = await PymodbusServer.StartAsync();
         var entry = server.Values.Holding.First(e => e.Type == "int32" && e.Order == "cdab");
         var point = new ModbusPoint("p", "test.value", ModbusTable.HoldingRegister, (ushort)entry.Address, ModbusValueType.Int32,
-            WordOrder.Cdab, 1, 0, string.Empty, null, null, null, null, null, null);
+            WordOrder.Cdab, 1, 0, Unit.Dimensionless, null, null, null, null, null, null);
         var device = new ModbusDevice("pymodbus", server.Endpoint, 1, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300), 0, null, [point]);
         Assert.True(ModbusEndpoint.TryParse(server.Endpoint, out var endpoint));
         await using var client = new ModbusTcpClient(

@@ -93,6 +93,7 @@ public sealed class RunWithMqttTests : IDisposable
 
         var pool = await WaitForSignalAsync(port, "bath.poolTemperatureC", s => s.GetProperty("quality").GetString() == "good", heatgrid, TimeSpan.FromSeconds(20));
         Assert.Equal("mqtt:bathhouse/bms/pool/temperature", pool.GetProperty("source").GetString());
+        Assert.Equal("°C", pool.GetProperty("unit").GetString());
 
         var output = await RunAsync("/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture),
             "-i", "heatgrid-test-sub", "-t", "heatgrid/bathhouse/sensor/grid_import", "-C", "1", "-W", "15");

@@ -190,5 +190,10 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, demand.GetProperty("reason").ValueKind);
         Assert.True(demand.GetProperty("ageSeconds").GetDouble() >= 0);
         Assert.Contains(signals, s => s.GetProperty("name").GetString() == "grid.frequencyHz");
+
+        // Units are their symbols, as text: never an object.
+        Assert.All(signals, s => Assert.Equal(JsonValueKind.String, s.GetProperty("unit").ValueKind));
+        Assert.Equal("Hz", signals.Single(s => s.GetProperty("name").GetString() == "grid.frequencyHz").GetProperty("unit").GetString());
+        Assert.Equal("kWh", signals.Single(s => s.GetProperty("name").GetString() == "bath.tankStoredKwh").GetProperty("unit").GetString());
     }
 }

@@ -41,6 +41,22 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_PointUnitThatDoesNotConvertToItsSignals_PrintsFileLineColumnAndReturns1()
+    {
+        var yaml = RunCommand.DemoSite().Replace("scale: 0.01, unit: kW, min: 0, max: 3000,", "scale: 0.01, unit: m3/h, min: 0, max: 3000,", StringComparison.Ordinal);
+        var path = Write("units.yaml", yaml);
+        var lines = yaml.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains("unit: m3/h, min: 0, max: 3000,", StringComparison.Ordinal));
+        var column = lines[line].IndexOf("m3/h, min: 0, max: 3000,", StringComparison.Ordinal) + 1;
+
+        var (code, _, stderr) = Run(path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:{line + 1}:{column}: devices[0].points[0].unit: m3/h (volume flow) does not convert to kW (power), the unit of signal bath.heatDemandKw",
+            stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MissingFile_Returns1AndSaysSo()
     {
         var (code, _, stderr) = Run(Path.Combine(_folder, "nope.yaml"));

@@ -167,12 +167,12 @@ public sealed class MeteredCapPropertyTests
                     dropoutLeft--;
                     if (dropoutBad)
                     {
-                        _signals.Publish(Reading.Bad(MeterSignal, "kW", "timeout", now, "test-meter"));
+                        _signals.Publish(Reading.Bad(MeterSignal, Unit.Kilowatt, "timeout", now, "test-meter"));
                     }
                 }
                 else if (previousPoll is { } poll)
                 {
-                    _signals.Publish(Reading.Good(MeterSignal, poll.Kw, "kW", poll.At, "test-meter"));
+                    _signals.Publish(Reading.Good(MeterSignal, poll.Kw, Unit.Kilowatt, poll.At, "test-meter"));
                     lastGoodAt = poll.At;
                 }
 

@@ -1,5 +1,6 @@
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
 using Energy.Scheduler.Forecasting;
@@ -77,7 +78,7 @@ public sealed class ThermalReplanTests : IDisposable
 
     private async Task CoolantAsync(double celsius)
     {
-        _signals.Publish(Reading.Good("bath.returnTemperatureC", celsius, "°C", _time.GetUtcNow(), "test"));
+        _signals.Publish(Reading.Good("bath.returnTemperatureC", celsius, Unit.Celsius, _time.GetUtcNow(), "test"));
         await _loop.TickAsync(CancellationToken.None);
     }
 

@@ -1,12 +1,15 @@
 using System.Text;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Signals;
+using Energy.Contracts.Units;
 using Energy.Telemetry.Signals;
 
 namespace Energy.Telemetry.Tests.Signals;
 
 public sealed class PayloadParserTests
 {
+    private const string HeatDemand = "bath.heatDemandKw";
+
     private static readonly DateTimeOffset Now = new(2024, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
@@ -67,12 +70,80 @@ public sealed class PayloadParserTests
     }
 
     [Fact]
-    public void JsonValueUnit_OtherUnitOfTheSameKind_IsConverted()
+    public void JsonValueUnit_WattsOnAKwSignal_IsConvertedToKw()
     {
-        var reading = Parse(Map(PayloadFormat.JsonValueUnit, unit: "kW"), "{\"value\":412500,\"unit\":\"W\"}");
+        var reading = Parse(Map(PayloadFormat.JsonValueUnit, unit: "kW", signal: HeatDemand), "{\"value\":412500,\"unit\":\"W\"}");
 
         Assert.True(reading.IsGood, reading.Reason);
         Assert.Equal(412.5, reading.Value, 9);
+        Assert.Equal(Unit.Kilowatt, reading.Unit);
+    }
+
+    [Fact]
+    public void JsonValueUnit_OtherQuantityOnAKwSignal_IsBadWithTheReason()
+    {
+        var reading = Parse(Map(PayloadFormat.JsonValueUnit, unit: "kW", signal: HeatDemand), "{\"value\":12,\"unit\":\"m3/h\"}");
+
+        Assert.Equal(Quality.Bad, reading.Quality);
+        Assert.Equal("wrong unit: 'm3/h' where kW is expected", reading.Reason);
+        Assert.True(double.IsNaN(reading.Value));
+        Assert.Equal(Unit.Kilowatt, reading.Unit);
+    }
+
+    [Fact]
+    public void Plain_MappingInWattsOnAKwSignal_IsConvertedAfterTheRangeCheckInWatts()
+    {
+        var map = Map(PayloadFormat.Plain, unit: "W", signal: HeatDemand) with { Min = 0, Max = 300_000 };
+
+        var good = Parse(map, "250000");
+        var high = Parse(map, "350000");
+
+        Assert.True(good.IsGood, good.Reason);
+        Assert.Equal((250.0, Unit.Kilowatt), (good.Value, good.Unit));
+        Assert.Equal(Quality.Bad, high.Quality);
+        Assert.Equal("out of range: 350000 W is outside [0, 300000]", high.Reason);
+        Assert.Equal(Unit.Kilowatt, high.Unit);
+    }
+
+    [Fact]
+    public void JsonValueUnit_KilowattsOnAMappingInWatts_GoesThroughTheMappingsUnit()
+    {
+        var map = Map(PayloadFormat.JsonValueUnit, unit: "W", signal: HeatDemand) with { Max = 300_000 };
+
+        Assert.Equal(250, Parse(map, "{\"value\":250,\"unit\":\"kW\"}").Value, 9);
+        Assert.StartsWith("out of range: 350000 W", Parse(map, "{\"value\":350,\"unit\":\"kW\"}").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyValue_MappingWithoutUnit_TakesTheSignalsUnitAndConvertsThePayloads()
+    {
+        var reading = Parse(Map(PayloadFormat.KeyValue, key: "temp", unit: string.Empty), "temp=334.35;unit=K");
+
+        Assert.True(reading.IsGood, reading.Reason);
+        Assert.Equal(61.2, reading.Value, 9);
+        Assert.Equal(Unit.Celsius, reading.Unit);
+    }
+
+    [Fact]
+    public void JsonValueUnit_NoUnitOnEitherSide_KeepsTheValueAsSent()
+    {
+        var reading = Parse(Map(PayloadFormat.JsonValueUnit, unit: string.Empty, signal: "bath.visitors"), "{\"value\":140,\"unit\":\"people\"}");
+
+        Assert.True(reading.IsGood, reading.Reason);
+        Assert.Equal((140.0, Unit.Dimensionless), (reading.Value, reading.Unit));
+    }
+
+    [Fact]
+    public void Parse_NameFromTheTopicImpliesAnotherQuantity_IsBad()
+    {
+        var map = new TopicSignal("bms.{1}", "bms/+", PayloadFormat.Plain, null, null, Unit.Kilowatt, 1, 0, null, null, TimeSpan.FromMinutes(5), 1);
+
+        var power = PayloadParser.Parse(map, "bms.heatKw", Encoding.UTF8.GetBytes("5"), Now, "mqtt:bms/heatKw");
+        var temperature = PayloadParser.Parse(map, "bms.supplyC", Encoding.UTF8.GetBytes("5"), Now, "mqtt:bms/supplyC");
+
+        Assert.True(power.IsGood, power.Reason);
+        Assert.Equal(Quality.Bad, temperature.Quality);
+        Assert.Equal("kW (power) does not convert to °C (temperature), the unit of signal bms.supplyC", temperature.Reason);
     }
 
     [Fact]
@@ -81,6 +152,7 @@ public sealed class PayloadParserTests
         var reading = Parse(Map(PayloadFormat.JsonValueUnit, unit: "°C"), "{\"value\":334.35,\"unit\":\"K\"}");
 
         Assert.Equal(61.2, reading.Value, 9);
+        Assert.Equal(Unit.Celsius, reading.Unit);
     }
 
     [Theory]
@@ -154,7 +226,7 @@ public sealed class PayloadParserTests
         var random = new Random(11);
         foreach (var format in Enum.GetValues<PayloadFormat>())
         {
-            var map = Map(format, path: "a.b", key: "v", unit: "kW");
+            var map = Map(format, path: "a.b", key: "v", unit: "W", signal: HeatDemand);
             for (var i = 0; i < 2_000; i++)
             {
                 var bytes = new byte[random.Next(0, 40)];
@@ -165,8 +237,8 @@ public sealed class PayloadParserTests
         }
     }
 
-    private static TopicSignal Map(PayloadFormat format, string? path = null, string? key = null, string unit = "°C") =>
-        new("bath.tankTopC", "bms/tank/top", format, path, key, unit, 1, 0, null, null, TimeSpan.FromMinutes(5), 1);
+    private static TopicSignal Map(PayloadFormat format, string? path = null, string? key = null, string unit = "°C", string signal = "bath.tankTopC") =>
+        new(signal, "bms/tank/top", format, path, key, Unit.Parse(unit), 1, 0, null, null, TimeSpan.FromMinutes(5), 1);
 
     private static Reading Parse(TopicSignal map, string payload) =>
         PayloadParser.Parse(map, map.Signal, Encoding.UTF8.GetBytes(payload), Now, "mqtt:bms/tank/top");

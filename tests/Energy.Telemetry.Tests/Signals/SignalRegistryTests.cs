@@ -1,4 +1,5 @@
 using Energy.Contracts.Readings;
+using Energy.Contracts.Units;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,7 @@ public class SignalRegistryTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 7, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly SignalRegistry _registry = new();
 
-    private Reading GoodReading(double value, string? signal = null) => Reading.Good(signal ?? Demand, value, "kW", _time.GetUtcNow(), "meter-1");
+    private Reading GoodReading(double value, string? signal = null) => Reading.Good(signal ?? Demand, value, Unit.Kilowatt, _time.GetUtcNow(), "meter-1");
 
     [Fact]
     public void GoodValue_FreshGoodReading_ReturnsTheValue()
@@ -44,7 +45,7 @@ public class SignalRegistryTests
     [Fact]
     public void GoodValue_BadReading_ReturnsNull()
     {
-        _registry.Publish(Reading.Bad(Demand, "kW", "Modbus timeout", _time.GetUtcNow(), "meter-1"));
+        _registry.Publish(Reading.Bad(Demand, Unit.Kilowatt, "Modbus timeout", _time.GetUtcNow(), "meter-1"));
 
         Assert.Null(_registry.GoodValue(Demand, _time.GetUtcNow(), MaxAge));
     }
@@ -61,7 +62,7 @@ public class SignalRegistryTests
     [Fact]
     public void GoodValue_UncertainReading_ReturnsNull()
     {
-        _registry.Publish(new Reading(Demand, 400, "kW", Quality.Uncertain, "frozen", _time.GetUtcNow(), "meter-1"));
+        _registry.Publish(new Reading(Demand, 400, Unit.Kilowatt, Quality.Uncertain, "frozen", _time.GetUtcNow(), "meter-1"));
 
         Assert.Null(_registry.GoodValue(Demand, _time.GetUtcNow(), MaxAge));
     }
@@ -77,7 +78,7 @@ public class SignalRegistryTests
     public void Publish_BadAfterGood_BadReplacesGood()
     {
         _registry.Publish(GoodReading(412.5));
-        _registry.Publish(Reading.Bad(Demand, "kW", "out of range", _time.GetUtcNow(), "meter-1"));
+        _registry.Publish(Reading.Bad(Demand, Unit.Kilowatt, "out of range", _time.GetUtcNow(), "meter-1"));
 
         Assert.Null(_registry.GoodValue(Demand, _time.GetUtcNow(), MaxAge));
         Assert.Equal("out of range", _registry.Latest(Demand)!.Reason);
@@ -95,17 +96,19 @@ public class SignalRegistryTests
         Assert.Same(reading, Assert.Single(seen));
     }
 
+    private const string Meter = "grid.meteredImportKw";
+
     [Fact]
     public void Snapshot_SeveralSignals_LatestOfEachOrderedByName()
     {
         _registry.Publish(GoodReading(1, SignalNames.SpotPrice));
-        _registry.Publish(GoodReading(2, SignalNames.GridImportKw));
-        _registry.Publish(GoodReading(3, SignalNames.GridImportKw));
+        _registry.Publish(GoodReading(2, Meter));
+        _registry.Publish(GoodReading(3, Meter));
         _registry.Publish(GoodReading(4));
 
         var snapshot = _registry.Snapshot();
 
-        Assert.Equal([Demand, SignalNames.GridImportKw, SignalNames.SpotPrice], snapshot.Select(r => r.Signal));
+        Assert.Equal([Demand, Meter, SignalNames.SpotPrice], snapshot.Select(r => r.Signal));
         Assert.Equal(3, snapshot[1].Value);
     }
 

@@ -1,4 +1,5 @@
 using Energy.Contracts.Devices;
+using Energy.Contracts.Units;
 
 namespace Energy.Telemetry.Tests.Modbus.Polling;
 
@@ -17,10 +18,10 @@ internal static class Points
         TimeSpan? frozenAfter = null,
         ushort? scaleFactorAddress = null,
         int? bit = null) =>
-        new(name, "test." + name, table, address, type, order, scale, 0, "kW", bit, scaleFactorAddress, min, max, maxChangePerSecond, frozenAfter);
+        new(name, "test." + name, table, address, type, order, scale, 0, Unit.Kilowatt, bit, scaleFactorAddress, min, max, maxChangePerSecond, frozenAfter);
 
     public static ModbusPoint Coil(string name, ushort address) =>
-        new(name, "test." + name, ModbusTable.Coil, address, ModbusValueType.UInt16, WordOrder.Abcd, 1, 0, string.Empty, null, null, null, null, null, null);
+        new(name, "test." + name, ModbusTable.Coil, address, ModbusValueType.UInt16, WordOrder.Abcd, 1, 0, Unit.Dimensionless, null, null, null, null, null, null);
 
     public static ModbusDevice Device(params ModbusPoint[] points) =>
         new("meter", "127.0.0.1:15020", 1, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500), 0, null, points);
