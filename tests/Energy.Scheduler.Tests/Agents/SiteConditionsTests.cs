@@ -71,6 +71,35 @@ public sealed class SiteConditionsTests
         Assert.Equal(new UnavailableGpus("liquid-h100", 1024, "bath coolant above its 50 °C limit"), gone);
     }
 
+    [Fact]
+    public void Current_ControlLoopMeasuresTheBaseLoad_PlannedWithItAndTheMetersMargin()
+    {
+        var control = new ControlState { BaseLoad = new BaseLoadState(Power.FromKilowatts(260), CapBasis.Meter, Power.FromKilowatts(700), Now, null) };
+
+        var conditions = new SiteConditions(_site, _limit, _fleet, control).Current(Now);
+
+        Assert.Equal((260.0, "measured by the site meter", 0.02), (conditions.BaseLoad!.Value.Kilowatts, conditions.BaseLoadWhy, conditions.CapMargin));
+    }
+
+    [Fact]
+    public void Current_MeterLost_PlannedWithTheAssumedWorst()
+    {
+        var control = new ControlState { BaseLoad = new BaseLoadState(Power.FromKilowatts(350), CapBasis.MeterLost, null, null, "site meter is stale") };
+
+        var conditions = new SiteConditions(_site, _limit, _fleet, control).Current(Now);
+
+        Assert.Equal((350.0, "assumed while the site meter is lost"), (conditions.BaseLoad!.Value.Kilowatts, conditions.BaseLoadWhy));
+    }
+
+    [Fact]
+    public void Current_NoMeter_TheSiteFilesBaseLoadAndNoMargin()
+    {
+        var site = _site with { Grid = _site.Grid with { Meter = null } };
+        var control = new ControlState { BaseLoad = new BaseLoadState(site.Grid.BaseLoad, CapBasis.Model, null, null, null) };
+
+        Assert.Same(PlanningConditions.None, new SiteConditions(site, new GridLimit(site), _fleet, control).Current(Now));
+    }
+
     private SiteConditions Conditions() => new(_site, _limit, _fleet, new ControlState { HotLoops = _hot });
 
     private void Hello(string node, string pool, int gpus) => _fleet.OnHeartbeat(new AgentHeartbeat(AgentJson.Version, node, true, Now, "simulated", 10, 0,

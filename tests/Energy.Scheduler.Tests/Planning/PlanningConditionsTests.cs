@@ -136,6 +136,55 @@ public sealed class PlanningConditionsTests
         Assert.Equal(4, new[] { PlanningConditions.None.Key, a.Key, c.Key, d.Key }.Distinct().Count());
     }
 
+    [Fact]
+    public void CapFor_WithTheMetersMargin_TheCapInForceLessTheMargin()
+    {
+        var conditions = Curtailed(Power.FromKilowatts(500), T0, T0.AddHours(1)) with { CapMargin = 0.02 };
+
+        Assert.Equal(490, conditions.CapFor(Contract, T0, T0.AddHours(1)).Kilowatts, precision: 9);
+        Assert.Equal(882, conditions.CapFor(Contract, T0.AddHours(2), T0.AddHours(3)).Kilowatts, precision: 9);
+    }
+
+    [Fact]
+    public void ApplyTo_MeasuredBaseLoad_ReplacesTheSiteFilesAndStillAddsGpusPlannedAround()
+    {
+        var site = TestSites.Bathhouse();
+        var measured = new PlanningConditions([], []) { BaseLoad = Power.FromKilowatts(260), BaseLoadWhy = "measured by the site meter" };
+        var both = measured with { Unavailable = [new UnavailableGpus("liquid-h100", 10, "agent n1 offline")] };
+
+        Assert.Equal(260, measured.ApplyTo(site).Grid.BaseLoad.Kilowatts, precision: 9);
+        var liquid = site.Pool("liquid-h100");
+        Assert.Equal(260 + liquid.GridPowerFor(liquid.IdlePowerPerGpu * 10).Kilowatts, both.ApplyTo(site).Grid.BaseLoad.Kilowatts, precision: 9);
+        Assert.False(measured.IsNone);
+    }
+
+    [Fact]
+    public void Explain_MeasuredBaseLoadAwayFromTheSiteFiles_EverySlotSaysSo()
+    {
+        var site = TestSites.Bathhouse();
+        var conditions = new PlanningConditions([], []) { BaseLoad = Power.FromKilowatts(260), BaseLoadWhy = "measured by the site meter" };
+        var plan = new MeritOrderPlanner().CreatePlan(PlanningInputs.Hourly(conditions.ApplyTo(site), [40, 40], heatDemandKw: 400) with { Conditions = conditions });
+
+        var explained = conditions.Explain(plan, site);
+
+        Assert.All(explained.Slots, s => Assert.Equal(
+            "planned with 260 kW of load HeatGrid does not control, measured by the site meter (site file: 60 kW)", s.Explanations[0]));
+    }
+
+    [Theory]
+    [InlineData(60, 77, true)]
+    [InlineData(60, 79, false)]
+    [InlineData(60, 43, true)]
+    [InlineData(60, 41, false)]
+    public void SameAs_BaseLoadWithinTwoPercentOfTheCap_NoReplan(double plannedKw, double nowKw, bool same)
+    {
+        var planned = new PlanningConditions([], []) { BaseLoad = Power.FromKilowatts(plannedKw) };
+        var now = planned with { BaseLoad = Power.FromKilowatts(nowKw) };
+
+        Assert.Equal(same, now.SameAs(planned, Contract));
+        Assert.False(now.SameAs(PlanningConditions.None, Contract));
+    }
+
     private static PlanningConditions Curtailed(Power cap, DateTimeOffset from, DateTimeOffset until) =>
         new([new CapWindow(from, until, cap, "test")], []);
 }

@@ -57,6 +57,27 @@ public sealed class PlanningServiceConditionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Replan_MeasuredBaseLoadRises_PlannedWithItUnderTheCap()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        _conditions.State = new PlanningConditions([], []) { BaseLoad = Power.FromKilowatts(560), BaseLoadWhy = "measured by the site meter", CapMargin = 0.02 };
+        _time.Advance(PlanningService.ConditionsReplanGap);
+
+        Assert.True(await _planning.ReplanIfConditionsChangedAsync(CancellationToken.None));
+
+        var slot = _plan.Plan!.SlotAt(_time.GetUtcNow())!;
+        Assert.True(slot.GridImport.Kilowatts <= 882 + 1e-6, $"planned {slot.GridImport} with 560 kW of other load under 900 kW less 2 %");
+        Assert.Contains(slot.Explanations, e => e.StartsWith("planned with 560 kW of load HeatGrid does not control", StringComparison.Ordinal));
+
+        // A few kW of meter noise does not re-plan; 20 kW (over 2 % of the cap) does.
+        _time.Advance(PlanningService.ConditionsReplanGap);
+        _conditions.State = _conditions.State with { BaseLoad = Power.FromKilowatts(570) };
+        Assert.False(await _planning.ReplanIfConditionsChangedAsync(CancellationToken.None));
+        _conditions.State = _conditions.State with { BaseLoad = Power.FromKilowatts(580) };
+        Assert.True(await _planning.ReplanIfConditionsChangedAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Replan_AgentGone_ItsGpusPlannedAroundAndNamed()
     {
         await _planning.PlanOnceAsync(CancellationToken.None);
