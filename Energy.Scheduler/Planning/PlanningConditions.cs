@@ -127,18 +127,18 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
     }
 
     /// <summary>
-    /// Whether a plan made under <paramref name="planned"/> still holds: the same curtailments and GPUs planned
-    /// around, and a base load within <see cref="BaseLoadReplanShare"/> of <paramref name="contractCap"/> of it.
+    /// Whether a plan made under <paramref name="planned"/> still holds on a site with <paramref name="grid"/>: the
+    /// same curtailments and GPUs planned around, and a base load (the site file's where none is measured) within
+    /// <see cref="BaseLoadReplanShare"/> of the contract cap of it.
     /// </summary>
-    public bool SameAs(PlanningConditions planned, Power contractCap)
+    public bool SameAs(PlanningConditions planned, GridConnection grid)
     {
         ArgumentNullException.ThrowIfNull(planned);
-        if (Key != planned.Key || CapMargin != planned.CapMargin || (BaseLoad is null) != (planned.BaseLoad is null))
-        {
-            return false;
-        }
-
-        return BaseLoad is not { } now || Math.Abs((now - planned.BaseLoad!.Value).Watts) < BaseLoadReplanShare * contractCap.Watts;
+        ArgumentNullException.ThrowIfNull(grid);
+        var now = BaseLoad ?? grid.BaseLoad;
+        var then = planned.BaseLoad ?? grid.BaseLoad;
+        return Key == planned.Key && CapMargin == planned.CapMargin
+            && Math.Abs((now - then).Watts) < BaseLoadReplanShare * grid.ImportCap.Watts;
     }
 
     /// <summary>Identifies the curtailments and GPUs planned around: a plan made under one key need not be remade while the key stays.</summary>

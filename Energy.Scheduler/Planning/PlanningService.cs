@@ -153,7 +153,7 @@ public sealed class PlanningService(
             return false;
         }
 
-        if (state.SameAs(_planned, site.Grid.ImportCap) || now - _plannedAt < ConditionsReplanGap)
+        if (state.SameAs(_planned, site.Grid) || now - _plannedAt < ConditionsReplanGap)
         {
             return false;
         }

@@ -87,6 +87,73 @@ public sealed class ControlLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task BaseLoadStepsUp_MeteredImportBackUnderTheCapAfterATickAndTheEstimateFollows()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        await RunAsync(seconds: 240);   // the ramp limit takes the site up to its plan
+        var before = _board.Current!;
+        Assert.Equal("meter", before.CapHeldAgainst);
+        Assert.Equal(60, before.BaseLoadKw, tolerance: 0.5);
+
+        // More load HeatGrid does not control than the plan assumed: enough to put the site over its cap.
+        var step = Math.Max(200, before.GridImportCapKw - before.GridImportKw + 50);
+        _world.BaseLoad += Contracts.Units.Power.FromKilowatts(step);
+        var truth = 60 + step;
+        for (var second = 0; second < 30; second++)
+        {
+            await RunAsync(seconds: 1);
+            var status = _board.Current!;
+            var metered = status.GridImportMeteredKw!.Value;
+
+            // The status shows the meter's last reading, taken at the previous tick: the step shows at the first tick after it,
+            // which sheds; the reading taken at that instant still shows the GPUs before they came down; the next is under.
+            if (second >= 3)
+            {
+                Assert.True(metered <= status.GridImportCapKw, $"t={second}s after the step: metered {metered} kW over the {status.GridImportCapKw} kW cap");
+            }
+
+            if (second >= 10)
+            {
+                Assert.True(Math.Abs(status.BaseLoadKw - truth) <= 0.05 * truth, $"t={second}s: estimated {status.BaseLoadKw} kW, true {truth} kW");
+            }
+        }
+
+        Assert.Contains(_board.Current!.Explanations, e => e.Contains("site meter shows", StringComparison.Ordinal));
+        Assert.Equal(60, _board.Current!.BaseLoadConfiguredKw);
+    }
+
+    [Fact]
+    public async Task MeterGoesStale_HeldAgainstTheWorstRecentBaseLoadPlusTheMarginAndWarned()
+    {
+        await _planning.PlanOnceAsync(CancellationToken.None);
+        await RunAsync(seconds: 5);
+        var withMeter = _board.Current!;
+
+        // The world keeps stepping but its meter reading no longer reaches the registry: it goes stale.
+        for (var second = 0; second < 5; second++)
+        {
+            await _loop.TickAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var lost = _board.Current!;
+        Assert.Equal("meterLost", lost.CapHeldAgainst);
+        Assert.Null(lost.GridImportMeteredKw);
+        Assert.Equal(withMeter.BaseLoadKw + (0.05 * 900), lost.BaseLoadKw, tolerance: 0.5);
+        Assert.Contains(lost.Warnings, w => w.StartsWith("site meter grid.meteredImportKw is stale", StringComparison.Ordinal));
+    }
+
+    private async Task RunAsync(int seconds)
+    {
+        for (var second = 0; second < seconds; second++)
+        {
+            await _loop.TickAsync(CancellationToken.None);
+            await _world.StepAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    [Fact]
     public async Task Ticks_StatusHeatMatchesTheSimulatedLoop()
     {
         await _planning.PlanOnceAsync(CancellationToken.None);

@@ -181,8 +181,10 @@ public sealed class PlanningConditionsTests
         var planned = new PlanningConditions([], []) { BaseLoad = Power.FromKilowatts(plannedKw) };
         var now = planned with { BaseLoad = Power.FromKilowatts(nowKw) };
 
-        Assert.Equal(same, now.SameAs(planned, Contract));
-        Assert.False(now.SameAs(PlanningConditions.None, Contract));
+        var grid = TestSites.Bathhouse().Grid;
+        Assert.Equal(same, now.SameAs(planned, grid));
+        Assert.Equal(same, now.SameAs(PlanningConditions.None, grid));   // planned with the site file's 60 kW
+        Assert.True((planned with { BaseLoad = null }).SameAs(planned, grid));
     }
 
     private static PlanningConditions Curtailed(Power cap, DateTimeOffset from, DateTimeOffset until) =>
