@@ -53,6 +53,48 @@ public sealed class StatusApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStatus_MeteredImportBesideTheModelAndWhatTheCapIsHeldAgainst()
+    {
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
+        var root = json.RootElement;
+
+        Assert.Equal("meter", root.GetProperty("capHeldAgainst").GetString());
+        Assert.Equal(root.GetProperty("gridImportMeteredKw").GetDouble(), root.GetProperty("gridImportKw").GetDouble());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("gridImportModelKw").ValueKind);
+        Assert.Equal(882, root.GetProperty("holdBelowKw").GetDouble(), precision: 6);
+        Assert.Equal(60, root.GetProperty("baseLoadConfiguredKw").GetDouble());
+        Assert.InRange(root.GetProperty("baseLoadKw").GetDouble(), 0, 900);
+    }
+
+    [Fact]
+    public async Task DemoBaseLoad_SetStepAndRefused()
+    {
+        Assert.Equal(60, (await DemoBaseLoadAsync(_client!.GetAsync(new Uri("/api/demo/base-load", UriKind.Relative)))).GetProperty("baseLoadKw").GetDouble());
+
+        var set = await DemoBaseLoadAsync(_client.PostAsync(new Uri("/api/demo/base-load", UriKind.Relative), Json("""{"baseLoadKw": 120}""")));
+        var stepped = await DemoBaseLoadAsync(_client.PostAsync(new Uri("/api/demo/base-load", UriKind.Relative), Json("""{"stepKw": 200}""")));
+
+        Assert.Equal((120.0, 320.0), (set.GetProperty("baseLoadKw").GetDouble(), stepped.GetProperty("baseLoadKw").GetDouble()));
+        foreach (var body in new[] { """{"baseLoadKw": -1}""", """{"baseLoadKw": 5000}""", "{}" })
+        {
+            var refused = await _client.PostAsync(new Uri("/api/demo/base-load", UriKind.Relative), Json(body));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(320, (await DemoBaseLoadAsync(_client.GetAsync(new Uri("/api/demo/base-load", UriKind.Relative)))).GetProperty("baseLoadKw").GetDouble());
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> DemoBaseLoadAsync(Task<HttpResponseMessage> request)
+    {
+        using var response = await request;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.Clone();
+    }
+
+    [Fact]
     public async Task GetStatus_HasTheContractFieldsInCamelCase()
     {
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/status", UriKind.Relative)));
