@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Energy.Contracts.Configuration;
 
@@ -31,6 +32,10 @@ internal static class CheckConfigCommand
         var site = loaded.Site!;
         stdout.WriteLine($"{path}: OK: site '{site.Name}' ({site.TimeZone.Id}, {site.Currency}): grid cap {site.Grid.ImportCap}, "
             + $"{site.Pools.Count} GPU pools ({site.TotalGpus} GPUs), {site.HeatLoops.Count} heat loops, {site.Workloads.Count} workloads");
+        stdout.WriteLine(site.Grid.Meter is { } meter
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{path}: the cap is held against the site meter {meter.Signal} ({meter.CapMargin:P0} margin; stale after {meter.StaleAfter.TotalSeconds:0.###} s)")
+            : $"{path}: no site meter: the cap is held against the model with a base load of {site.Grid.BaseLoad}");
         return 0;
     }
 }
