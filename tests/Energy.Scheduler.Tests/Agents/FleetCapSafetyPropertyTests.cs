@@ -130,7 +130,7 @@ public sealed class FleetCapSafetyPropertyTests
             {
                 var gpu = _gpus[a.GpuId];
                 var w = a.Shed == ShedStep.InferenceSla ? Effective(a) : gpu.IdlePower.Watts;
-                return w * (1 + _site.Pool(gpu.Pool).CoolingOverhead);
+                return _site.Pool(gpu.Pool).GridPowerFor(Power.FromWatts(w)).Watts;
             });
             _site = _site with { Grid = _site.Grid with { ImportCap = Power.FromWatts(grid + 1) } };
             for (var step = 0; step < steps; step++)
@@ -270,7 +270,7 @@ public sealed class FleetCapSafetyPropertyTests
             {
                 foreach (var gpu in agent.Telemetry().Gpus)
                 {
-                    grid += gpu.TargetW * (1 + _site.Pool(gpu.Pool).CoolingOverhead);
+                    grid += _site.Pool(gpu.Pool).GridPowerFor(Power.FromWatts(gpu.TargetW)).Watts;
                 }
             }
 
@@ -307,8 +307,8 @@ public sealed class FleetCapSafetyPropertyTests
             }
 
             var baseLoad = 1000.0;
-            var idleGrid = pools.Sum(p => p.Count * p.IdlePowerPerGpu.Watts * (1 + p.CoolingOverhead));
-            var maxGrid = pools.Sum(p => p.Count * p.MaxPowerPerGpu.Watts * (1 + p.CoolingOverhead));
+            var idleGrid = pools.Sum(p => p.GridPowerFor(p.IdlePower).Watts);
+            var maxGrid = pools.Sum(p => p.GridPowerFor(p.MaxPower).Watts);
             var cap = generous ? baseLoad + (maxGrid * 1.2) : baseLoad + idleGrid + ((maxGrid - idleGrid) * (0.05 + (_random.NextDouble() * 0.8)));
             return new Site
             {
