@@ -41,6 +41,15 @@ internal static partial class Log
     [LoggerMessage(3012, LogLevel.Information, "Re-planning for changed conditions: {Conditions}")]
     public static partial void ReplanForConditions(ILogger logger, string conditions);
 
+    [LoggerMessage(3201, LogLevel.Information, "Demand history: {Slots} slot means read from {Path}")]
+    public static partial void DemandHistoryLoaded(ILogger logger, int slots, string path);
+
+    [LoggerMessage(3202, LogLevel.Warning, "Demand history {Path} is unreadable ({Reason}); moved aside to {BrokenPath}, starting without history")]
+    public static partial void DemandHistoryBroken(ILogger logger, string path, string reason, string brokenPath);
+
+    [LoggerMessage(3203, LogLevel.Warning, "Demand history could not be written to {Path} ({Reason}); it stays in memory and the next slot tries again")]
+    public static partial void DemandHistorySaveFailed(ILogger logger, string path, string reason);
+
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
 
