@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(3012, LogLevel.Information, "Re-planning for changed conditions: {Conditions}")]
     public static partial void ReplanForConditions(ILogger logger, string conditions);
 
+    [LoggerMessage(3200, LogLevel.Information, "Heat-demand forecast of loop {Loop} now from: {Basis}")]
+    public static partial void HeatForecastBasis(ILogger logger, string loop, string basis);
+
     [LoggerMessage(3201, LogLevel.Information, "Demand history: {Slots} slot means read from {Path}")]
     public static partial void DemandHistoryLoaded(ILogger logger, int slots, string path);
 
@@ -49,6 +52,18 @@ internal static partial class Log
 
     [LoggerMessage(3203, LogLevel.Warning, "Demand history could not be written to {Path} ({Reason}); it stays in memory and the next slot tries again")]
     public static partial void DemandHistorySaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3204, LogLevel.Warning, "Derived heat demand of loop {Loop} is {Quality}: {Reason}")]
+    public static partial void DerivedHeatDemandDegraded(ILogger logger, string loop, string quality, string reason);
+
+    [LoggerMessage(3205, LogLevel.Information, "Derived heat demand of loop {Loop} is good, from all three meters")]
+    public static partial void DerivedHeatDemandGood(ILogger logger, string loop);
+
+    [LoggerMessage(3206, LogLevel.Error, "Recording heat demand failed; the next second tries again")]
+    public static partial void HeatDemandRecordingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3207, LogLevel.Information, "Derived heat demand of loop {Loop}: {Reason}")]
+    public static partial void DerivedHeatDemandPartial(ILogger logger, string loop, string reason);
 
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);

@@ -186,7 +186,8 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.Equal("good", demand.GetProperty("quality").GetString());
         Assert.Equal("kW", demand.GetProperty("unit").GetString());
         Assert.True(demand.GetProperty("value").GetDouble() > 0);
-        Assert.Equal("demo-simulator", demand.GetProperty("source").GetString());
+        Assert.Equal("derived:delivered+boiler+shortfall", demand.GetProperty("source").GetString());
+        Assert.Equal("demo-simulator", signals.Single(s => s.GetProperty("name").GetString() == "bath.heatDeliveredKw").GetProperty("source").GetString());
         Assert.Equal(JsonValueKind.Null, demand.GetProperty("reason").ValueKind);
         Assert.True(demand.GetProperty("ageSeconds").GetDouble() >= 0);
         Assert.Contains(signals, s => s.GetProperty("name").GetString() == "grid.frequencyHz");
