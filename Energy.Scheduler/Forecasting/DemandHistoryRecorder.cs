@@ -22,7 +22,7 @@ public sealed class DemandHistoryRecorder(
 
     private readonly Dictionary<string, TimeSpan> _maxAge = history.Signals.ToDictionary(
         s => s,
-        s => SignalFreshness.MaxAge(site, s, HeatDemandObservation.DefaultMaxAge),
+        s => SignalFreshness.MaxAge(site, s, s.StartsWith("tenant.", StringComparison.Ordinal) ? TenantDemandForecast.DefaultMaxAge : HeatDemandObservation.DefaultMaxAge),
         StringComparer.Ordinal);
 
     /// <summary>Takes one sample at <paramref name="now"/>; saves when it closed a slot.</summary>

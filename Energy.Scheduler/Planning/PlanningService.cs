@@ -17,7 +17,7 @@ namespace Energy.Scheduler.Planning;
 /// With a <see cref="IPlanningConditionsSource"/> it also re-plans soon after the conditions change (a
 /// curtailment starts or ends, an agent goes or comes back, a heat loop overheats or cools down), at most
 /// once per <see cref="ConditionsReplanGap"/>. Heat demand comes from <see cref="HeatDemandForecast"/>
-/// (the history of what demand really was).
+/// (the history of what demand really was), tenant demand from <see cref="TenantDemandForecast"/>.
 /// </summary>
 public sealed class PlanningService(
     Site site,
@@ -66,6 +66,7 @@ public sealed class PlanningService(
         var heat = forecast.Forecast(site, curve, now);
         LogHeatForecast(heat);
         var demand = heat.Demand;
+        var tenants = TenantDemandForecast.ForSite(site, curve, now, (signal, maxAge) => signals.GoodValue(signal, now, maxAge));
 
         var stored = site.HeatLoops.ToDictionary(
             l => l.Name,
@@ -74,7 +75,7 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
-        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state));
+        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants });
         plan = state.Explain(plan, site);
         current.Replace(plan);
         _plannedKey = state.Key;
