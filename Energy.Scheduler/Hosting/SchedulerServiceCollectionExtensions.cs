@@ -37,6 +37,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IPlanner>(_ => new LpPlanner());
         services.AddSingleton(_ => new DemandHistory(DemandHistory.SignalsOf(options.Site), DemandHistoryRecorder.SamplePeriod));
         services.AddSingleton(sp => new DemandHistoryStore(options.DataFolder, sp.GetRequiredService<ILogger<DemandHistoryStore>>()));
+        services.AddSingleton<ForecastLedger>();
         services.AddSingleton<HeatDemandForecast>();
         services.AddSingleton<HeatDemandPublisher>();
         services.AddSingleton<DemandHistoryRecorder>();

@@ -17,7 +17,8 @@ namespace Energy.Scheduler.Planning;
 /// With a <see cref="IPlanningConditionsSource"/> it also re-plans soon after the conditions change (a
 /// curtailment starts or ends, an agent goes or comes back, a heat loop overheats or cools down), at most
 /// once per <see cref="ConditionsReplanGap"/>. Heat demand comes from <see cref="HeatDemandForecast"/>
-/// (the history of what demand really was), tenant demand from <see cref="TenantDemandForecast"/>.
+/// (the history of what demand really was), tenant demand from <see cref="TenantDemandForecast"/>; with a
+/// <see cref="ForecastLedger"/> each plan's forecasts are kept to be judged once their slots have passed.
 /// </summary>
 public sealed class PlanningService(
     Site site,
@@ -28,7 +29,8 @@ public sealed class PlanningService(
     CurrentPlan current,
     TimeProvider time,
     ILogger<PlanningService> logger,
-    IPlanningConditionsSource? conditions = null) : BackgroundService
+    IPlanningConditionsSource? conditions = null,
+    ForecastLedger? ledger = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(24);
@@ -78,6 +80,7 @@ public sealed class PlanningService(
         var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants });
         plan = state.Explain(plan, site);
         current.Replace(plan);
+        ledger?.Record(now, curve, demand, tenants);
         _plannedKey = state.Key;
         _plannedAt = now;
         if (plan.SlotAt(now) is { } slot)
