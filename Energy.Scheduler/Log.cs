@@ -41,6 +41,30 @@ internal static partial class Log
     [LoggerMessage(3012, LogLevel.Information, "Re-planning for changed conditions: {Conditions}")]
     public static partial void ReplanForConditions(ILogger logger, string conditions);
 
+    [LoggerMessage(3200, LogLevel.Information, "Heat-demand forecast of loop {Loop} now from: {Basis}")]
+    public static partial void HeatForecastBasis(ILogger logger, string loop, string basis);
+
+    [LoggerMessage(3201, LogLevel.Information, "Demand history: {Slots} slot means read from {Path}")]
+    public static partial void DemandHistoryLoaded(ILogger logger, int slots, string path);
+
+    [LoggerMessage(3202, LogLevel.Warning, "Demand history {Path} is unreadable ({Reason}); moved aside to {BrokenPath}, starting without history")]
+    public static partial void DemandHistoryBroken(ILogger logger, string path, string reason, string brokenPath);
+
+    [LoggerMessage(3203, LogLevel.Warning, "Demand history could not be written to {Path} ({Reason}); it stays in memory and the next slot tries again")]
+    public static partial void DemandHistorySaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3204, LogLevel.Warning, "Derived heat demand of loop {Loop} is {Quality}: {Reason}")]
+    public static partial void DerivedHeatDemandDegraded(ILogger logger, string loop, string quality, string reason);
+
+    [LoggerMessage(3205, LogLevel.Information, "Derived heat demand of loop {Loop} is good, from all three meters")]
+    public static partial void DerivedHeatDemandGood(ILogger logger, string loop);
+
+    [LoggerMessage(3206, LogLevel.Error, "Recording heat demand failed; the next second tries again")]
+    public static partial void HeatDemandRecordingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3207, LogLevel.Information, "Derived heat demand of loop {Loop}: {Reason}")]
+    public static partial void DerivedHeatDemandPartial(ILogger logger, string loop, string reason);
+
     [LoggerMessage(4001, LogLevel.Information, "HeatGrid running site '{Site}' ({Gpus} {Backend} GPUs) from {SiteSource}; HTTP on {Address}; data in {DataFolder}")]
     public static partial void Started(ILogger logger, string site, int gpus, string backend, string address, string dataFolder, string siteSource);
 
@@ -89,12 +113,12 @@ internal static partial class Log
     [LoggerMessage(3114, LogLevel.Warning, "Agent {Node}'s clock is {OffsetSeconds:+0.0;-0.0} s off the controller's: it refuses batches older than 3 s by its own clock and expiries allow 2 s; synchronise both hosts (NTP)")]
     public static partial void AgentClockOffset(ILogger logger, string node, double offsetSeconds);
 
-    [LoggerMessage(3200, LogLevel.Information, "The grid cap is held against the site meter {Signal}: {BaseLoadKw:0.#} kW of load HeatGrid does not control")]
+    [LoggerMessage(3300, LogLevel.Information, "The grid cap is held against the site meter {Signal}: {BaseLoadKw:0.#} kW of load HeatGrid does not control")]
     public static partial void MeterInUse(ILogger logger, string signal, double baseLoadKw);
 
-    [LoggerMessage(3201, LogLevel.Warning, "{Problem}")]
+    [LoggerMessage(3301, LogLevel.Warning, "{Problem}")]
     public static partial void MeterLost(ILogger logger, string problem);
 
-    [LoggerMessage(3202, LogLevel.Information, "No site meter is configured: the grid cap is held against HeatGrid's model with the site file's base load of {BaseLoadKw:0.#} kW")]
+    [LoggerMessage(3302, LogLevel.Information, "No site meter is configured: the grid cap is held against HeatGrid's model with the site file's base load of {BaseLoadKw:0.#} kW")]
     public static partial void NoMeter(ILogger logger, double baseLoadKw);
 }

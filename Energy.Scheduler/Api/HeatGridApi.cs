@@ -5,6 +5,7 @@ using System.Globalization;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Demo;
+using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
@@ -37,8 +38,11 @@ public static class HeatGridApi
             ? Results.Ok(status)
             : Results.Problem("The control loop has not completed its first tick yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        endpoints.MapGet("/api/plan", (CurrentPlan plan) => plan.Plan is { } p
-            ? Results.Ok(PlanView.From(p))
+        endpoints.MapGet("/api/plan", (CurrentPlan plan, Site site, TimeProvider time, IServiceProvider services) => plan.Plan is { } p
+            ? Results.Ok(PlanView.From(p) with
+            {
+                ForecastErrors = services.GetService<ForecastLedger>() is { } ledger ? ForecastErrorsView.From(site, ledger, time.GetUtcNow()) : null,
+            })
             : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
 
         endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time, IServiceProvider services) =>

@@ -5,6 +5,9 @@ namespace Energy.Scheduler.Api;
 /// <summary>The body of <c>GET /api/plan</c>: the plan in plain numbers with units in the names.</summary>
 public sealed record PlanView(string Site, string Planner, DateTimeOffset CreatedAt, IReadOnlyList<PlanSlotView> Slots)
 {
+    /// <summary>How the forecasts of the last 24 h did; null where the host keeps no ledger.</summary>
+    public ForecastErrorsView? ForecastErrors { get; init; }
+
     public static PlanView From(Plan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -3,6 +3,7 @@ using Energy.Contracts.Planning;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
 using Energy.Telemetry.Simulation;
 
@@ -12,9 +13,11 @@ namespace Energy.Scheduler.Backtesting;
 /// The honest backtest, rolling like the live scheduler: at every slot boundary the planner plans the
 /// horizon from what was known then (<see cref="Forecaster"/>), the plan's first slot is executed
 /// against the actual heat demand with the heat-loop physics (<see cref="SlotExecutor"/>), and the tank
-/// state it leaves is what the next plan starts from. Perfect foresight is the same planner, rolled the
-/// same way, given the actual prices and heat demand for the whole horizon: the upper bound of what that
-/// planner could earn. Baselines are executed and settled the same way. Pure: no files, no clock but a
+/// state it leaves is what the next plan starts from. The heat forecast learns from what each executed
+/// slot's meters saw, through <see cref="HeatDemandObservation"/> as live (delivered + boiler +
+/// shortfall), so a run that under-delivers still forecasts the demand that was there. Perfect foresight
+/// is the same planner, rolled the same way, given the actual prices and heat demand for the whole
+/// horizon: the upper bound of what that planner could earn. Baselines are executed and settled the same way. Pure: no files, no clock but a
 /// <see cref="Stopwatch"/> for solve times.
 /// </summary>
 public sealed class BacktestEngine
@@ -93,10 +96,14 @@ public sealed class BacktestEngine
         return new BacktestRun(policy.Name, _series.SlotLength, slots);
     }
 
+    /// <summary>The honest HeatGrid run alone, on this thread (exposed for tests of what it forecast).</summary>
+    internal BacktestRun RunHeatGrid(int first, int last) => RunPlanner("HeatGrid", perfect: false, first, last, null, _ => { });
+
     private BacktestRun RunPlanner(string name, bool perfect, int first, int last, List<double>? solveMs, Action<int> tick)
     {
         var loops = _executor.NewLoops();
         var forecaster = new Forecaster(_series, _site.TimeZone, _options.PublicationTime);
+        var observed = perfect ? [] : ObservedBefore(first);
         var horizon = Math.Max(1, (int)(_options.Horizon / _series.SlotLength));
         var every = Math.Max(1, (last - first) / 200);
         var slots = new List<SlotOutcome>(last - first);
@@ -105,7 +112,15 @@ public sealed class BacktestEngine
             var now = _series.SlotStart(i);
             var n = Math.Min(horizon, _series.Count - i);
             var prices = perfect ? _series.SpotPerMwh.AsSpan(i, n).ToArray() : forecaster.Prices(now, i, n);
-            var heat = perfect ? _series.HeatDemandKw.AsSpan(i, n).ToArray() : forecaster.HeatKw(now, i, n);
+            var heat = new double[_site.HeatLoops.Count][];
+            for (var l = 0; l < heat.Length; l++)
+            {
+                var share = _executor.LoopShare(l);
+                heat[l] = perfect
+                    ? Array.ConvertAll(_series.HeatDemandKw.AsSpan(i, n).ToArray(), kw => kw * share)
+                    : forecaster.HeatKw(now, observed[l], i, n, _site.HeatLoops[l].Consumer.PeakDemand.Kilowatts * 0.5);
+            }
+
             var input = Input(now, prices, heat, loops);
 
             var started = Stopwatch.GetTimestamp();
@@ -114,7 +129,16 @@ public sealed class BacktestEngine
 
             // A planner that leaves the slot uncovered gets the safe state: every GPU idle.
             var allocations = plan.SlotAt(now)?.Allocations ?? [];
-            slots.Add(_executor.Execute(now, _series.SpotPerMwh[i], allocations, _series.HeatDemandKw[i], loops));
+            var outcome = _executor.Execute(now, _series.SpotPerMwh[i], allocations, _series.HeatDemandKw[i], loops);
+            slots.Add(outcome);
+
+            // What the meters saw is the history the next forecast learns from: demand as it really was, not what was delivered.
+            for (var l = 0; l < observed.Length; l++)
+            {
+                var m = outcome.Loops[l];
+                observed[l][i] = HeatDemandObservation.DemandKw(m.DeliveredKw, m.BoilerKw, m.ShortfallKw);
+            }
+
             if ((i - first + 1) % every == 0 || i == last - 1)
             {
                 tick(i - first + 1);
@@ -124,15 +148,34 @@ public sealed class BacktestEngine
         return new BacktestRun(name, _series.SlotLength, slots);
     }
 
-    private PlanningInput Input(DateTimeOffset now, double[] prices, double[] heatKw, HeatLoopSimulator[] loops)
+    /// <summary>
+    /// Each loop's observed demand: the data's demand before the period (the site was metered before
+    /// HeatGrid's run began), unknown (NaN) from the period on until a slot is executed.
+    /// </summary>
+    private double[][] ObservedBefore(int first)
+    {
+        var observed = new double[_site.HeatLoops.Count][];
+        for (var l = 0; l < observed.Length; l++)
+        {
+            var share = _executor.LoopShare(l);
+            observed[l] = new double[_series.Count];
+            for (var i = 0; i < _series.Count; i++)
+            {
+                observed[l][i] = i < first ? Math.Max(0, _series.HeatDemandKw[i] * share) : double.NaN;
+            }
+        }
+
+        return observed;
+    }
+
+    private PlanningInput Input(DateTimeOffset now, double[] prices, double[][] heatKw, HeatLoopSimulator[] loops)
     {
         var curve = new PriceCurve(now, _series.SlotLength, Array.ConvertAll(prices, p => EnergyPrice.PerMwh(p, _series.Currency)));
         var demand = new Dictionary<string, IReadOnlyList<Power>>(StringComparer.Ordinal);
         var stored = new Dictionary<string, EnergyAmount>(StringComparer.Ordinal);
         for (var l = 0; l < _site.HeatLoops.Count; l++)
         {
-            var share = _executor.LoopShare(l);
-            demand[_site.HeatLoops[l].Name] = Array.ConvertAll(heatKw, kw => Power.FromKilowatts(kw * share));
+            demand[_site.HeatLoops[l].Name] = Array.ConvertAll(heatKw[l], Power.FromKilowatts);
             stored[_site.HeatLoops[l].Name] = loops[l].Stored;
         }
 

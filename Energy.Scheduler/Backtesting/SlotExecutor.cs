@@ -91,6 +91,7 @@ public sealed class SlotExecutor
             poolW[p] += pool.IdlePowerPerGpu.Watts * (pool.Count - busy[p]);
         }
 
+        var meters = new LoopHeatOutcome[_site.HeatLoops.Count];
         double demand = 0, delivered = 0, fromGpus = 0, boiler = 0, shortfall = 0, stored = 0, heatRevenue = 0, fuel = 0, penalty = 0;
         for (var l = 0; l < _site.HeatLoops.Count; l++)
         {
@@ -107,6 +108,7 @@ public sealed class SlotExecutor
             var f = loops[l].Step(Power.FromWatts(gpuW), Power.FromKilowatts(Math.Max(0, heatDemandKw * _loopShare[l])), _length);
             var served = (f.Demand - f.Shortfall).Kilowatts;
             var burnt = (f.Boiler + f.BoilerToStorage).Kilowatts;
+            meters[l] = new LoopHeatOutcome(loop.Name, f.Demand.Kilowatts, f.Delivered.Kilowatts, f.Boiler.Kilowatts, f.Shortfall.Kilowatts, f.BoilerToStorage.Kilowatts);
             demand += f.Demand.Kilowatts;
             delivered += served;
             fromGpus += f.Delivered.Kilowatts;
@@ -120,6 +122,9 @@ public sealed class SlotExecutor
 
         var cost = _site.Grid.Tariff.CostAt(EnergyPrice.PerMwh(spotPerMwh, _site.Currency)).PerMegawattHour;
         return new SlotOutcome(start, spotPerMwh, gridW / 1_000, byWorkload, demand, delivered, fromGpus, boiler, shortfall, stored,
-            inference, mining, heatRevenue, gridW / 1e6 * _hours * cost, fuel, penalty, gridW > _site.Grid.ImportCap.Watts + CapToleranceW);
+            inference, mining, heatRevenue, gridW / 1e6 * _hours * cost, fuel, penalty, gridW > _site.Grid.ImportCap.Watts + CapToleranceW)
+        {
+            Loops = meters,
+        };
     }
 }

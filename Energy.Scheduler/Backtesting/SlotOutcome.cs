@@ -20,5 +20,8 @@ public sealed record SlotOutcome(
     double ShortfallPenalty,
     bool CapExceeded)
 {
+    /// <summary>Each loop's meters, in the site's loop order.</summary>
+    public IReadOnlyList<LoopHeatOutcome> Loops { get; init; } = [];
+
     public double Profit => InferenceRevenue + MiningRevenue + HeatRevenue - GridCost - FuelCost - ShortfallPenalty;
 }

@@ -2,6 +2,8 @@ using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Agents;
 using Energy.Scheduler.Control;
+using Energy.Scheduler.Forecasting;
+using Energy.Telemetry.Signals;
 using Energy.Telemetry.Simulation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,7 @@ public sealed class DemoWorld : BackgroundService
     private readonly ILogger _logger;
     private readonly Dictionary<string, HeatLoopSimulator> _loops;
     private readonly Dictionary<string, double> _energyKwh = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _demandMetered;
     private DateTimeOffset _last;
     private double _baseLoadW;
     private double _frequencyHz = 50;
@@ -42,11 +45,14 @@ public sealed class DemoWorld : BackgroundService
         _loops = site.HeatLoops.ToDictionary(l => l.Name, l => new HeatLoopSimulator(l), StringComparer.Ordinal);
         _last = time.GetUtcNow();
 
-        // Sensors answer from the first moment, so the first plan is made on readings, not on fallbacks.
+        // Sensors answer from the first moment, so the first plan is made on readings, not on fallbacks:
+        // the meters of a first second with idle GPUs, from a copy of each loop (the world itself starts untouched).
+        _demandMetered = site.HeatLoops.Where(l => HeatDemandObservation.IsMeasured(site, l.Name)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var initial = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var loop in site.HeatLoops)
         {
-            initial[$"{loop.Name}.heatDemandKw"] = SyntheticHeatDemand.At(loop, _last, site.TimeZone).Kilowatts;
+            var first = new HeatLoopSimulator(loop, _loops[loop.Name].Stored).Step(Power.Zero, SyntheticHeatDemand.At(loop, _last, site.TimeZone), TimeSpan.FromSeconds(1));
+            HeatDemandMeters(initial, loop.Name, first);
             initial[$"{loop.Name}.tankStoredKwh"] = _loops[loop.Name].Stored.KilowattHours;
         }
 
@@ -142,31 +148,46 @@ public sealed class DemoWorld : BackgroundService
     private void Loop(Dictionary<string, double> m, HeatLoop loop, HeatFlows f, TimeSpan dt)
     {
         var n = loop.Name;
-        m[$"{n}.heatDemandKw"] = f.Demand.Kilowatts;
+        HeatDemandMeters(m, n, f);
         m[$"{n}.heatCapturedKw"] = f.Captured.Kilowatts;
-        m[$"{n}.heatDeliveredKw"] = f.Delivered.Kilowatts;
+        m[$"{n}.gpuHeatToConsumerKw"] = f.GpuToConsumer.Kilowatts;
         m[$"{n}.tankChargeKw"] = (f.ToStorage + f.BoilerToStorage).Kilowatts;
         m[$"{n}.tankDischargeKw"] = f.FromStorage.Kilowatts;
         m[$"{n}.tankStoredKwh"] = f.StoredAtEnd.KilowattHours;
         m[$"{n}.heatDumpedKw"] = f.Dumped.Kilowatts;
-        m[$"{n}.boilerKw"] = (f.Boiler + f.BoilerToStorage).Kilowatts;
-        m[$"{n}.heatShortfallKw"] = f.Shortfall.Kilowatts;
         m[$"{n}.boilerOn"] = f.Boiler + f.BoilerToStorage > Power.Zero ? 1 : 0;
         m[$"{n}.dryCoolerOn"] = f.Dumped > Power.Zero ? 1 : 0;
 
-        // The consumer's heat meter: supply held at the design temperature, return cooler the more heat is drawn.
-        var served = (f.Demand - f.Shortfall).Kilowatts;
+        // The consumer's heat meter on HeatGrid's supply: supply held at the design temperature, return cooler the more heat is drawn.
+        var metered = f.Delivered.Kilowatts;
         var supply = loop.Consumer.SupplyTemperature.Celsius;
-        var deltaK = 10 + (20 * Math.Min(1, served / Math.Max(1, loop.Consumer.PeakDemand.Kilowatts)));
+        var deltaK = 10 + (20 * Math.Min(1, metered / Math.Max(1, loop.Consumer.PeakDemand.Kilowatts)));
         m[$"{n}.supplyTemperatureC"] = supply;
         m[$"{n}.returnTemperatureC"] = supply - deltaK;
-        m[$"{n}.flowM3PerHour"] = served / (WaterKwhPerM3K * deltaK);
-        m[$"{n}.heatEnergyKwh"] = Accumulate($"{n}.heatEnergyKwh", served, dt);
+        m[$"{n}.flowM3PerHour"] = metered / (WaterKwhPerM3K * deltaK);
+        m[$"{n}.heatEnergyKwh"] = Accumulate($"{n}.heatEnergyKwh", metered, dt);
 
         // Tank temperatures follow its charge between the 60 and 90 °C of a typical buffer tank.
         var fill = loop.Storage is { } tank ? f.StoredAtEnd / tank.Capacity : 0;
         m[$"{n}.tankTopTemperatureC"] = 62 + (28 * fill);
         m[$"{n}.tankBottomTemperatureC"] = 55 + (25 * fill);
+    }
+
+    /// <summary>
+    /// What the meters say the consumer wanted: delivered (the heat meter), the boiler's heat to the consumer
+    /// and the shortfall (the BMS). The boiler's top-up of the tank is not in boilerKw: it reaches the consumer
+    /// later through the tank, as delivered heat. The demand itself only where the site has a meter for it;
+    /// elsewhere HeatGrid derives it, as on a real site.
+    /// </summary>
+    private void HeatDemandMeters(Dictionary<string, double> m, string loop, HeatFlows f)
+    {
+        m[SignalNames.HeatDeliveredKw(loop)] = f.Delivered.Kilowatts;
+        m[SignalNames.BoilerKw(loop)] = f.Boiler.Kilowatts;
+        m[SignalNames.HeatShortfallKw(loop)] = f.Shortfall.Kilowatts;
+        if (_demandMetered.Contains(loop))
+        {
+            m[SignalNames.HeatDemandKw(loop)] = f.Demand.Kilowatts;
+        }
     }
 
     private double Accumulate(string counter, double kw, TimeSpan dt)

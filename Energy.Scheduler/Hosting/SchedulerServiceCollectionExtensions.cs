@@ -35,7 +35,12 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<CurrentPlan>();
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<IPlanner>(_ => new LpPlanner());
+        services.AddSingleton(_ => new DemandHistory(DemandHistory.SignalsOf(options.Site), DemandHistoryRecorder.SamplePeriod));
+        services.AddSingleton(sp => new DemandHistoryStore(options.DataFolder, sp.GetRequiredService<ILogger<DemandHistoryStore>>()));
+        services.AddSingleton<ForecastLedger>();
         services.AddSingleton<HeatDemandForecast>();
+        services.AddSingleton<HeatDemandPublisher>();
+        services.AddSingleton<DemandHistoryRecorder>();
         services.AddFleetController(options.DataFolder);
         if (options.Role == HostRole.All)
         {
@@ -103,6 +108,9 @@ public static class SchedulerServiceCollectionExtensions
         // Devices the demo simulates are polled only when the demo serves them.
         services.AddModbusPolling(d => serveSimulatedDevices || !SimulatedDeviceHost.IsSimulated(d));
 
+        // Real demand is in the registry (and the history read back) before the first plan is made.
+        services.AddHostedService(sp => sp.GetRequiredService<HeatDemandPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<DemandHistoryRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<PlanningService>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());
         if (options.Mqtt is not null)

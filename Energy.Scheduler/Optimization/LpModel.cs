@@ -136,7 +136,6 @@ internal sealed class LpModel : IDisposable
         for (var t = 0; t < slots; t++)
         {
             var i = slotIndices[t];
-            var start = input.Prices.SlotStart(i);
             Spot[t] = input.Prices.Prices[i].PerMegawattHour;
             ImportCapKw[t] = input.ImportCapAt(i).Kilowatts;
             Cost[t] = site.Grid.Tariff.CostAt(input.Prices.Prices[i]).PerMegawattHour;
@@ -179,7 +178,7 @@ internal sealed class LpModel : IDisposable
                     continue;
                 }
 
-                var demand = inf.DemandAt(start, site.TimeZone);
+                var demand = input.TenantDemandAt(inf, i);
                 var most = OnlySla[t] ? Math.Min(demand, inf.SlaMinGpus) : demand;
                 var upper = _solver.MakeConstraint(double.NegativeInfinity, most, string.Empty);
                 var lower = _solver.MakeConstraint(inf.SlaMinGpus, double.PositiveInfinity, string.Empty);

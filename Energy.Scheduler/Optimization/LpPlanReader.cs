@@ -111,7 +111,7 @@ internal sealed class LpPlanReader(LpModel model)
 
         for (var w = 0; w < workloads.Count; w++)
         {
-            explanations.Add(ExplainWorkload(t, w, gpus, capShadow, heatShadow, start));
+            explanations.Add(ExplainWorkload(t, w, gpus, capShadow, heatShadow));
         }
 
         if (capShadow > 1e-6 || LpModel.Positive(over))
@@ -237,16 +237,17 @@ internal sealed class LpPlanReader(LpModel model)
         }
     }
 
-    private string ExplainWorkload(int t, int w, int[] gpus, double capShadow, double[] heatShadow, DateTimeOffset start)
+    private string ExplainWorkload(int t, int w, int[] gpus, double capShadow, double[] heatShadow)
     {
         var workload = _site.Workloads[w];
         var pairs = model.Pairs;
         var n = Enumerable.Range(0, pairs.Length).Where(k => pairs[k].Workload == w).Sum(k => gpus[k]);
         if (workload is InferenceWorkload inf)
         {
+            var demand = model.Input.TenantDemandAt(inf, model.SlotIndices[t]);
             return n > 0
-                ? $"{inf.Name}: {n} GPUs for {inf.Tenant} (demand {inf.DemandAt(start, _site.TimeZone)}, SLA {inf.SlaMinGpus})"
-                : $"{inf.Name} off (demand {inf.DemandAt(start, _site.TimeZone)}, SLA {inf.SlaMinGpus})";
+                ? $"{inf.Name}: {n} GPUs for {inf.Tenant} (demand {demand}, SLA {inf.SlaMinGpus})"
+                : $"{inf.Name} off (demand {demand}, SLA {inf.SlaMinGpus})";
         }
 
         if (model.OnlySla[t])

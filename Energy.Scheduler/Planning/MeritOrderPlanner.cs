@@ -1,4 +1,5 @@
 using Energy.Contracts.Planning;
+using Energy.Contracts.Sites;
 using Energy.Telemetry.Simulation;
 
 namespace Energy.Scheduler.Planning;
@@ -35,7 +36,8 @@ public sealed class MeritOrderPlanner : IPlanner
                 l => l.Name,
                 l => input.HeatDemand.TryGetValue(l.Name, out var series) && i < series.Count ? series[i] : Contracts.Units.Power.Zero,
                 StringComparer.Ordinal);
-            slots.Add(new MeritOrderSlot(input.SiteAt(i), start, input.Prices.SlotLength, input.Prices.Prices[i], demand, loops).Decide());
+            var tenants = site.Workloads.OfType<InferenceWorkload>().ToDictionary(w => w.Name, w => input.TenantDemandAt(w, i), StringComparer.Ordinal);
+            slots.Add(new MeritOrderSlot(input.SiteAt(i), start, input.Prices.SlotLength, input.Prices.Prices[i], demand, tenants, loops).Decide());
         }
 
         return new Plan(site.Name, Name, input.Now, slots);

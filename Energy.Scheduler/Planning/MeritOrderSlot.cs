@@ -18,6 +18,7 @@ internal sealed class MeritOrderSlot
     private readonly EnergyPrice _spot;
     private readonly EnergyPrice _cost;
     private readonly IReadOnlyDictionary<string, Power> _demand;
+    private readonly IReadOnlyDictionary<string, int> _tenantDemand;
     private readonly IReadOnlyDictionary<string, HeatLoopSimulator> _loops;
     private readonly Dictionary<string, int> _free;
     private readonly Dictionary<(string Pool, string Workload), int> _gpus = [];
@@ -34,6 +35,7 @@ internal sealed class MeritOrderSlot
         TimeSpan length,
         EnergyPrice spot,
         IReadOnlyDictionary<string, Power> demand,
+        IReadOnlyDictionary<string, int> tenantDemand,
         IReadOnlyDictionary<string, HeatLoopSimulator> loops)
     {
         _site = site;
@@ -42,6 +44,7 @@ internal sealed class MeritOrderSlot
         _spot = spot;
         _cost = site.Grid.Tariff.CostAt(spot);
         _demand = demand;
+        _tenantDemand = tenantDemand;
         _loops = loops;
         _free = site.Pools.ToDictionary(p => p.Name, p => p.Count, StringComparer.Ordinal);
 
@@ -160,7 +163,7 @@ internal sealed class MeritOrderSlot
             _ => 0,
         };
         var available = w is InferenceWorkload inf
-            ? Math.Max(0, inf.DemandAt(_start, _site.TimeZone) - Allocated(inf.Name))
+            ? Math.Max(0, _tenantDemand[inf.Name] - Allocated(inf.Name))
             : int.MaxValue;
 
         double heatW = 0, heatValue = 0, heatLimitGpus = int.MaxValue;
@@ -271,7 +274,7 @@ internal sealed class MeritOrderSlot
             var terms = seen is null ? string.Empty : Terms(seen);
             _explanations.Add(w switch
             {
-                InferenceWorkload i when gpus > 0 => $"{w.Name}: {gpus} GPUs for {i.Tenant} (demand {i.DemandAt(_start, _site.TimeZone)}, SLA {i.SlaMinGpus})",
+                InferenceWorkload i when gpus > 0 => $"{w.Name}: {gpus} GPUs for {i.Tenant} (demand {_tenantDemand[i.Name]}, SLA {i.SlaMinGpus})",
                 _ when gpus > 0 => $"{w.Name} on {gpus} GPUs: {terms}",
                 _ when seen is not null => $"{w.Name} off: {terms}",
                 _ => $"{w.Name} off",

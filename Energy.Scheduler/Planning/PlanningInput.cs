@@ -19,6 +19,21 @@ public sealed record PlanningInput(
     IReadOnlyDictionary<string, EnergyAmount> Stored,
     PlanningConditions? Conditions = null)
 {
+    /// <summary>
+    /// GPUs each inference workload is expected to want, by workload name, one value per price slot
+    /// (<see cref="Forecasting.TenantDemandForecast"/>); where absent (the backtest), the contract's hourly profile.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? TenantDemand { get; init; }
+
+    /// <summary>GPUs <paramref name="workload"/> wants in price slot <paramref name="index"/>.</summary>
+    public int TenantDemandAt(InferenceWorkload workload, int index)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return TenantDemand is not null && TenantDemand.TryGetValue(workload.Name, out var gpus) && index >= 0 && index < gpus.Count
+            ? gpus[index]
+            : workload.DemandAt(Prices.SlotStart(index), Site.TimeZone);
+    }
+
     /// <summary>The import cap of price slot <paramref name="index"/>: the contract's, or a curtailment's lower one.</summary>
     public Power ImportCapAt(int index)
     {

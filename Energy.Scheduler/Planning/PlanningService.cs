@@ -16,7 +16,9 @@ namespace Energy.Scheduler.Planning;
 /// control loop never waits for it). Without Quartz (tests) <see cref="ExecuteAsync"/> does the same.
 /// With a <see cref="IPlanningConditionsSource"/> it also re-plans soon after the conditions change (a
 /// curtailment starts or ends, an agent goes or comes back, a heat loop overheats or cools down), at most
-/// once per <see cref="ConditionsReplanGap"/>.
+/// once per <see cref="ConditionsReplanGap"/>. Heat demand comes from <see cref="HeatDemandForecast"/>
+/// (the history of what demand really was), tenant demand from <see cref="TenantDemandForecast"/>; with a
+/// <see cref="ForecastLedger"/> each plan's forecasts are kept to be judged once their slots have passed.
 /// </summary>
 public sealed class PlanningService(
     Site site,
@@ -27,7 +29,8 @@ public sealed class PlanningService(
     CurrentPlan current,
     TimeProvider time,
     ILogger<PlanningService> logger,
-    IPlanningConditionsSource? conditions = null) : BackgroundService
+    IPlanningConditionsSource? conditions = null,
+    ForecastLedger? ledger = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(24);
@@ -41,6 +44,7 @@ public sealed class PlanningService(
     private readonly SemaphoreSlim _planning = new(1, 1);
     private PlanningConditions? _planned;
     private DateTimeOffset _plannedAt = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, HeatForecastBasis> _heatBasis = new(StringComparer.Ordinal);
 
     /// <summary>Makes one plan now. Used at every boundary, and directly by tests.</summary>
     public async Task PlanOnceAsync(CancellationToken cancellationToken)
@@ -61,11 +65,10 @@ public sealed class PlanningService(
         var now = time.GetUtcNow();
         var state = conditions?.Current(now) ?? PlanningConditions.None;
         var curve = await prices.GetPricesAsync(now, now + Horizon, cancellationToken);
-        var demand = forecast.Forecast(site, curve, now, out var fallbacks);
-        if (fallbacks.Count > 0)
-        {
-            Log.HeatForecastFallback(logger, string.Join(", ", fallbacks));
-        }
+        var heat = forecast.Forecast(site, curve, now);
+        LogHeatForecast(heat);
+        var demand = heat.Demand;
+        var tenants = TenantDemandForecast.ForSite(site, curve, now, (signal, maxAge) => signals.GoodValue(signal, now, maxAge));
 
         var stored = site.HeatLoops.ToDictionary(
             l => l.Name,
@@ -74,9 +77,10 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
-        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state));
+        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants });
         plan = state.Explain(plan, site);
         current.Replace(plan);
+        ledger?.Record(now, curve, demand, tenants);
         _planned = state;
         _plannedAt = now;
         if (plan.SlotAt(now) is { } slot)
@@ -86,6 +90,24 @@ public sealed class PlanningService(
             if (slot.Violations.Count > 0)
             {
                 Log.PlanViolations(logger, slot.Start, string.Join("; ", slot.Violations));
+            }
+        }
+    }
+
+    /// <summary>Half the design peak is warned about at every plan; any other change of what a loop's forecast rests on once.</summary>
+    private void LogHeatForecast(HeatDemandOutlook heat)
+    {
+        if (heat.DesignPeakLoops.Count > 0)
+        {
+            Log.HeatForecastFallback(logger, string.Join(", ", heat.DesignPeakLoops));
+        }
+
+        foreach (var (loop, basis) in heat.Basis)
+        {
+            if (!_heatBasis.TryGetValue(loop, out var before) || before != basis)
+            {
+                _heatBasis[loop] = basis;
+                Log.HeatForecastBasis(logger, loop, heat.TemperatureCorrected.Contains(loop) ? $"{basis}, corrected by the outdoor temperature" : basis.ToString());
             }
         }
     }

@@ -29,6 +29,9 @@ public sealed class SignalRegistry
 
     public Reading? Latest(string signal) => _latest.TryGetValue(signal, out var reading) ? reading : null;
 
+    /// <summary>The latest reading of a signal as it stands at <paramref name="now"/> (Bad once past its staleness limit); null when never seen.</summary>
+    public Reading? Current(string signal, DateTimeOffset now) => _latest.TryGetValue(signal, out var reading) ? Effective(reading, now) : null;
+
     /// <summary>The value of a Good reading no older than <paramref name="maxAge"/>; null otherwise.</summary>
     public double? GoodValue(string signal, DateTimeOffset now, TimeSpan maxAge) =>
         _latest.TryGetValue(signal, out var r) && Effective(r, now).IsGood && now - r.Timestamp <= maxAge ? r.Value : null;

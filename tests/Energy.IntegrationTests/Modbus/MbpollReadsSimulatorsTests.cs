@@ -20,7 +20,7 @@ public sealed partial class MbpollReadsSimulatorsTests
         await host.StartAsync(site, NullLoggerFactory.Instance, CancellationToken.None);
         host.Update(new Dictionary<string, double>
         {
-            ["bath.heatDemandKw"] = 412.37,
+            ["bath.heatDeliveredKw"] = 412.37,
             ["bath.supplyTemperatureC"] = 71.25,
             ["bath.flowM3PerHour"] = 15.125,
             ["bath.heatEnergyKwh"] = 1234.5,

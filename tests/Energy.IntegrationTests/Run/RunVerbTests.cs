@@ -29,11 +29,15 @@ public sealed class RunVerbTests : IDisposable
         Assert.Equal("bathhouse", status.GetProperty("site").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).StatusCode);
 
-        // The demo's meters are read over Modbus TCP from its own simulators, through the real client.
+        // The demo's meters are read over Modbus TCP from its own simulators, through the real client; the
+        // demand is derived from them (delivered + boiler + shortfall).
         using (var signals = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/signals"))))
         {
+            var delivered = signals.RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "bath.heatDeliveredKw");
+            Assert.Equal("modbus:heat-meter", delivered.GetProperty("source").GetString());
+            Assert.Equal("good", delivered.GetProperty("quality").GetString());
             var demand = signals.RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "bath.heatDemandKw");
-            Assert.Equal("modbus:heat-meter", demand.GetProperty("source").GetString());
+            Assert.Equal("derived:delivered+boiler+shortfall", demand.GetProperty("source").GetString());
             Assert.Equal("good", demand.GetProperty("quality").GetString());
             Assert.True(demand.GetProperty("value").GetDouble() > 0);
         }

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Energy.Contracts.Prices;
+using Energy.Contracts.Units;
+using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Status;
 using Microsoft.Extensions.DependencyInjection;
@@ -219,6 +222,43 @@ public sealed class StatusApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPlan_ForecastErrors_PerLoopAndTenantOverTheLast24Hours()
+    {
+        // The plan in force at 09:00 forecast 400 kW and 100 GPUs; the meters saw 500 and 300 kW, the tenant 120 GPUs.
+        var ledger = _app!.Services.GetRequiredService<ForecastLedger>();
+        var history = _app.Services.GetRequiredService<DemandHistory>();
+        var now = _time.GetUtcNow();
+        var nine = now.AddHours(-1);
+        ledger.Record(nine, new PriceCurve(nine, TimeSpan.FromMinutes(15), Enumerable.Repeat(EnergyPrice.EurPerMwh(50), 2).ToList()),
+            new Dictionary<string, IReadOnlyList<Power>> { ["bath"] = [Power.FromKilowatts(400), Power.FromKilowatts(400)] },
+            new Dictionary<string, IReadOnlyList<int>> { ["acme-inference"] = [100, 100] });
+        history.Restore("bath.heatDemandKw", nine, 500, now);
+        history.Restore("bath.heatDemandKw", nine.AddMinutes(15), 300, now);
+        history.Restore("tenant.acme-inference.demandGpus", nine, 120, now);
+
+        using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/plan", UriKind.Relative)));
+        var root = json.RootElement;
+        var errors = root.GetProperty("forecastErrors");
+
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("slots").ValueKind);
+        Assert.Equal(24, errors.GetProperty("windowHours").GetDouble());
+        var bath = Assert.Single(errors.GetProperty("heat").EnumerateArray().ToList());
+        Assert.Equal(("bath", 2, 100.0, 0.0), (bath.GetProperty("loop").GetString(), bath.GetProperty("slots").GetInt32(),
+            bath.GetProperty("meanAbsoluteErrorKw").GetDouble(), bath.GetProperty("biasKw").GetDouble()));
+        Assert.Equal(Math.Round(100 * ((100 / 500.0) + (100 / 300.0)) / 2, 3), bath.GetProperty("meanAbsolutePercentError").GetDouble());
+        var first = bath.GetProperty("perSlot")[0];
+        Assert.Equal((nine, 400.0, 500.0), (first.GetProperty("start").GetDateTimeOffset(), first.GetProperty("forecastKw").GetDouble(), first.GetProperty("actualKw").GetDouble()));
+        var acme = Assert.Single(errors.GetProperty("tenants").EnumerateArray().ToList());
+        Assert.Equal(("acme-inference", 1, 20.0, -20.0), (acme.GetProperty("workload").GetString(), acme.GetProperty("slots").GetInt32(),
+            acme.GetProperty("meanAbsoluteErrorGpus").GetDouble(), acme.GetProperty("biasGpus").GetDouble()));
+        Assert.Equal((100.0, 120.0), (acme.GetProperty("perSlot")[0].GetProperty("forecastGpus").GetDouble(), acme.GetProperty("perSlot")[0].GetProperty("actualGpus").GetDouble()));
+
+        // The planning service's own plan (made at 10:00, as the host started) is in the ledger for the slot it began.
+        history.Restore("bath.heatDemandKw", now, 500, now);
+        Assert.Contains(ledger.Compare("bath.heatDemandKw", now.AddMinutes(15)), p => p.Start == now && p.Forecast > 0);
+    }
+
+    [Fact]
     public async Task GetSignals_ListsEveryInputWithQualityAndAge()
     {
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/signals", UriKind.Relative)));
@@ -228,7 +268,8 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.Equal("good", demand.GetProperty("quality").GetString());
         Assert.Equal("kW", demand.GetProperty("unit").GetString());
         Assert.True(demand.GetProperty("value").GetDouble() > 0);
-        Assert.Equal("demo-simulator", demand.GetProperty("source").GetString());
+        Assert.Equal("derived:delivered+boiler+shortfall", demand.GetProperty("source").GetString());
+        Assert.Equal("demo-simulator", signals.Single(s => s.GetProperty("name").GetString() == "bath.heatDeliveredKw").GetProperty("source").GetString());
         Assert.Equal(JsonValueKind.Null, demand.GetProperty("reason").ValueKind);
         Assert.True(demand.GetProperty("ageSeconds").GetDouble() >= 0);
         Assert.Contains(signals, s => s.GetProperty("name").GetString() == "grid.frequencyHz");

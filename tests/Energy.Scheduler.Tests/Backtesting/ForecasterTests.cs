@@ -49,7 +49,7 @@ public sealed class ForecasterTests
         var series = BacktestData.Hourly(new double[20 * 24]) with { HeatDemandKw = Enumerable.Range(0, 20 * 24).Select(i => (double)i).ToArray() };
         var forecaster = new Forecaster(series, Berlin);
         var first = 10 * 24 + 5;
-        var heat = forecaster.HeatKw(series.SlotStart(first), first, 48);
+        var heat = forecaster.HeatKw(series.SlotStart(first), series.HeatDemandKw, first, 48, fallbackKw: -1);
         for (var k = 0; k < heat.Length; k++)
         {
             Assert.True(heat[k] < first, $"slot {first + k}: forecast {heat[k]} uses a slot not measured at the decision time");

@@ -52,7 +52,7 @@ public sealed class CheckConfigCommandTests : IDisposable
         var (code, _, stderr) = Run(path);
 
         Assert.Equal(1, code);
-        Assert.Contains($"{path}:{line + 1}:{column}: devices[0].points[0].unit: m3/h (volume flow) does not convert to kW (power), the unit of signal bath.heatDemandKw",
+        Assert.Contains($"{path}:{line + 1}:{column}: devices[0].points[0].unit: m3/h (volume flow) does not convert to kW (power), the unit of signal bath.heatDeliveredKw",
             stderr, StringComparison.Ordinal);
     }
 

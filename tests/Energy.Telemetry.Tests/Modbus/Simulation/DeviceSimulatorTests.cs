@@ -37,11 +37,11 @@ public sealed class DeviceSimulatorTests
     {
         var device = TestSites.Bathhouse().Devices.Single(d => d.Name == "heat-meter");
         var simulator = new DeviceSimulator(device);
-        simulator.Update(new Dictionary<string, double> { ["bath.heatDemandKw"] = 300 });
+        simulator.Update(new Dictionary<string, double> { ["bath.heatDeliveredKw"] = 300 });
 
         simulator.Update(new Dictionary<string, double> { ["bath.supplyTemperatureC"] = 70 });
 
-        Assert.Equal(300, ReadBack(simulator, device.Points.Single(p => p.Signal == "bath.heatDemandKw")).Value, 6);
+        Assert.Equal(300, ReadBack(simulator, device.Points.Single(p => p.Signal == "bath.heatDeliveredKw")).Value, 6);
     }
 
     private static double Sample(ModbusPoint p, Random random)
