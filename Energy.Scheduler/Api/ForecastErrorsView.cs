@@ -1,5 +1,5 @@
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Planning.Forecasting;
 using Energy.Telemetry.Signals;
 
 namespace Energy.Scheduler.Api;

@@ -1,18 +1,19 @@
+using System.Globalization;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
-using System.Globalization;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Agents;
-using Energy.Scheduler.Demo;
-using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Planning;
-using Energy.Scheduler.Status;
+using Energy.Scheduler.Planning.Forecasting;
+using Energy.Scheduler.Plant;
+using Energy.Telemetry.Mqtt;
+using Energy.Telemetry.Signals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Energy.Telemetry.Mqtt;
-using Energy.Telemetry.Signals;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Energy.Scheduler.Api;

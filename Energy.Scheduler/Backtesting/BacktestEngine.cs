@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Energy.Contracts.Heat;
 using Energy.Contracts.Planning;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
-using Energy.Telemetry.Simulation;
+using Energy.Scheduler.Planning.Forecasting;
 
 namespace Energy.Scheduler.Backtesting;
 

@@ -1,5 +1,6 @@
-using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.Lp;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Backtesting;
 

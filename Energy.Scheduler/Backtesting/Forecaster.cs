@@ -1,5 +1,5 @@
 using Energy.Contracts.Time;
-using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Planning.Forecasting;
 
 namespace Energy.Scheduler.Backtesting;
 

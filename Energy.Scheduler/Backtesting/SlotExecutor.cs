@@ -1,7 +1,7 @@
+using Energy.Contracts.Heat;
 using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
-using Energy.Telemetry.Simulation;
 
 namespace Energy.Scheduler.Backtesting;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Energy.Contracts.Configuration;
 using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Configuration;
 using Energy.Contracts.Sites;
 using Energy.Scheduler.Hosting;
-using Energy.Scheduler.Agents;
+using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

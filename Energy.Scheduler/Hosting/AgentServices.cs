@@ -3,7 +3,10 @@ using Energy.Contracts.Sites;
 using Energy.Gpu;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
-using Energy.Scheduler.Agents;
+using Energy.Scheduler.Controller;
+using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Scheduler.NodeAgent;
 using Energy.Scheduler.Planning;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
@@ -35,9 +38,9 @@ public static class AgentServices
         services.AddSingleton(sp => new FleetAgentLink(sp.GetRequiredService<Fleet>(), sp.GetRequiredService<FleetSequencer>(),
             sp.GetRequiredService<IAgentTransport>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());
-        services.AddSingleton<Control.ControlState>();
+        services.AddSingleton<ControlState>();
         services.AddSingleton<IPlanningConditionsSource>(sp => new SiteConditions(sp.GetRequiredService<Site>(), sp.GetRequiredService<GridLimit>(),
-            sp.GetRequiredService<Fleet>(), sp.GetRequiredService<Control.ControlState>()));
+            sp.GetRequiredService<Fleet>(), sp.GetRequiredService<ControlState>()));
         return services;
     }
 

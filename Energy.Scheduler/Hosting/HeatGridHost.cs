@@ -1,7 +1,7 @@
 using Energy.Gpu;
 using Energy.Gpu.Devices;
-using Energy.Scheduler.Agents;
 using Energy.Scheduler.Api;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,7 @@
 using Energy.Contracts.Sites;
 using Energy.Contracts.Time;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Planning.Forecasting;
 using Energy.Telemetry.Prices;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.Hosting;

@@ -14,7 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(DemandResponseBench.Create());
         command.Subcommands.Add(DemandResponseAgentsCommand.Create());
         var optimizer = new Command("optimizer", "LP re-plan times: the bathhouse over 48 h, and 50 pools x 5 workloads x 192 slots.");
-        optimizer.SetAction(_ => Optimization.LpPlannerBench.Run(Console.Out));
+        optimizer.SetAction(_ => LpPlannerBench.Run(Console.Out));
         command.Subcommands.Add(optimizer);
         return command;
     }

@@ -7,7 +7,8 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Agents;
+using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -6,7 +6,7 @@ using Energy.Contracts.Units;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
 using Energy.Gpu.Simulation;
-using Energy.Scheduler.Agents;
+using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 

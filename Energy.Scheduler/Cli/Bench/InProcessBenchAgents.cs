@@ -1,5 +1,5 @@
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Agents;
+using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry.Mqtt;
 
 namespace Energy.Scheduler.Cli.Bench;

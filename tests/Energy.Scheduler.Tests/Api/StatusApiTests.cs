@@ -2,13 +2,13 @@ using System.Net;
 using System.Text.Json;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Forecasting;
+using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Hosting;
-using Energy.Scheduler.Status;
-using Microsoft.Extensions.DependencyInjection;
+using Energy.Scheduler.Planning.Forecasting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Scheduler.Tests.Api;

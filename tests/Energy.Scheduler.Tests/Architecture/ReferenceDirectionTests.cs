@@ -8,7 +8,7 @@ public sealed class ReferenceDirectionTests
     private static readonly Assembly Contracts = typeof(Contracts.Units.Power).Assembly;
     private static readonly Assembly Telemetry = typeof(Telemetry.Signals.SignalRegistry).Assembly;
     private static readonly Assembly Gpu = typeof(Gpu.Agents.AgentCore).Assembly;
-    private static readonly Assembly Scheduler = typeof(Scheduler.Planning.MeritOrderPlanner).Assembly;
+    private static readonly Assembly Scheduler = typeof(Scheduler.Planning.MeritOrder.MeritOrderPlanner).Assembly;
 
     [Fact]
     public void Contracts_ReferencesOnlyTheBaseLibraryAndTheYamlParser()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Energy.Scheduler.Backtesting;
 using Energy.Scheduler.Cli;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Backtesting;
 

@@ -1,5 +1,6 @@
 using Energy.Scheduler.Backtesting;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Backtesting;
 

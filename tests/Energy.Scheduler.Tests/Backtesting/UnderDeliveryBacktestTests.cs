@@ -1,7 +1,8 @@
 using Energy.Contracts.Planning;
 using Energy.Scheduler.Backtesting;
-using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.Forecasting;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Backtesting;
 

@@ -1,7 +1,7 @@
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Demo;
-using Energy.Scheduler.Forecasting;
-using Energy.Scheduler.Tests.Control;
+using Energy.Scheduler.Planning.Forecasting;
+using Energy.Scheduler.Plant;
+using Energy.Scheduler.Tests.Controller;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -2,8 +2,9 @@ using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Time;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.Lp;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Planning;
 

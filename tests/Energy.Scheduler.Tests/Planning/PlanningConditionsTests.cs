@@ -2,6 +2,7 @@ using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Planning;
 

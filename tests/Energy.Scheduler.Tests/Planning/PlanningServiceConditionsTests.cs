@@ -1,9 +1,10 @@
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
-using Energy.Scheduler.Forecasting;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.Forecasting;
+using Energy.Scheduler.Planning.MeritOrder;
+using Energy.Scheduler.Plant;
 using Energy.Telemetry.Signals;
-using Energy.Telemetry.Simulation;
 using Energy.TestSupport.Logging;
 using Microsoft.Extensions.Time.Testing;
 

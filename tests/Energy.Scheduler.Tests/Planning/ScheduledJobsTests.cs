@@ -1,6 +1,6 @@
+using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Planning;
-using Energy.Scheduler.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

@@ -1,7 +1,8 @@
 using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Optimization;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Planning.Lp;
+using Energy.Scheduler.Planning.MeritOrder;
 
 namespace Energy.Scheduler.Tests.Planning;
 

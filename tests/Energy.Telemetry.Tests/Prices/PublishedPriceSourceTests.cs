@@ -1,7 +1,6 @@
 using Energy.Contracts.Prices;
 using Energy.Contracts.Time;
 using Energy.Telemetry.Prices;
-using Energy.Telemetry.Simulation;
 using Energy.TestSupport.Sites;
 using Microsoft.Extensions.Time.Testing;
 using static Energy.Telemetry.Tests.Prices.PriceTestData;
@@ -81,10 +80,9 @@ public class PublishedPriceSourceTests
     }
 
     [Fact]
-    public async Task GetPricesAsync_AnySource_EndsAtThePublishedDay()
+    public async Task GetPricesAsync_SourceWithLaterPrices_EndsAtThePublishedDay()
     {
-        var clock = new FakeTimeProvider(BerlinTime(Day, 9, 0));
-        var source = new PublishedPriceSource(new SyntheticMarket(TestSites.With(TestSites.Pool("p", 1))), Berlin, clock);
+        var (source, _) = Published(BerlinTime(Day, 9, 0));
 
         var curve = await source.GetPricesAsync(BerlinTime(Day, 9, 0), BerlinTime(Day, 9, 0).AddDays(2), CancellationToken.None);
 

@@ -1,0 +1,43 @@
+using Energy.Contracts.Agents;
+
+namespace Energy.Scheduler.Controller.Agents;
+
+/// <summary>
+/// The control loop's link to agents through the fleet: reads GPUs with their cap bounds, and sends
+/// assignments through the <see cref="FleetSequencer"/>, which holds the site under the tick's limits.
+/// </summary>
+public sealed class FleetAgentLink(Fleet fleet, FleetSequencer sequencer, IAgentTransport transport, TimeProvider time) : IAgentLink
+{
+    private SequencedBatches? _last;
+
+    public string GpuBackend => transport.Describe(fleet);
+
+    public long Epoch => sequencer.Epoch;
+
+    /// <summary>The last tick's batches (for the status page), or null before the first.</summary>
+    public SequencedBatches? Last => Volatile.Read(ref _last);
+
+    public async ValueTask<SequencedBatches> SendAsync(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(limits);
+        var now = time.GetUtcNow();
+        var validUntil = wanted.Count > 0 ? wanted.Min(a => a.ValidUntil) : now + TimeSpan.FromSeconds(10);
+        var result = sequencer.Sequence(wanted, limits, now, validUntil);
+        Volatile.Write(ref _last, result);
+        foreach (var batch in result.Batches)
+        {
+            // Counted before it leaves: an increase must be in the bound before any agent can apply it.
+            fleet.Sent(batch);
+            await transport.SendAsync(batch, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public async ValueTask<IReadOnlyList<FleetGpu>> ReadAsync(CancellationToken cancellationToken)
+    {
+        await transport.RefreshAsync(cancellationToken);
+        return fleet.Gpus(time.GetUtcNow());
+    }
+}

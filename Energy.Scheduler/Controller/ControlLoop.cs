@@ -1,0 +1,312 @@
+using System.Globalization;
+using Energy.Contracts.Agents;
+using Energy.Contracts.Policy;
+using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
+using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Scheduler.Controller.Dispatch;
+using Energy.Scheduler.Controller.Status;
+using Energy.Scheduler.Planning;
+using Energy.Telemetry.Signals;
+using Energy.Telemetry.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler.Controller;
+
+/// <summary>
+/// The 1-second loop: holds the plan's current slot on the GPUs (through the agent link, whose
+/// sequencer holds the cap), measures what the site draws — by the site meter where there is one,
+/// beside HeatGrid's model of it — and publishes status and telemetry. It never waits for planning.
+/// </summary>
+public sealed class ControlLoop(
+    Site site,
+    CurrentPlan plan,
+    IAgentLink agents,
+    SignalRegistry signals,
+    ITimeSeriesStore store,
+    StatusBoard board,
+    TimeProvider time,
+    ILogger<ControlLoop> logger,
+    GridLimit? limit = null,
+    DemandResponseLog? evidence = null,
+    ControlState? state = null) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an assignment holds without renewal before the agent falls back to the safe state.</summary>
+    public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
+
+    private readonly SiteLoad _load = new(site);
+    private readonly GpuDispatcher _dispatcher = new(site);
+    private readonly ThermalGuard _thermal = new(site);
+    private readonly BaseLoadEstimator _baseLoad = new(site.Grid);
+    private readonly ControlState _state = state ?? new ControlState();
+    private bool _inSafeState;
+    private bool _holding;
+    private (CapBasis Basis, string? Problem)? _reported;
+    private int _ticks;
+
+    /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
+    public IReadOnlyList<string> HotLoops => _state.HotLoops;
+
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var slot = plan.Plan?.SlotAt(now);
+        if (slot is null && !_inSafeState)
+        {
+            Log.NoPlan(logger, now);
+        }
+        else if (slot is not null && _inSafeState)
+        {
+            Log.PlanRestored(logger);
+        }
+
+        _inSafeState = slot is null;
+
+        var before = await agents.ReadAsync(cancellationToken);
+        var basis = MeasureBaseLoad(now, before);
+        var states = before.Select(g => g.State).ToList();
+        var unavailable = before.Where(g => !g.Online || !g.Known).Select(g => g.State.GpuId).ToHashSet(StringComparer.Ordinal);
+        var wanted = _dispatcher.Assign(slot, states, now, now + AssignmentValidity, agents.Epoch, unavailable);
+
+        // Coolant too hot on a heat loop: its GPUs come off work, which moves to air-cooled pools where it may.
+        var explanations = new List<string>();
+        wanted = _thermal.Apply(wanted, states, l => signals.GoodValue(l.CoolantTemperatureSignal, now, TimeSpan.FromSeconds(30)), explanations);
+        var hot = _thermal.HotLoops.Order(StringComparer.Ordinal).ToList();
+        if (!hot.SequenceEqual(_state.HotLoops, StringComparer.Ordinal))
+        {
+            _state.HotLoops = hot;
+        }
+
+        // The sequencer holds the site under the cap in force (less the meter's margin) with the base load as measured:
+        // more other load or a curtailment sheds in the operator's order within this tick.
+        var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
+        var holdBelow = site.Grid.HoldBelow(cap);
+        var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
+        var sent = await agents.SendAsync(wanted, new CapLimits(holdBelow, basis.BaseLoad, ramp, Why(cap, basis)), cancellationToken);
+        if (sent.Held > 0 != _holding)
+        {
+            _holding = sent.Held > 0;
+            if (_holding)
+            {
+                Log.IncreasesHeld(logger, sent.Held);
+            }
+            else
+            {
+                Log.IncreasesReleased(logger);
+            }
+        }
+
+        var after = await agents.ReadAsync(cancellationToken);
+        explanations.AddRange(sent.Explanations);
+        var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
+        board.Publish(status);
+        ObserveCurtailments(now, status.GridImportKw);
+        store.TryWrite(Points(status));
+        if (++_ticks % 10 == 0)
+        {
+            await store.FlushAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Loop boundary: one bad tick must not end control; assignments expire safely if ticks keep failing.
+                Log.ControlTickFailed(logger, e);
+            }
+        }
+        while (await timer.TickOrStopAsync(stoppingToken)
+            && !stoppingToken.IsCancellationRequested);
+
+        await store.FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>The base load to hold the cap with: the site meter's import minus what the GPUs drew, or the worst case while the meter is lost.</summary>
+    private BaseLoadState MeasureBaseLoad(DateTimeOffset now, IReadOnlyList<FleetGpu> gpus)
+    {
+        _baseLoad.RecordControlled(now, _load.Controlled(gpus.Select(g => (g.State.Pool, g.Drawing))));
+        var basis = _baseLoad.Update(now, site.Grid.Meter is { } meter ? signals.Latest(meter.Signal) : null);
+        _state.BaseLoad = basis;
+        if (_reported is not { } last || last.Basis != basis.Basis || (last.Problem is null) != (basis.Problem is null))
+        {
+            _reported = (basis.Basis, basis.Problem);
+            switch (basis.Basis)
+            {
+                case CapBasis.MeterLost:
+                    Log.MeterLost(logger, basis.Problem!);
+                    break;
+                case CapBasis.Meter:
+                    Log.MeterInUse(logger, site.Grid.Meter!.Signal, basis.BaseLoad.Kilowatts);
+                    break;
+                default:
+                    Log.NoMeter(logger, site.Grid.BaseLoad.Kilowatts);
+                    break;
+            }
+        }
+
+        return basis;
+    }
+
+    private string Why(Power cap, BaseLoadState basis)
+    {
+        var limitText = cap < site.Grid.ImportCap ? "a curtailment" : "the grid cap";
+        return basis.Basis switch
+        {
+            CapBasis.Meter => string.Create(CultureInfo.InvariantCulture, $"{limitText}; the site meter shows {basis.BaseLoad.Kilowatts:0.#} kW of other load"),
+            CapBasis.MeterLost => string.Create(CultureInfo.InvariantCulture, $"{limitText}; site meter lost, {basis.BaseLoad.Kilowatts:0.#} kW of other load assumed"),
+            _ => limitText,
+        };
+    }
+
+    /// <summary>A curtailment's evidence gets the moment the site's import was first seen at or under its cap.</summary>
+    private void ObserveCurtailments(DateTimeOffset now, double gridImportKw)
+    {
+        if (limit is null || evidence is null)
+        {
+            return;
+        }
+
+        foreach (var c in limit.Active(now))
+        {
+            if (evidence.Find("controller", c.Id) is { PowerObservedAt: null } e && gridImportKw <= c.Cap.Kilowatts)
+            {
+                evidence.Record(e with { PowerObservedAt = now, TargetW = gridImportKw * 1000 });
+            }
+        }
+    }
+
+    private static List<GpuAssignmentView> Assignments(IReadOnlyList<GpuAssignment> sent, IReadOnlyList<FleetGpu> gpus)
+    {
+        var wanted = sent.ToDictionary(a => a.GpuId, StringComparer.Ordinal);
+        return [.. gpus.Select(g =>
+        {
+            var a = wanted.GetValueOrDefault(g.State.GpuId);
+            return new GpuAssignmentView(g.State.GpuId, g.Node, g.State.Pool, a?.Workload, Math.Round(a?.PowerTarget.Watts ?? 0, 1),
+                g.State.Workload, Math.Round(g.State.Power.Watts, 1), a?.Shed is { } shed ? ShedSteps.WireName(shed) : null);
+        })];
+    }
+
+    private SiteStatus Measure(DateTimeOffset now, Contracts.Planning.PlanSlot? slot, IReadOnlyList<FleetGpu> fleet, Power cap, Power holdBelow,
+        BaseLoadState basis, List<string> controlExplanations, IReadOnlyList<GpuAssignmentView> assignments)
+    {
+        var gpus = fleet.Select(g => g.State).ToList();
+        var modelKw = _load.Import(basis.BaseLoad, gpus.Select(g => (g.Pool, g.Power))).Kilowatts;
+        var gridKw = basis.Metered?.Kilowatts ?? modelKw;
+        var workloads = site.Workloads
+            .Select(w => new WorkloadStatus(w.Name, w.Kind.ToString().ToLowerInvariant(),
+                Round(gpus.Where(g => g.Workload == w.Name).Sum(g => g.Power.Kilowatts)),
+                gpus.Count(g => g.Workload == w.Name)))
+            .Append(new WorkloadStatus("idle", "idle", Round(gpus.Where(g => g.Workload is null).Sum(g => g.Power.Kilowatts)),
+                gpus.Count(g => g.Workload is null)))
+            .ToList();
+
+        var loops = site.HeatLoops.Select(l => LoopStatus(l, now)).ToList();
+        var heat = new HeatStatus(
+            Round(loops.Sum(l => l.DemandKw)),
+            Round(loops.Sum(l => l.DeliveredKw)),
+            Round(loops.Sum(l => l.StoredKwh)),
+            Round(loops.Sum(l => l.DumpedKw)),
+            Round(loops.Sum(l => l.BoilerKw)));
+
+        var warnings = new List<string>();
+        if (slot is null)
+        {
+            warnings.Add("no plan covers now: GPUs held in the safe state");
+        }
+
+        warnings.AddRange(slot?.Violations ?? []);
+        if (cap < site.Grid.ImportCap)
+        {
+            warnings.Add($"curtailed: the import cap in force is {Round(cap.Kilowatts)} kW (contract {site.Grid.ImportCap.Kilowatts} kW)");
+        }
+
+        if (basis.Problem is { } problem)
+        {
+            warnings.Add(problem);
+        }
+
+        if (basis.Metered is { } metered && metered > cap)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the site meter shows {metered.Kilowatts:0.#} kW, above the {cap.Kilowatts:0.#} kW cap in force: work is being shed"));
+        }
+
+        return new SiteStatus(site.Name, now, slot?.SpotPrice.PerMegawattHour, site.Currency.Code, Round(gridKw),
+            cap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
+            [.. slot?.Explanations ?? [], .. _dispatcher.Explanations, .. controlExplanations], warnings)
+        {
+            GpuAssignments = assignments,
+            GridImportModelKw = Round(modelKw),
+            GridImportMeteredKw = basis.Metered is { } m ? Round(m.Kilowatts) : null,
+            BaseLoadKw = Round(basis.BaseLoad.Kilowatts),
+            BaseLoadConfiguredKw = site.Grid.BaseLoad.Kilowatts,
+            CapHeldAgainst = basis.Basis switch { CapBasis.Meter => "meter", CapBasis.MeterLost => "meterLost", _ => "model" },
+            HoldBelowKw = Round(holdBelow.Kilowatts),
+        };
+    }
+
+    private HeatLoopStatus LoopStatus(HeatLoop loop, DateTimeOffset now)
+    {
+        double Value(string field) => signals.GoodValue($"{loop.Name}.{field}", now, TimeSpan.FromSeconds(30)) is { } v ? Round(v) : 0;
+        return new HeatLoopStatus(loop.Name, Value("heatDemandKw"), Value("heatCapturedKw"), Value("heatDeliveredKw"),
+            Value("tankChargeKw"), Value("tankDischargeKw"), Value("tankStoredKwh"), Value("heatDumpedKw"), Value("boilerKw"),
+            Value("heatShortfallKw"));
+    }
+
+    private static List<TimeSeriesPoint> Points(SiteStatus s)
+    {
+        KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
+        var points = new List<TimeSeriesPoint>
+        {
+            new("grid", siteTag, "import_kw", s.GridImportKw, s.Time),
+            new("grid", siteTag, "import_model_kw", s.GridImportModelKw, s.Time),
+            new("grid", siteTag, "base_load_kw", s.BaseLoadKw, s.Time),
+        };
+        if (s.GridImportMeteredKw is { } metered)
+        {
+            points.Add(new("grid", siteTag, "import_metered_kw", metered, s.Time));
+        }
+
+        if (s.PriceEurPerMwh is { } price)
+        {
+            points.Add(new("grid", siteTag, "spot_price_per_mwh", price, s.Time));
+        }
+
+        foreach (var w in s.Workloads)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("workload", w.Name)];
+            points.Add(new("workload", tags, "power_kw", w.PowerKw, s.Time));
+            points.Add(new("workload", tags, "gpus", w.Gpus, s.Time));
+        }
+
+        foreach (var l in s.HeatLoops)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("loop", l.Name)];
+            points.Add(new("heat", tags, "demand_kw", l.DemandKw, s.Time));
+            points.Add(new("heat", tags, "delivered_kw", l.DeliveredKw, s.Time));
+            points.Add(new("heat", tags, "stored_kwh", l.StoredKwh, s.Time));
+            points.Add(new("heat", tags, "dumped_kw", l.DumpedKw, s.Time));
+            points.Add(new("heat", tags, "boiler_kw", l.BoilerKw, s.Time));
+        }
+
+        return points;
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Energy.Contracts.Sites;
+using Energy.Scheduler.Hosting;
+using Energy.Telemetry.Mqtt;
+using Energy.Telemetry.Prices;
+using Energy.Telemetry.Signals;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler.Controller.Mqtt;
+
+/// <summary>MQTT in <c>heatgrid run</c>: the embedded broker unless an external one is given, the supervised link, ingest and publishing.</summary>
+public static class MqttServices
+{
+    public static IServiceCollection AddHeatGridMqtt(this IServiceCollection services, Site site, MqttSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(setup);
+        var clientId = $"heatgrid-{HomeAssistantDiscovery.Id(site.Name)}-controller";
+        var broker = setup.Broker is { } external
+            ? external with { ClientId = clientId, StatusTopic = MqttStatePublisher.StatusTopic(site) }
+            : new MqttBrokerOptions
+            {
+                Host = setup.Listen.Address.ToString(),
+                Port = setup.Listen.Port,
+                ClientId = clientId,
+                StatusTopic = MqttStatePublisher.StatusTopic(site),
+            };
+
+        if (setup.Broker is null)
+        {
+            services.AddSingleton(sp => new EmbeddedBroker(setup.Listen, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
+            services.AddHostedService<EmbeddedBrokerService>();
+        }
+
+        services.AddSingleton(sp => new MqttLink(broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
+        services.AddSingleton<MqttSignalIngest>();
+        services.AddHostedService<MqttLinkService>();
+        services.AddSingleton<MqttStatePublisher>();
+        return services;
+    }
+
+    /// <summary>Starts the embedded broker before anything connects to it.</summary>
+    private sealed class EmbeddedBrokerService(EmbeddedBroker broker) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => broker.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();
+    }
+
+    /// <summary>Subscribes the site's inputs and starts the link; a broker that is down does not stop start-up.</summary>
+    private sealed class MqttLinkService(MqttLink link, MqttSignalIngest ingest, Site site, IServiceProvider services) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            ingest.Attach(link);
+            if (services.GetService<FilePriceSource>() is { } prices)
+            {
+                MqttPriceFeed.Attach(link, site, prices);
+            }
+
+            await link.StartAsync(cancellationToken);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken) => await link.DisposeAsync();
+    }
+}
