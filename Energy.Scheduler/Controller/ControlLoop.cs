@@ -31,12 +31,17 @@ public sealed class ControlLoop(
     ILogger<ControlLoop> logger,
     GridLimit? limit = null,
     DemandResponseLog? evidence = null,
-    ControlState? state = null) : BackgroundService
+    ControlState? state = null,
+    ControlOptions? options = null) : BackgroundService
 {
+    /// <summary>The period by default (<see cref="ControlOptions.Period"/>).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an assignment holds without renewal before the agent falls back to the safe state.</summary>
+    /// <summary>By default, how long an assignment holds without renewal before the agent falls back to the safe state.</summary>
     public static readonly TimeSpan AssignmentValidity = TimeSpan.FromSeconds(10);
+
+    private readonly TimeSpan _period = options?.Period ?? Period;
+    private readonly TimeSpan _validity = options?.AssignmentValidity ?? AssignmentValidity;
 
     private readonly SiteLoad _load = new(site);
     private readonly GpuDispatcher _dispatcher = new(site);
@@ -70,7 +75,7 @@ public sealed class ControlLoop(
         var basis = MeasureBaseLoad(now, before);
         var states = before.Select(g => g.State).ToList();
         var unavailable = before.Where(g => !g.Online || !g.Known).Select(g => g.State.GpuId).ToHashSet(StringComparer.Ordinal);
-        var wanted = _dispatcher.Assign(slot, states, now, now + AssignmentValidity, agents.Epoch, unavailable);
+        var wanted = _dispatcher.Assign(slot, states, now, now + _validity, agents.Epoch, unavailable);
 
         // Coolant too hot on a heat loop: its GPUs come off work, which moves to air-cooled pools where it may.
         var explanations = new List<string>();
@@ -85,7 +90,7 @@ public sealed class ControlLoop(
         // more other load or a curtailment sheds in the operator's order within this tick.
         var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
         var holdBelow = site.Grid.HoldBelow(cap);
-        var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (Period.TotalSeconds / 60) : (Power?)null;
+        var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (_period.TotalSeconds / 60) : (Power?)null;
         var sent = await agents.SendAsync(wanted, new CapLimits(holdBelow, basis.BaseLoad, ramp, Why(cap, basis)), cancellationToken);
         if (sent.Held > 0 != _holding)
         {
@@ -114,7 +119,7 @@ public sealed class ControlLoop(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, time);
+        using var timer = new PeriodicTimer(_period, time);
         do
         {
             try

@@ -56,7 +56,7 @@ public static class AgentHost
             StatusTopic = topics.Status(options.Node),
         }, clock, sp.GetRequiredService<ILogger<MqttLink>>()));
         builder.Services.AddSingleton(sp => new MqttAgent(sp.GetRequiredService<AgentCore>(), sp.GetRequiredService<MqttLink>(), topics,
-            sp.GetRequiredService<GpuBackend>().Description, AgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
+            sp.GetRequiredService<GpuBackend>().Description, NodeAgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
         builder.Services.AddHostedService<AgentService>();
         if (options.PollMeter)
         {

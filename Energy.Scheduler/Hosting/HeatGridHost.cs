@@ -1,7 +1,13 @@
 using Energy.Gpu;
 using Energy.Gpu.Devices;
 using Energy.Scheduler.Api;
+using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.Mqtt;
+using Energy.Scheduler.NodeAgent;
+using Energy.Scheduler.Planning;
+using Energy.Scheduler.Plant;
+using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,16 +28,33 @@ public static class HeatGridHost
         builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
-        builder.Services.AddSingleton(time ?? TimeProvider.System);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(options.Site);
-        builder.Services.AddEnergyTelemetry(options.DataFolder);
-        if (options.Role == HostRole.All)
+        // The table of contents: one Add… per area, in the order their hosted services start.
+        builder.Services.AddSingleton(time ?? TimeProvider.System).AddSingleton(options).AddSingleton(options.Site);
+        builder.Services.AddEnergyTelemetry(options.DataFolder);                         // signals, time-series store
+        if (options.Mqtt is { } mqtt)
         {
-            builder.Services.AddEnergyGpu(node: AgentServices.LocalNode, new GpuBackendOptions { Mode = options.Gpus });
+            builder.Services.AddControllerMqtt(options.Site, mqtt);                      // broker, link, ingest, state, curtailments
         }
 
-        builder.Services.AddEnergyScheduler(options, demo: options.Demo);
+        if (options.Demo)
+        {
+            builder.Services.AddDemoPlant(options);                                      // the simulated plant and market
+        }
+
+        // Devices the demo simulates are polled only when the demo serves them.
+        builder.Services.AddModbusPolling(d => options.ServeSimulatedDevices || !SimulatedDeviceHost.IsSimulated(d));
+        builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
+        builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
+        if (options.Role == HostRole.All)
+        {
+            builder.Services.AddEnergyGpu(node: NodeAgentServices.LocalNode, new GpuBackendOptions { Mode = options.Gpus })
+                .AddLocalAgent();                                                        // this host's GPUs as one agent
+        }
+        else
+        {
+            builder.Services.AddAgentsOverMqtt();                                        // agents on the broker
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using Energy.Contracts.Sites;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Gpu.Agents;
@@ -14,7 +15,7 @@ namespace Energy.Scheduler.NodeAgent;
 /// Modbus, or an MQTT signal), which the agent acts on itself the moment a reading arrives.
 /// </summary>
 public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, DemandResponseLog evidence, TimeProvider time,
-    MqttLink? mqtt = null, string? site = null) : BackgroundService
+    MqttLink? mqtt = null, Site? site = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
@@ -26,7 +27,7 @@ public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, De
         if (mqtt is not null && site is not null)
         {
             // The same frequency topic agents on a broker watch: a relay or a test can publish a step there.
-            mqtt.Subscribe(new AgentTopics(site).Frequency, 0, message =>
+            mqtt.Subscribe(new AgentTopics(site.Name).Frequency, 0, message =>
             {
                 if (!message.Retained && MqttAgent.TryReadFrequency(message.Payload.Span, message.ReceivedAt, out var sample, out _)
                     && agent.OnFrequency(sample, message.ReceivedAt) is { } e)

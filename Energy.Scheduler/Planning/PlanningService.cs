@@ -30,8 +30,13 @@ public sealed class PlanningService(
     TimeProvider time,
     ILogger<PlanningService> logger,
     IPlanningConditionsSource? conditions = null,
-    ForecastLedger? ledger = null) : BackgroundService
+    ForecastLedger? ledger = null,
+    PlanningOptions? options = null) : BackgroundService
 {
+    private readonly TimeSpan _horizon = options?.Horizon ?? Horizon;
+    private readonly TimeSpan _conditionsPoll = options?.ConditionsPoll ?? ConditionsPoll;
+    private readonly TimeSpan _replanGap = options?.ConditionsReplanGap ?? ConditionsReplanGap;
+
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(24);
 
@@ -64,7 +69,7 @@ public sealed class PlanningService(
     {
         var now = time.GetUtcNow();
         var state = conditions?.Current(now) ?? PlanningConditions.None;
-        var curve = await prices.GetPricesAsync(now, now + Horizon, cancellationToken);
+        var curve = await prices.GetPricesAsync(now, now + _horizon, cancellationToken);
         var heat = forecast.Forecast(site, curve, now);
         LogHeatForecast(heat);
         var demand = heat.Demand;
@@ -145,7 +150,7 @@ public sealed class PlanningService(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(ConditionsPoll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(_conditionsPoll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!stoppingToken.IsCancellationRequested)
             {
                 await ReplanIfConditionsChangedAsync(stoppingToken);
@@ -175,7 +180,7 @@ public sealed class PlanningService(
             return false;
         }
 
-        if (state.SameAs(_planned, site.Grid) || now - _plannedAt < ConditionsReplanGap)
+        if (state.SameAs(_planned, site.Grid) || now - _plannedAt < _replanGap)
         {
             return false;
         }

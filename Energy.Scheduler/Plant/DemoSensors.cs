@@ -24,7 +24,7 @@ public sealed class DemoSensors
     private readonly HashSet<string> _served;
     private readonly Dictionary<string, TopicSignal> _topics;
 
-    public DemoSensors(Site site, SignalRegistry signals, SimulatedDeviceHost? devices, MqttLink? mqtt = null)
+    public DemoSensors(Site site, SignalRegistry signals, SimulatedDeviceHost? devices = null, MqttLink? mqtt = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _signals = signals;

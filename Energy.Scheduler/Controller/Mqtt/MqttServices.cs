@@ -1,5 +1,6 @@
 using System.Net;
 using Energy.Contracts.Sites;
+using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
@@ -10,10 +11,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller.Mqtt;
 
-/// <summary>MQTT in <c>heatgrid run</c>: the embedded broker unless an external one is given, the supervised link, ingest and publishing.</summary>
+/// <summary>MQTT of the controller: the embedded broker unless an external one is given, the supervised link, ingest, publishing and curtailment requests.</summary>
 public static class MqttServices
 {
-    public static IServiceCollection AddHeatGridMqtt(this IServiceCollection services, Site site, MqttSetup setup)
+    /// <summary>Started early: the site's MQTT inputs arrive before the first plan is made; state, plans and curtailments flow once the controller runs.</summary>
+    public static IServiceCollection AddControllerMqtt(this IServiceCollection services, Site site, MqttSetup setup)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(setup);
@@ -38,6 +40,8 @@ public static class MqttServices
         services.AddSingleton<MqttSignalIngest>();
         services.AddHostedService<MqttLinkService>();
         services.AddSingleton<MqttStatePublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttStatePublisher>());
+        services.AddHostedService<CurtailmentListener>();
         return services;
     }
 

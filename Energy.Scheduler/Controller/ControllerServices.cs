@@ -1,0 +1,89 @@
+using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Sites;
+using Energy.Scheduler.Controller.Agents;
+using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Scheduler.Controller.Status;
+using Energy.Scheduler.Hosting;
+using Energy.Scheduler.Planning;
+using Energy.Telemetry.Mqtt;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Energy.Scheduler.Controller;
+
+/// <summary>The controller's part of a host: the fleet of agents, the one cap enforcer, the control loop and what it tells the planner.</summary>
+public static class ControllerServices
+{
+    /// <summary>
+    /// Fleet, sequencer (epoch from the data folder), the control loop's link, the cap in force (curtailments),
+    /// demand-response evidence, the control loop with its validated <see cref="ControlOptions"/>, the status
+    /// board and the planner's view of the controller. Agents are reached through the transport registered by
+    /// <c>AddLocalAgent</c> (in-process) or <see cref="AddAgentsOverMqtt"/>.
+    /// </summary>
+    public static IServiceCollection AddController(this IServiceCollection services, RunOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControlOptions>, ControlOptions.Validator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ControlOptions>>().Value);
+
+        services.AddSingleton<StatusBoard>();
+        services.AddSingleton<ControlState>();
+        services.AddSingleton<Fleet>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GridLimit>(sp, options.DataFolder));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DemandResponseLog>(sp, options.DataFolder));
+        services.AddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new FleetSequencer(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), ControllerEpoch.Next(options.DataFolder, time), time.GetUtcNow());
+        });
+        services.AddSingleton<FleetAgentLink>();
+        services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());
+        services.AddSingleton<IPlanningConditionsSource, SiteConditions>();
+        services.AddSingleton<ControlLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());
+        return services;
+    }
+
+    /// <summary>Agents on the broker: the controller announces its epoch and talks to them over MQTT (<c>heatgrid controller</c>).</summary>
+    public static IServiceCollection AddAgentsOverMqtt(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new AgentTopics(sp.GetRequiredService<Site>().Name));
+        services.AddSingleton<MqttAgentTransport>();
+        services.AddSingleton<IAgentTransport>(sp => sp.GetRequiredService<MqttAgentTransport>());
+        services.AddHostedService<ControllerAnnouncer>();
+        return services;
+    }
+
+    /// <summary>Announces the controller's epoch (retained) on every connect, so agents refuse older controllers from then on.</summary>
+    private sealed class ControllerAnnouncer(MqttLink link, MqttAgentTransport transport, FleetSequencer sequencer, TimeProvider time) : IHostedService
+    {
+        private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            link.StateChanged += state =>
+            {
+                if (state == MqttLinkState.Connected)
+                {
+                    _ = AnnounceAsync();
+                }
+            };
+            return link.State == MqttLinkState.Connected ? AnnounceAsync() : Task.CompletedTask;
+        }
+
+        private async Task AnnounceAsync() =>
+            await transport.AnnounceAsync(new ControllerAnnouncement(AgentJson.Version, sequencer.Epoch, _startedAt, true), CancellationToken.None);
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (link.State == MqttLinkState.Connected)
+            {
+                await transport.AnnounceAsync(new ControllerAnnouncement(AgentJson.Version, sequencer.Epoch, _startedAt, false), cancellationToken);
+            }
+        }
+    }
+}
