@@ -39,4 +39,8 @@ public sealed record Site
     public HeatLoop? LoopOf(GpuPool pool) => pool.HeatLoop is null ? null : HeatLoops.First(l => l.Name == pool.HeatLoop);
 
     public int TotalGpus => Pools.Sum(p => p.Count);
+
+    /// <summary>Whether a device point or an MQTT signal of the site file feeds <paramref name="signal"/>: the site measures it.</summary>
+    public bool Maps(string signal) =>
+        Devices.Any(d => d.Points.Any(p => p.Signal == signal)) || TopicSignals.Any(t => t.Signal == signal);
 }

@@ -3,7 +3,6 @@ using Energy.Contracts.Sites;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Controller.Status;
-using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Planning;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Configuration;

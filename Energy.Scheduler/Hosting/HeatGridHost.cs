@@ -3,7 +3,7 @@ using Energy.Gpu.Devices;
 using Energy.Scheduler.Api;
 using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
-using Energy.Scheduler.Controller.Mqtt;
+using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Plant;

@@ -1,5 +1,4 @@
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Planning.Forecasting;
 using Energy.Scheduler.Planning.Lp;
 using Energy.Telemetry.Prices;

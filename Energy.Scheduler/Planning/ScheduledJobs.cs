@@ -1,5 +1,4 @@
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Prices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using Energy.Contracts.Heat;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Controller.Agents;
-using Energy.Scheduler.Planning.Forecasting;
 using Energy.Telemetry.Signals;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,7 +45,7 @@ public sealed class DemoWorld : BackgroundService
 
         // Sensors answer from the first moment, so the first plan is made on readings, not on fallbacks:
         // the meters of a first second with idle GPUs, from a copy of each loop (the world itself starts untouched).
-        _demandMetered = site.HeatLoops.Where(l => HeatDemandObservation.IsMeasured(site, l.Name)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        _demandMetered = site.HeatLoops.Where(l => site.Maps(SignalNames.HeatDemandKw(l.Name))).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var initial = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var loop in site.HeatLoops)
         {

@@ -1,4 +1,3 @@
-using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry.Prices;
 using Microsoft.Extensions.DependencyInjection;

@@ -33,8 +33,7 @@ public sealed record HeatDemandObservation(string Loop, double Kw, Quality Quali
     public static bool IsMeasured(Site site, string loop)
     {
         ArgumentNullException.ThrowIfNull(site);
-        var name = SignalNames.HeatDemandKw(loop);
-        return site.Devices.Any(d => d.Points.Any(p => p.Signal == name)) || site.TopicSignals.Any(t => t.Signal == name);
+        return site.Maps(SignalNames.HeatDemandKw(loop));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Energy.Scheduler.Controller.Mqtt;
+using Energy.Scheduler.Api.Mqtt;
 
-namespace Energy.Scheduler.Tests.Controller.Mqtt;
+namespace Energy.Scheduler.Tests.Api.Mqtt;
 
 public sealed class HomeAssistantDiscoveryTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Energy.Scheduler.Controller.Mqtt;
+namespace Energy.Scheduler.Api.Mqtt;
 
 /// <summary>
 /// Home Assistant MQTT discovery: one retained config message per sensor under

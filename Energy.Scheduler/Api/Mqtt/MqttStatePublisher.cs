@@ -10,7 +10,7 @@ using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Energy.Scheduler.Controller.Mqtt;
+namespace Energy.Scheduler.Api.Mqtt;
 
 /// <summary>
 /// Publishes HeatGrid's state (every few seconds) and plan (when it changes), retained, under

@@ -1,7 +1,6 @@
 using System.Net;
 using Energy.Contracts.Sites;
 using Energy.Scheduler.Controller.DemandResponse;
-using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 using Energy.Telemetry.Signals;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Energy.Scheduler.Controller.Mqtt;
+namespace Energy.Scheduler.Api.Mqtt;
 
 /// <summary>MQTT of the controller: the embedded broker unless an external one is given, the supervised link, ingest, publishing and curtailment requests.</summary>
 public static class MqttServices

@@ -3,7 +3,7 @@ using Energy.Contracts.Sites;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 
-namespace Energy.Scheduler.Controller.Mqtt;
+namespace Energy.Scheduler.Api.Mqtt;
 
 /// <summary>
 /// Day-ahead prices over MQTT: a message on <c>heatgrid/&lt;site&gt;/prices/day-ahead</c> carries a price

@@ -4,7 +4,7 @@ using Energy.Gpu.Devices;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 
-namespace Energy.Scheduler.Hosting;
+namespace Energy.Scheduler;
 
 /// <summary>What <c>heatgrid run</c> was asked to do.</summary>
 /// <param name="Site">The loaded, validated site.</param>
