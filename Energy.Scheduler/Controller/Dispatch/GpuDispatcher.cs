@@ -75,7 +75,7 @@ public sealed class GpuDispatcher(Site site)
         foreach (var pool in round.Pools)
         {
             var perGpu = pool.Targets.Values.Where(t => pool.Count(t.Name) > 0)
-                .ToDictionary(t => t.Name, t => (t.Budget / pool.Count(t.Name)).Clamp(pool.Pool.MinPowerPerGpu, pool.Pool.MaxPowerPerGpu), StringComparer.Ordinal);
+                .ToDictionary(t => t.Name, t => pool.Pool.Range.Holds(t.Name, t.Budget / pool.Count(t.Name)), StringComparer.Ordinal);
             foreach (var gpu in pool.Members)
             {
                 var workload = pool.AssignedTo(gpu.GpuId);

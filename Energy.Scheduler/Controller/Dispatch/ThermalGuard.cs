@@ -67,7 +67,7 @@ public sealed class ThermalGuard(Site site)
             }
 
             var pool = site.Pool(poolName);
-            var w = a.PowerTarget.Clamp(pool.MinPowerPerGpu, pool.MaxPowerPerGpu).Watts;
+            var w = pool.Range.Holds(a.Workload, a.PowerTarget).Watts;
             removed[a.Workload] = (removed.GetValueOrDefault(a.Workload).Watts + w, a.Shed);
             result[i] = a with { Workload = null, PowerTarget = pool.IdlePowerPerGpu, Shed = null };
             idled++;

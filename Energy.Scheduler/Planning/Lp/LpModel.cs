@@ -110,7 +110,7 @@ internal sealed class LpModel : IDisposable
 
         GridPerKw = gridPerKw;
         HeatPerKw = heatPerKw;
-        IdleGridKw = pools.Sum(p => p.GridPowerFor(p.IdlePower).Kilowatts);
+        IdleGridKw = new SiteLoad(site).IdleImport.Kilowatts;
         var idleHeatKw = new double[loops.Count];
         for (var p = 0; p < pools.Count; p++)
         {

@@ -49,7 +49,7 @@ internal sealed class MeritOrderSlot
         _free = site.Pools.ToDictionary(p => p.Name, p => p.Count, StringComparer.Ordinal);
 
         // Every GPU stays powered: idle power and its cooling come off the budget first.
-        _budgetW = site.Grid.ControllableCap.Watts - site.Pools.Sum(p => p.GridPowerFor(p.IdlePower).Watts);
+        _budgetW = site.Grid.ControllableCap.Watts - new SiteLoad(site).IdleImport.Watts;
         foreach (var loop in site.HeatLoops)
         {
             var idleHeatW = site.Pools.Where(p => p.HeatLoop == loop.Name).Sum(p => p.IdlePower.Watts) * loop.CaptureFraction;
@@ -238,7 +238,7 @@ internal sealed class MeritOrderSlot
         foreach (var pool in _site.Pools)
         {
             var busy = _site.Pools.Count == 0 ? 0 : _gpus.Where(g => g.Key.Pool == pool.Name).Sum(g => g.Value);
-            gridW += pool.GridPowerFor((pool.MaxPowerPerGpu * busy) + (pool.IdlePowerPerGpu * (pool.Count - busy))).Watts;
+            gridW += SiteLoad.PoolImport(pool, busy, pool.MaxPowerPerGpu * busy).Watts;
         }
 
         var heat = new List<HeatDispatch>();
