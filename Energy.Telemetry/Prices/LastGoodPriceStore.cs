@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Energy.Telemetry.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Telemetry.Prices;
@@ -40,30 +40,17 @@ public sealed class LastGoodPriceStore
     {
         ArgumentNullException.ThrowIfNull(history);
         var future = history.Between(_timeProvider.GetUtcNow() - history.SlotLength, DateTimeOffset.MaxValue);
-        var temporary = FilePath + ".tmp";
         lock (_gate)
         {
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-                using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-                {
-                    using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
-                    {
-                        CsvPriceWriter.Write(writer, future);
-                    }
-
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, FilePath, overwrite: true);
+                AtomicFile.Write(FilePath, writer => CsvPriceWriter.Write(writer, future));
                 Log.LastGoodSaved(_logger, future.Count, FilePath);
                 return true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Log.LastGoodSaveFailed(_logger, FilePath, e.Message);
-                TryDelete(temporary);
                 return false;
             }
         }
@@ -104,18 +91,6 @@ public sealed class LastGoodPriceStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Log.LastGoodCorrupt(_logger, FilePath, string.Create(CultureInfo.InvariantCulture, $"{reason}; moving it aside failed too: {e.Message}"), FilePath);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The next save overwrites it; nothing else reads a .tmp file.
         }
     }
 }

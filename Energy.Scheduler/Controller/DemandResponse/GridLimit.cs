@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Telemetry.Storage;
 
 namespace Energy.Scheduler.Controller.DemandResponse;
 
@@ -92,9 +93,8 @@ public sealed class GridLimit
 
         try
         {
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(_active.Select(c => new Stored(c.Id, c.Cap.Watts, c.From, c.Until, c.Reason)).ToList()));
-            File.Move(temp, _path, overwrite: true);
+            var stored = JsonSerializer.Serialize(_active.Select(c => new Stored(c.Id, c.Cap.Watts, c.From, c.Until, c.Reason)).ToList());
+            AtomicFile.Write(_path, writer => writer.Write(stored));
         }
         catch (IOException)
         {

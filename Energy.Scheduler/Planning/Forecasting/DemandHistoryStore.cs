@@ -1,4 +1,5 @@
 using System.Text;
+using Energy.Telemetry.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Planning.Forecasting;
@@ -72,23 +73,11 @@ public sealed class DemandHistoryStore
     public bool Save(DemandHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var temporary = FilePath + ".tmp";
         lock (_gate)
         {
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-                using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-                {
-                    using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
-                    {
-                        DemandHistoryCsv.Write(writer, history);
-                    }
-
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, FilePath, overwrite: true);
+                AtomicFile.Write(FilePath, writer => DemandHistoryCsv.Write(writer, history));
                 return true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
