@@ -12,7 +12,7 @@ public sealed record GridConnection(Power ImportCap, Power BaseLoad, GridTariff 
     public GridMeter? Meter { get; init; }
 
     /// <summary>The import the site is held under: the cap in force less the meter's margin (the whole cap without a meter).</summary>
-    public Power HoldBelow(Power capInForce) => Meter is { } meter ? capInForce * (1 - meter.CapMargin) : capInForce;
+    public Power HoldBelow(Power capInForce) => Meter is { } meter ? GridMeter.HoldBelow(capInForce, meter.CapMargin) : capInForce;
 
     /// <summary>What is left for controllable load once the base load is served.</summary>
     public Power ControllableCap => Power.Max(Power.Zero, ImportCap - BaseLoad);

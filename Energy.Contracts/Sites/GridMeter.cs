@@ -1,3 +1,5 @@
+using Energy.Contracts.Units;
+
 namespace Energy.Contracts.Sites;
 
 /// <summary>
@@ -16,6 +18,9 @@ public sealed record GridMeter(string Signal, TimeSpan StaleAfter, double CapMar
     public const double DefaultCapMargin = 0.02;
 
     public const double DefaultLossMargin = 0.05;
+
+    /// <summary>The import a site is held under with a meter: the cap in force less the margin (the planner and the controller alike).</summary>
+    public static Power HoldBelow(Power capInForce, double capMargin) => capInForce * (1 - capMargin);
 
     /// <summary>Without a poll period or maxAge to go by: how long a reading stays current.</summary>
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(10);

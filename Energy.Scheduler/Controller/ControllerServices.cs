@@ -8,7 +8,6 @@ using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Energy.Scheduler.Controller;
 
@@ -25,9 +24,7 @@ public static class ControllerServices
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ControlOptions>, ControlOptions.Validator>();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ControlOptions>>().Value);
+        services.AddValidatedOptions<ControlOptions, ControlOptions.Validator>(configuration, ControlOptions.Section);
 
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<ControlState>();

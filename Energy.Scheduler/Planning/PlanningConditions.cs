@@ -55,7 +55,7 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
             }
         }
 
-        return cap * (1 - CapMargin);
+        return GridMeter.HoldBelow(cap, CapMargin);
     }
 
     /// <summary>

@@ -5,7 +5,6 @@ using Energy.Telemetry.Prices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Energy.Scheduler.Planning;
 
@@ -23,9 +22,7 @@ public static class PlanningServices
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PlanningOptions>, PlanningOptions.Validator>();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PlanningOptions>>().Value);
+        services.AddValidatedOptions<PlanningOptions, PlanningOptions.Validator>(configuration, PlanningOptions.Section);
 
         services.AddSingleton<CurrentPlan>();
         services.AddSingleton<IPlanner, LpPlanner>();

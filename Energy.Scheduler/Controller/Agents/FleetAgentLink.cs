@@ -8,23 +8,21 @@ namespace Energy.Scheduler.Controller.Agents;
 /// </summary>
 public sealed class FleetAgentLink(Fleet fleet, FleetSequencer sequencer, IAgentTransport transport, TimeProvider time) : IAgentLink
 {
-    private SequencedBatches? _last;
+    /// <summary>No batch holds longer than this, whatever the assignments ask: a lost controller's work must run out.</summary>
+    public static readonly TimeSpan MaxValidity = TimeSpan.FromMinutes(5);
 
     public string GpuBackend => transport.Describe(fleet);
 
     public long Epoch => sequencer.Epoch;
-
-    /// <summary>The last tick's batches (for the status page), or null before the first.</summary>
-    public SequencedBatches? Last => Volatile.Read(ref _last);
 
     public async ValueTask<SequencedBatches> SendAsync(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(limits);
         var now = time.GetUtcNow();
-        var validUntil = wanted.Count > 0 ? wanted.Min(a => a.ValidUntil) : now + TimeSpan.FromSeconds(10);
+        var earliest = wanted.Count > 0 ? wanted.Min(a => a.ValidUntil) : now + TimeSpan.FromSeconds(10);
+        var validUntil = earliest < now + MaxValidity ? earliest : now + MaxValidity;
         var result = sequencer.Sequence(wanted, limits, now, validUntil);
-        Volatile.Write(ref _last, result);
         foreach (var batch in result.Batches)
         {
             // Counted before it leaves: an increase must be in the bound before any agent can apply it.

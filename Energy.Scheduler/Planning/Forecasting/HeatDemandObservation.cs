@@ -8,7 +8,7 @@ namespace Energy.Scheduler.Planning.Forecasting;
 
 /// <summary>
 /// The heat demand of a loop as it really was, not what HeatGrid managed to deliver: demand =
-/// delivered + boiler + shortfall (the <see cref="Telemetry.Simulation.HeatFlows"/> balance). Where the
+/// delivered + boiler + shortfall (the <see cref="Contracts.Heat.HeatFlows"/> balance). Where the
 /// site maps <c>{loop}.heatDemandKw</c> itself (a network's own total-load meter), that measurement is
 /// the demand and nothing is derived. A component the site never reports counts 0 and is named in the
 /// reason; a Bad or stale one makes the demand Bad; an Uncertain one makes it Uncertain. Pure.
