@@ -142,4 +142,14 @@ internal static partial class Log
 
     [LoggerMessage(1203, LogLevel.Error, "Polling Modbus device {Device} failed unexpectedly; its next poll tries again")]
     public static partial void DevicePollFailed(ILogger logger, string device, Exception exception);
+
+    // Alarms: 1500–1509. What an operator must see; each is also in /api/status and /health.
+    [LoggerMessage(1500, LogLevel.Warning, "Alarm {Key}: {Message} (seen {Count} times)")]
+    public static partial void AlarmWarning(ILogger logger, string key, string message, long count);
+
+    [LoggerMessage(1501, LogLevel.Critical, "Alarm {Key}: {Message} (seen {Count} times)")]
+    public static partial void AlarmCritical(ILogger logger, string key, string message, long count);
+
+    [LoggerMessage(1502, LogLevel.Information, "Alarm {Key} cleared: {Message}")]
+    public static partial void AlarmCleared(ILogger logger, string key, string message);
 }

@@ -1,19 +1,22 @@
 using Energy.Contracts.Devices;
 using Energy.Contracts.Sites;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Modbus.Polling;
 using Energy.Telemetry.Signals;
 using Energy.Telemetry.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
-    /// <summary>The signal registry and the embedded time-series store under <paramref name="dataFolder"/>.</summary>
+    /// <summary>The signal registry, the process's alarms and the embedded time-series store under <paramref name="dataFolder"/>.</summary>
     public static IServiceCollection AddEnergyTelemetry(this IServiceCollection services, string dataFolder)
     {
         services.AddSingleton<SignalRegistry>();
+        services.TryAddSingleton<Alarms>();
         services.AddSingleton<ITimeSeriesStore>(sp => ActivatorUtilities.CreateInstance<EmbeddedTimeSeriesStore>(sp, dataFolder));
         return services;
     }

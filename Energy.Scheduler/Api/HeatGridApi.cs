@@ -9,6 +9,7 @@ using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Planning.Forecasting;
 using Energy.Scheduler.Plant;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
 using Microsoft.AspNetCore.Builder;
@@ -23,13 +24,16 @@ public static class HeatGridApi
 {
     public static IEndpointRouteBuilder MapHeatGridApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", (StatusBoard board, IServiceProvider services) =>
+        endpoints.MapGet("/health", (StatusBoard board, Alarms alarms, IServiceProvider services) =>
         {
-            // The process is healthy while it runs; the links say how its inputs are doing.
+            // The process is up while it answers; "degraded" while a critical alarm (state that cannot be kept,
+            // forged control messages…) stands, with the reasons. The links say how its inputs are doing.
             var mqtt = services.GetService<MqttLink>();
+            var critical = alarms.Critical();
             return Results.Ok(new
             {
-                status = "ok",
+                status = critical.Count == 0 ? "ok" : "degraded",
+                reasons = critical.Select(a => a.Message).ToList(),
                 controlLoop = board.Current is null ? "starting" : "running",
                 mqtt = mqtt is null ? null : new { state = mqtt.State.ToString().ToLowerInvariant(), error = mqtt.LastError },
             });

@@ -8,6 +8,7 @@ using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Controller.Dispatch;
 using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Planning;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Signals;
 using Energy.Telemetry.Storage;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +33,8 @@ public sealed class ControlLoop(
     GridLimit? limit = null,
     DemandResponseLog? evidence = null,
     ControlState? state = null,
-    ControlOptions? options = null) : BackgroundService
+    ControlOptions? options = null,
+    Alarms? alarms = null) : BackgroundService
 {
     /// <summary>The period by default (<see cref="ControlOptions.Period"/>).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -48,6 +50,7 @@ public sealed class ControlLoop(
     private readonly ThermalGuard _thermal = new(site);
     private readonly BaseLoadEstimator _baseLoad = new(site.Grid);
     private readonly ControlState _state = state ?? new ControlState();
+    private readonly Alarms _alarms = alarms ?? new Alarms(time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Alarms>.Instance);
     private bool _inSafeState;
     private bool _holding;
     private (CapBasis Basis, string? Problem)? _reported;
@@ -252,6 +255,8 @@ public sealed class ControlLoop(
                 $"the site meter shows {metered.Kilowatts:0.#} kW, above the {cap.Kilowatts:0.#} kW cap in force: work is being shed"));
         }
 
+        var alarms = _alarms.Current();
+        warnings.AddRange(alarms.Select(a => a.Severity == AlarmSeverity.Critical ? "critical: " + a.Message : a.Message));
         return new SiteStatus(site.Name, now, slot?.SpotPrice.PerMegawattHour, site.Currency.Code, Round(gridKw),
             cap.Kilowatts, plan.Plan?.Planner ?? "none", agents.GpuBackend, workloads, heat, loops,
             [.. slot?.Explanations ?? [], .. _dispatcher.Explanations, .. controlExplanations], warnings)
@@ -263,6 +268,7 @@ public sealed class ControlLoop(
             BaseLoadConfiguredKw = site.Grid.BaseLoad.Kilowatts,
             CapHeldAgainst = basis.Basis switch { CapBasis.Meter => "meter", CapBasis.MeterLost => "meterLost", _ => "model" },
             HoldBelowKw = Round(holdBelow.Kilowatts),
+            Alarms = alarms,
         };
     }
 

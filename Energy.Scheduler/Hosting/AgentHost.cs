@@ -34,6 +34,7 @@ public static class AgentHost
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(options.Site);
         builder.Services.AddSingleton<SignalRegistry>();
+        builder.Services.AddSingleton<Energy.Telemetry.Health.Alarms>();
         if (options.Simulated.Count > 0)
         {
             IReadOnlyList<IGpuDevice> simulated = [.. options.Simulated.SelectMany(s => Enumerable.Range(0, s.Count)

@@ -36,6 +36,9 @@ public sealed record SiteStatus(
 
     /// <summary>The import the controller holds the site under: the cap in force less the meter's margin.</summary>
     public double HoldBelowKw { get; init; }
+
+    /// <summary>What an operator must look at (forged messages, refused inputs, state that could not be kept), critical first; each is in <see cref="Warnings"/> too.</summary>
+    public IReadOnlyList<Energy.Telemetry.Health.Alarm> Alarms { get; init; } = [];
 }
 
 /// <summary>One GPU's assignment and state: wanted (workload, targetW) and reported (runningWorkload, powerW), and its place in the shed order.</summary>
