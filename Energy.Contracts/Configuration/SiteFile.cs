@@ -17,6 +17,13 @@ public static class SiteFile
         string text;
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > SiteFileLimits.MaxBytes)
+            {
+                return new SiteFileResult(null, [new ConfigError(path, 1, 1, string.Empty,
+                    $"the file is {length:N0} bytes; a site file may be at most {SiteFileLimits.MaxBytes:N0} bytes")]);
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -34,6 +41,18 @@ public static class SiteFile
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var errors = new ConfigErrorList(fileName);
+        if (yaml.Length > SiteFileLimits.MaxBytes)
+        {
+            errors.Add(Mark.Empty, string.Empty, $"the text is {yaml.Length:N0} characters; a site file may be at most {SiteFileLimits.MaxBytes:N0}");
+            return new SiteFileResult(null, errors.Errors);
+        }
+
+        if (YamlShape.Check(yaml) is { } shape)
+        {
+            errors.Add(shape.At, string.Empty, shape.Message);
+            return new SiteFileResult(null, errors.Errors);
+        }
+
         var stream = new YamlStream();
         try
         {

@@ -13,9 +13,9 @@ internal sealed partial class SiteFileReader
             var name = l.String("name");
             Declare(_loopNames, name);
             var capture = l.Number("captureFraction", "fraction of GPU power, 0..1", min: 0, max: 1);
-            var absorption = l.Number("maxAbsorptionKw", "kW", min: 0);
+            var absorption = l.Number("maxAbsorptionKw", "kW", min: 0, max: SiteFileLimits.MaxKw);
             var price = l.Number("heatPricePerMwh", $"{_currency}/MWh of heat", required: false) ?? 0;
-            var dryCooler = l.Number("dryCoolerKw", "kW", required: false, min: 0) ?? 0;
+            var dryCooler = l.Number("dryCoolerKw", "kW", required: false, min: 0, max: SiteFileLimits.MaxKw) ?? 0;
             var consumer = Consumer(l.Section("consumer"));
             var storage = Storage(l.Section("storage", required: false));
             var boiler = Boiler(l.Section("boiler", required: false));
@@ -50,7 +50,7 @@ internal sealed partial class SiteFileReader
         }
 
         var name = c.String("name");
-        var peak = c.Number("peakDemandKw", "kW", min: 0);
+        var peak = c.Number("peakDemandKw", "kW", min: 0, max: SiteFileLimits.MaxKw);
         var supply = c.Number("supplyTemperatureC", "°C", required: false, min: 0, max: 200) ?? 70;
         var penalty = c.Number("shortfallPenaltyPerMwh", $"{_currency}/MWh", required: false, min: 0) ?? 1_000;
         c.Complete();
@@ -95,8 +95,8 @@ internal sealed partial class SiteFileReader
         var minimum = s.Number("minimumKwh", "kWh", required: false, min: 0) ?? 0;
         var initial = s.Number("initialKwh", "kWh", required: false, min: 0);
         var loss = s.Number("lossPercentPerHour", "%/h", required: false, min: 0, max: 100) ?? 0;
-        var charge = s.Number("maxChargeKw", "kW", min: 0);
-        var discharge = s.Number("maxDischargeKw", "kW", min: 0);
+        var charge = s.Number("maxChargeKw", "kW", min: 0, max: SiteFileLimits.MaxKw);
+        var discharge = s.Number("maxDischargeKw", "kW", min: 0, max: SiteFileLimits.MaxKw);
         if (capacityKwh is not null && minimum > capacityKwh)
         {
             s.ErrorAt("minimumKwh", $"the minimum ({minimum} kWh) is above the capacity ({capacityKwh:0.#} kWh)");
@@ -126,7 +126,7 @@ internal sealed partial class SiteFileReader
             return null;
         }
 
-        var capacity = b.Number("capacityKw", "kW", min: 0);
+        var capacity = b.Number("capacityKw", "kW", min: 0, max: SiteFileLimits.MaxKw);
         var efficiency = b.Number("efficiency", "fraction, 0..1", min: 0.01, max: 1.2);
         var fuel = b.Number("fuelPricePerMwh", $"{_currency}/MWh of fuel", min: 0);
         b.Complete();

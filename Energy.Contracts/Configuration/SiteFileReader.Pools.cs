@@ -12,10 +12,10 @@ internal sealed partial class SiteFileReader
         {
             var name = p.String("name");
             var model = p.String("gpuModel");
-            var count = p.Integer("count", min: 1);
-            var min = p.Number("minPowerW", "W", min: 0);
-            var idle = p.Number("idlePowerW", "W", min: 0);
-            var max = p.Number("maxPowerW", "W", min: 1);
+            var count = p.Integer("count", min: 1, max: SiteFileLimits.MaxGpus);
+            var min = p.Number("minPowerW", "W", min: 0, max: SiteFileLimits.MaxGpuW);
+            var idle = p.Number("idlePowerW", "W", min: 0, max: SiteFileLimits.MaxGpuW);
+            var max = p.Number("maxPowerW", "W", min: 1, max: SiteFileLimits.MaxGpuW);
             var loop = p.String("heatLoop", required: false);
             Declare(_poolNames, name);
             Refer(p, "heatLoop", loop, ReferenceKind.HeatLoop);

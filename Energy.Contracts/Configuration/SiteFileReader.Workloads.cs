@@ -54,9 +54,9 @@ internal sealed partial class SiteFileReader
     {
         var tenant = w.String("tenant");
         var price = w.Number("pricePerGpuHour", $"{_currency} per GPU-hour", min: 0);
-        var sla = w.Integer("slaMinGpus", required: false, min: 0) ?? 0;
-        var max = w.Integer("maxGpus", min: 1);
-        var demand = w.Integers("demandGpusByHour", required: false, min: 0);
+        var sla = w.Integer("slaMinGpus", required: false, min: 0, max: SiteFileLimits.MaxGpus) ?? 0;
+        var max = w.Integer("maxGpus", min: 1, max: SiteFileLimits.MaxGpus);
+        var demand = w.Integers("demandGpusByHour", required: false, min: 0, max: SiteFileLimits.MaxGpus);
         if (demand is not null && demand.Count != 24)
         {
             w.ErrorAt("demandGpusByHour", $"expected 24 values, one per local hour from 00:00, got {demand.Count}");

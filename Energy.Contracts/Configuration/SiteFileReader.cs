@@ -50,6 +50,11 @@ internal sealed partial class SiteFileReader
         root.Complete();
 
         CheckReferences(root, pools, workloads);
+        if (pools.Sum(p => (long)p.Count) is var gpus and > SiteFileLimits.MaxGpus)
+        {
+            root.ErrorAt("pools", $"the pools hold {gpus:N0} GPUs together; a site may have at most {SiteFileLimits.MaxGpus:N0}");
+        }
+
         if (name is null || zone is null || grid is null || policy is null)
         {
             return null;
@@ -104,8 +109,8 @@ internal sealed partial class SiteFileReader
             return null;
         }
 
-        var cap = grid.Number("importCapKw", "kW", min: 0.001);
-        var baseLoad = grid.Number("baseLoadKw", "kW", required: false, min: 0) ?? 0;
+        var cap = grid.Number("importCapKw", "kW", min: 0.001, max: SiteFileLimits.MaxKw);
+        var baseLoad = grid.Number("baseLoadKw", "kW", required: false, min: 0, max: SiteFileLimits.MaxKw) ?? 0;
         var fee = grid.Number("networkFeePerMwh", $"{_currency}/MWh", required: false) ?? 0;
         var taxes = grid.Number("taxesPerMwh", $"{_currency}/MWh", required: false) ?? 0;
         _meter = new MeterSettings(grid, grid.String("meterSignal", required: false),

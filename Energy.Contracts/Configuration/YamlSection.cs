@@ -55,6 +55,12 @@ internal sealed class YamlSection
             return null;
         }
 
+        if (scalar.Value.Length > SiteFileLimits.MaxTextLength)
+        {
+            _errors.Add(scalar.Start, FieldPath(key), $"the text is {scalar.Value.Length:N0} characters; at most {SiteFileLimits.MaxTextLength:N0} are allowed");
+            return null;
+        }
+
         return scalar.Value;
     }
 
@@ -181,7 +187,7 @@ internal sealed class YamlSection
         var values = new List<string>();
         for (var i = 0; i < items.Children.Count; i++)
         {
-            if (items.Children[i] is YamlScalarNode { Value: { Length: > 0 } text })
+            if (items.Children[i] is YamlScalarNode { Value: { Length: > 0 and <= SiteFileLimits.MaxTextLength } text })
             {
                 values.Add(text);
             }
@@ -300,6 +306,12 @@ internal sealed class YamlSection
     private YamlSequenceNode? Sequence(string key, bool required, string expected)
     {
         var node = Node(key, required, expected);
+        if (node is YamlSequenceNode { Children.Count: > SiteFileLimits.MaxListItems } list)
+        {
+            _errors.Add(node.Start, FieldPath(key), $"the list has {list.Children.Count:N0} items; at most {SiteFileLimits.MaxListItems:N0} are allowed");
+            return null;
+        }
+
         if (node is null or YamlSequenceNode)
         {
             return (YamlSequenceNode?)node;

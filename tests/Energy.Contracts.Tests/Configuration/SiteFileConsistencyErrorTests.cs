@@ -44,7 +44,7 @@ public class SiteFileConsistencyErrorTests
     {
         var text = Bathhouse.ReplaceLine(80, "demandGpusByHour: [120, 110", "    demandGpusByHour: [120, -110, 100, 100, 100, 110, 160, 240, 340, 420, 460, 480,");
 
-        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 80, 29, "workloads[0].demandGpusByHour[1]", "of at least 0, got -110");
+        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 80, 29, "workloads[0].demandGpusByHour[1]", "between 0 and 100000, got -110");
     }
 
     [Fact]

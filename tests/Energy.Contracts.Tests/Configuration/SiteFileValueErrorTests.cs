@@ -52,14 +52,14 @@ public class SiteFileValueErrorTests
     }
 
     [Theory]
-    [InlineData(24, "importCapKw: 900", "  importCapKw: -5", 16, "grid.importCapKw", "of at least 0.001, got -5")]
-    [InlineData(64, "maxChargeKw: 500", "      maxChargeKw: -1", 20, "heatLoops[0].storage.maxChargeKw", "of at least 0, got -1")]
+    [InlineData(24, "importCapKw: 900", "  importCapKw: -5", 16, "grid.importCapKw", "between 0.001 and 10000000, got -5")]
+    [InlineData(64, "maxChargeKw: 500", "      maxChargeKw: -1", 20, "heatLoops[0].storage.maxChargeKw", "between 0 and 10000000, got -1")]
     [InlineData(65, "maxDischargeKw: 500", "      maxDischargeKw: -0.5", 23, "heatLoops[0].storage.maxDischargeKw", "got -0.5")]
-    [InlineData(49, "maxAbsorptionKw: 650", "    maxAbsorptionKw: -650", 22, "heatLoops[0].maxAbsorptionKw", "of at least 0")]
+    [InlineData(49, "maxAbsorptionKw: 650", "    maxAbsorptionKw: -650", 22, "heatLoops[0].maxAbsorptionKw", "between 0 and 10000000")]
     [InlineData(48, "captureFraction: 0.85", "    captureFraction: 1.5", 22, "heatLoops[0].captureFraction", "between 0 and 1")]
-    [InlineData(78, "maxGpus: 640", "    maxGpus: 0", 14, "workloads[0].maxGpus", "of at least 1, got 0")]
-    [InlineData(43, "maxPowerW: 350", "    maxPowerW: -350", 16, "pools[1].maxPowerW", "of at least 1")]
-    [InlineData(40, "count: 256", "    count: -3", 12, "pools[1].count", "of at least 1, got -3")]
+    [InlineData(78, "maxGpus: 640", "    maxGpus: 0", 14, "workloads[0].maxGpus", "between 1 and 100000, got 0")]
+    [InlineData(43, "maxPowerW: 350", "    maxPowerW: -350", 16, "pools[1].maxPowerW", "between 1 and 10000")]
+    [InlineData(40, "count: 256", "    count: -3", 12, "pools[1].count", "between 1 and 100000, got -3")]
     public void Parse_NegativeOrOutOfRangeValue_ErrorAtTheValue(int line, string original, string replacement, int column, string field, string message)
     {
         var text = Bathhouse.ReplaceLine(line, original, replacement);
@@ -115,6 +115,6 @@ public class SiteFileValueErrorTests
     {
         var text = Bathhouse.ReplaceLine(32, "count: 1024", "    count: -3");
 
-        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 32, 12, "pools[0].count", "of at least 1");
+        SiteFileAssert.SingleError(SiteFileAssert.Parse(text), 32, 12, "pools[0].count", "between 1 and 100000");
     }
 }
