@@ -108,6 +108,9 @@ internal static partial class Log
     [LoggerMessage(1322, LogLevel.Information, "Embedded MQTT broker on {Endpoint} stopped")]
     public static partial void MqttBrokerStopped(ILogger logger, string endpoint);
 
+    [LoggerMessage(1323, LogLevel.Warning, "The embedded MQTT broker disconnected {Client}: it announced a packet of {Declared} bytes, the limit is {Limit} ({Count} so far)")]
+    public static partial void MqttBrokerOversizedPacket(ILogger logger, string client, long declared, int limit, long count);
+
     // Prices: 1400–1499. A failed import changes nothing and says why; the future prices survive
     // restarts in DATA/prices/last-good.csv.
     [LoggerMessage(1400, LogLevel.Information, "Imported {Slots} price slots from {Source} ({Currency}, {SlotMinutes}-minute slots, {First} to {End}, {Gaps} gaps); {KnownSlots} slots known")]

@@ -21,16 +21,29 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// </summary>
     private const int MaxPendingMessagesPerClient = 100_000;
 
+    /// <summary>
+    /// The largest MQTT packet a client may send (1 MiB). HeatGrid's largest messages — an agent's telemetry
+    /// for a few dozen GPUs, a day-ahead price document — are tens of kB; without a limit a client could make
+    /// the broker allocate 256 MB per packet. A client that announces a larger packet is disconnected before
+    /// its body is read.
+    /// </summary>
+    public const int MaxPacketBytes = 1024 * 1024;
+
     private readonly IPEndPoint _endpoint;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly Dictionary<string, byte[]>? _users;
+    private readonly Energy.Telemetry.Health.Alarms? _alarms;
     private MqttServer? _server;
+    private long _oversized;
 
     /// <param name="endpoint">Where to listen; port 0 lets the system pick one, read back from <see cref="Port"/>.</param>
     /// <param name="logger">For start, stop and refused clients.</param>
     /// <param name="users">User name → password; null lets anyone connect without credentials.</param>
-    public EmbeddedBroker(IPEndPoint endpoint, ILogger<EmbeddedBroker> logger, IReadOnlyDictionary<string, string>? users = null)
+    /// <param name="alarms">Where a client refused for an oversized packet is shown (<c>mqtt.oversized</c>); null for the log only.</param>
+    public EmbeddedBroker(IPEndPoint endpoint, ILogger<EmbeddedBroker> logger, IReadOnlyDictionary<string, string>? users = null,
+        Energy.Telemetry.Health.Alarms? alarms = null)
     {
+        _alarms = alarms;
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _users = users?.ToDictionary(u => u.Key, u => Encoding.UTF8.GetBytes(u.Value), StringComparer.Ordinal);
@@ -48,19 +61,16 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             throw new InvalidOperationException("The embedded MQTT broker is already started.");
         }
 
-        // Listen on the one address asked for: MQTTnet otherwise adds an IPv6 "any" listener too.
-        var v4 = _endpoint.AddressFamily == AddressFamily.InterNetwork;
+        // Our own listener on the one address asked for (MQTTnet's adds an IPv6 "any" listener and has no packet limit).
         var options = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(_endpoint.Port)
-            .WithDefaultEndpointBoundIPAddress(v4 ? _endpoint.Address : IPAddress.None)
-            .WithDefaultEndpointBoundIPV6Address(v4 ? IPAddress.None : _endpoint.Address)
             .WithPersistentSessions(true)
             .WithMaxPendingMessagesPerClient(MaxPendingMessagesPerClient)
             .Build();
+        options.DefaultEndpointOptions.IsEnabled = false;
         options.DefaultEndpointOptions.NoDelay = true;
+        var listener = new BoundedTcpServerAdapter(_endpoint, MaxPacketBytes, Oversized);
 
-        var server = new MqttServerFactory().CreateMqttServer(options);
+        var server = new MqttServerFactory().CreateMqttServer(options, [listener]);
         if (_users is not null)
         {
             server.ValidatingConnectionAsync += ValidateAsync;
@@ -78,8 +88,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
         _server = server;
 
-        // MQTTnet's listener writes the port it bound back into the endpoint options (port 0 included).
-        Port = options.DefaultEndpointOptions.Port;
+        Port = listener.Port;
         Log.MqttBrokerListening(_logger, Endpoint, _users is null ? "anonymous clients allowed" : $"{_users.Count} users, password required");
     }
 
@@ -106,6 +115,17 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private string Endpoint => new IPEndPoint(_endpoint.Address, Port).ToString();
+
+    /// <summary>How many clients were disconnected for announcing a packet over <see cref="MaxPacketBytes"/>.</summary>
+    public long OversizedPackets => Interlocked.Read(ref _oversized);
+
+    private void Oversized(EndPoint? client, long declared)
+    {
+        var count = Interlocked.Increment(ref _oversized);
+        var who = client?.ToString() ?? "?";
+        Log.MqttBrokerOversizedPacket(_logger, who, declared, MaxPacketBytes, count);
+        _alarms?.Raise("mqtt.oversized", $"the embedded MQTT broker disconnected {who}: it announced a packet of {declared:N0} bytes (limit {MaxPacketBytes:N0})");
+    }
 
     private Task ValidateAsync(ValidatingConnectionEventArgs e)
     {

@@ -7,7 +7,7 @@ namespace Energy.Telemetry.Mqtt;
 /// <summary>
 /// The CONNECT that <see cref="MqttBrokerOptions"/> stand for: MQTT 5, a persistent session
 /// (clean start off, a session expiry, a fixed client id) so that the broker queues QoS 1 messages
-/// while we are away, and the status topic's "offline" as a retained last will.
+/// while we are away, the status topic's "offline" as a retained last will, and a packet-size limit.
 /// </summary>
 internal static class MqttConnectOptions
 {
@@ -15,12 +15,20 @@ internal static class MqttConnectOptions
 
     public static ReadOnlyMemory<byte> Offline { get; } = "offline"u8.ToArray();
 
+    /// <summary>
+    /// The largest packet we accept (1 MiB), announced in CONNECT: an MQTT 5 broker (mosquitto, the embedded
+    /// one) must not send a larger one and drops such a message for this client instead, so a 250 MB payload
+    /// published onto a topic we subscribe to never reaches this process's memory.
+    /// </summary>
+    public const uint MaxPacketBytes = 1024 * 1024;
+
     public static MqttClientOptions Build(MqttBrokerOptions options)
     {
         Validate(options);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithMaximumPacketSize(MaxPacketBytes)
             .WithClientId(options.ClientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(checked((uint)options.SessionExpiry.TotalSeconds))

@@ -31,7 +31,7 @@ public static class MqttServices
 
         if (setup.Broker is null)
         {
-            services.AddSingleton(sp => new EmbeddedBroker(setup.Listen, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
+            services.AddSingleton(sp => new EmbeddedBroker(setup.Listen, sp.GetRequiredService<ILogger<EmbeddedBroker>>(), alarms: sp.GetService<Energy.Telemetry.Health.Alarms>()));
             services.AddHostedService<EmbeddedBrokerService>();
         }
 

@@ -23,7 +23,8 @@ public sealed class CheckConfigVerbTests : IDisposable
 
     [Theory]
     [InlineData("count: 1024", "count: 1024.5", 32, "pools[0].count: expected a whole number")]
-    [InlineData("capacityKw: 1200", "capacityKw: -1200", 67, "heatLoops[0].boiler.capacityKw: expected a number (kW) of at least 0")]
+    [InlineData("count: 1024", "count: 2000000000", 32, "pools[0].count: expected a whole number between 1 and 100000, got 2000000000")]
+    [InlineData("capacityKw: 1200", "capacityKw: -1200", 67, "heatLoops[0].boiler.capacityKw: expected a number (kW) between 0 and 10000000")]
     [InlineData("  safeState: idle", "  safeState: idle\n  colour: blue", 97, "policy.colour: unknown field 'colour'")]
     [InlineData("pools: [liquid-h100]         # only", "pools: [liquid-h200]         # only", 89, "workloads[2].pools: there is no GPU pool named 'liquid-h200'")]
     [InlineData("  timeZone: Europe/Berlin", "  timeZone: [Europe/Berlin", 20, "YAML syntax error")]
@@ -39,5 +40,21 @@ public sealed class CheckConfigVerbTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains($"{path}:{line}:", output, StringComparison.Ordinal);
         Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_AHundredThousandNestedLists_Exits1WithTheLine()
+    {
+        // 200 kB of "- - - …": this once overflowed the stack and killed the process.
+        var text = await File.ReadAllTextAsync(RepoPaths.Example("bathhouse.yaml"));
+        var path = Path.Combine(_folder, "deep.yaml");
+        await File.WriteAllTextAsync(path, text + "\ndeep:\n  " + string.Concat(Enumerable.Repeat("- ", 100_000)) + "x\n");
+
+        var (code, output) = await HeatGridProcess.RunToEndAsync(Timeout, "check-config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:", output, StringComparison.Ordinal);
+        Assert.Contains("nests deeper than 32 levels", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stack overflow", output, StringComparison.Ordinal);
     }
 }

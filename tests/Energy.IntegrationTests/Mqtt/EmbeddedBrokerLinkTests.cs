@@ -283,5 +283,61 @@ public sealed class EmbeddedBrokerLinkTests : IAsyncLifetime
         _links.AssertNoErrors(expectedEventIds: 1305);
     }
 
+    [Fact]
+    public async Task AClientAnnouncingA250MegabytePacket_IsDisconnectedBeforeItsBody_AndMemoryStaysFlat()
+    {
+        var before = Environment.WorkingSet;
+        for (var i = 0; i < 3; i++)
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, _broker.Port);
+
+            // PUBLISH with a remaining length of 250,000,000 bytes, then the first 64 kB of it.
+            await socket.SendAsync(new byte[] { 0x30, 0x80, 0xE5, 0x9A, 0x77 });
+            try
+            {
+                await socket.SendAsync(new byte[64 * 1024]);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // already disconnected
+            }
+
+            using var wait = new CancellationTokenSource(Patience);
+            var buffer = new byte[16];
+            int read;
+            try
+            {
+                read = await socket.ReceiveAsync(buffer, wait.Token);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                read = 0; // reset by the broker
+            }
+
+            Assert.Equal(0, read);
+        }
+
+        Assert.Equal(3, _broker.OversizedPackets);
+        Assert.Contains("packet of 250000000 bytes", _brokerLog.WithEventId(1323)[0].Message, StringComparison.Ordinal);
+        Assert.True(Environment.WorkingSet - before < 200L * 1024 * 1024, $"working set grew by {(Environment.WorkingSet - before) / 1048576} MB");
+    }
+
+    [Fact]
+    public async Task APayloadOverTheLimit_NeverReachesSubscribers_AndOneWithinItDoes()
+    {
+        var inbox = new MqttInbox();
+        await _links.ConnectedAsync(Options("rx"), l => l.Subscribe("big/#", 1, inbox.HandleAsync));
+        var sender = await _links.ConnectedAsync(Options("tx"));
+
+        await sender.PublishAsync("big/over", new byte[EmbeddedBroker.MaxPacketBytes + 1], 1, retain: false, CancellationToken.None);
+        Assert.True(await sender.WaitConnectedAsync(Patience, CancellationToken.None), "the sender did not reconnect after being disconnected");
+        Assert.True(await sender.PublishAsync("big/within", new byte[512 * 1024], 1, retain: false, CancellationToken.None));
+
+        await inbox.WaitForCountAsync(1, Patience);
+        Assert.Equal("big/within", Assert.Single(inbox.Messages).Topic);
+        Assert.Equal(1, _broker.OversizedPackets);
+    }
+
     private MqttBrokerOptions Options(string clientId, int? port = null) => MqttLinkHarness.Options(port ?? _broker.Port, clientId);
 }

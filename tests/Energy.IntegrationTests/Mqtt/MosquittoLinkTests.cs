@@ -203,6 +203,25 @@ public sealed class MosquittoLinkTests(ITestOutputHelper output)
         Assert.Equal(count, receiver.Received);
     }
 
+    [RequiresMosquittoFact]
+    public async Task APayloadOverOurPacketLimit_IsDroppedByMosquitto_NotDeliveredToUs()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var links = new MqttLinkHarness();
+        var inbox = new MqttInbox();
+        var receiver = await links.ConnectedAsync(Link(broker.Port, "heatgrid-rx"), l => l.Subscribe("big/#", 1, inbox.HandleAsync));
+        var sender = await links.ConnectedAsync(Link(broker.Port, "heatgrid-tx"));
+
+        // 5 MB: mosquitto takes it (its own limit is 256 MB) but must not send more than our CONNECT's maximum packet size.
+        Assert.True(await sender.PublishAsync("big/over", new byte[5 * 1024 * 1024], 1, retain: false, CancellationToken.None));
+        Assert.True(await sender.PublishAsync("big/within", "small"u8.ToArray(), 1, retain: false, CancellationToken.None));
+
+        await inbox.WaitForCountAsync(1, Patience, () => broker.Log);
+        Assert.Equal("big/within", Assert.Single(inbox.Messages).Topic);
+        Assert.Equal(MqttLinkState.Connected, receiver.State);
+        links.AssertNoErrors();
+    }
+
     private static MqttBrokerOptions Fast(MqttBrokerOptions options) => options with
     {
         InitialBackoff = TimeSpan.FromMilliseconds(50),

@@ -87,7 +87,7 @@ public sealed class RunVerbTests : IDisposable
             "--http", $"127.0.0.1:{FreePort.Next()}", "--data", _data);
 
         Assert.Equal(1, code);
-        Assert.Contains($"{broken}:24:16: grid.importCapKw: expected a number (kW) of at least 0.001, got -900", output, StringComparison.Ordinal);
+        Assert.Contains($"{broken}:24:16: grid.importCapKw: expected a number (kW) between 0.001 and 10000000, got -900", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
