@@ -141,4 +141,16 @@ public sealed record DemandResponseEvent(
 
     /// <summary>Whether the power was observed down within the deadline, counted from the signal's own time.</summary>
     public bool? MetDeadline => PowerObservedAt is { } at ? (at - SignalAt).TotalSeconds <= DeadlineSeconds : null;
+
+    /// <summary>Signal (its own time) → power observed down, in seconds: the figure the deadline is held against.</summary>
+    public double? PowerDownSeconds => PowerObservedAt is { } at ? (at - SignalAt).TotalSeconds : null;
+
+    /// <summary>
+    /// The power reading the observation is made on (<c>nvml-instant</c>, <c>nvml-average</c>, <c>simulated-instant</c>;
+    /// the coarsest of the GPUs concerned); null where the sender does not say.
+    /// </summary>
+    public string? PowerReading { get; init; }
+
+    /// <summary>That reading's averaging window (ms): the observation may lag the real fall by up to this.</summary>
+    public double? PowerReadingWindowMs { get; init; }
 }
