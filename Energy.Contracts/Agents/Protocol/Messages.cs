@@ -120,7 +120,7 @@ public sealed record CurtailmentRequest(int V, string Id, double TargetKw, doubl
 /// <param name="SignalAt">When the signal was measured (the sample's own time).</param>
 /// <param name="SeenAt">When the agent received it.</param>
 /// <param name="CommandedAt">When every GPU concerned had been commanded.</param>
-/// <param name="PowerObservedAt">When the GPUs' measured power first reached the new targets; null while not yet seen.</param>
+/// <param name="PowerObservedAt">When the GPUs' power reading (<see cref="PowerReading"/>) first showed the power shed (95 % of it); null while not yet seen.</param>
 public sealed record DemandResponseEvent(
     int V,
     string Node,
