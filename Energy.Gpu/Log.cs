@@ -142,4 +142,10 @@ internal static partial class Log
 
     [LoggerMessage(2314, LogLevel.Information, "{GpuId}: mining hashes local job {JobId}; no pool is configured, so shares are verified and counted, not submitted")]
     public static partial void MiningLocalJob(ILogger logger, string gpuId, string jobId);
+
+    [LoggerMessage(2450, LogLevel.Information, "Agent {Node}: power observed down {PowerDownMs:F0} ms after the frequency signal, within its {DeadlineSeconds} s deadline ({Reading}, {WindowMs:F0}-ms window); GPUs commanded after {CommandMs:F1} ms")]
+    public static partial void PowerObservedDown(ILogger logger, string node, double powerDownMs, double deadlineSeconds, string reading, double windowMs, double commandMs);
+
+    [LoggerMessage(2451, LogLevel.Warning, "Agent {Node}: power observed down {PowerDownMs:F0} ms after the frequency signal, past its {DeadlineSeconds} s deadline ({Reading}, {WindowMs:F0}-ms window); GPUs commanded after {CommandMs:F1} ms")]
+    public static partial void PowerDownLate(ILogger logger, string node, double powerDownMs, double deadlineSeconds, string reading, double windowMs, double commandMs);
 }

@@ -20,6 +20,12 @@ public sealed partial class AgentCore
     private const double SettledToleranceW = 2;
     private const double ShareToleranceW = 0.5;
 
+    // After a shed the GPUs' power is read at the instant field's refresh (≈ 25 ms) rather than the 100-ms
+    // tick, so that the evidence's "power observed down" is not late by the tick; for this long at most,
+    // then the tick goes on looking.
+    private static readonly TimeSpan ObservePeriod = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan ObserveFor = TimeSpan.FromSeconds(10);
+
     private readonly IGpuDevice[] _gpus;
     private readonly Dictionary<string, IGpuDevice> _byId;
     private readonly Dictionary<string, GpuCommand> _wanted = new(StringComparer.Ordinal);
@@ -46,6 +52,9 @@ public sealed partial class AgentCore
     private DateTimeOffset _lastSampleSeen = DateTimeOffset.MinValue;
     private DemandResponseEvent? _pendingObservation;
     private (string[] Gpus, double TargetW, double ShedW) _observe;
+    private DemandResponseEvent? _observed;
+    private ITimer? _observeTimer;
+    private DateTimeOffset _observeUntil;
     private int _events;
     private DateTimeOffset _lastStaleLog = DateTimeOffset.MinValue;
 
@@ -231,11 +240,17 @@ public sealed partial class AgentCore
             ChooseShed(stage.ShedFraction);
             var commanded = Reconcile();
             var at = _time.GetUtcNow();
+            var reading = ReadingOf(_shed);
             var evidence = new DemandResponseEvent(
                 AgentJson.Version, Node, $"{Node}-{++_events}", "frequency", sample.Hz, stage.BelowHz, stage.Deadline.TotalSeconds,
-                sample.At, seenAt, at, null, before, _commanded.Values.Sum(c => c.Watts), commanded);
+                sample.At, seenAt, at, null, before, _commanded.Values.Sum(c => c.Watts), commanded)
+            {
+                PowerReading = reading.Source,
+                PowerReadingWindowMs = reading.Window.TotalMilliseconds,
+            };
             _pendingObservation = evidence;
             _observe = ([.. _shed], _shed.Sum(id => _commanded[id].Watts), before - evidence.TargetW);
+            WatchPower(at);
             Log.FrequencyShed(_logger, Node, sample.Hz, stage.BelowHz, before - evidence.TargetW, commanded, evidence.CommandMs);
             return evidence;
         }
@@ -284,20 +299,82 @@ public sealed partial class AgentCore
                 Reconcile();
             }
 
-            // Power observed down: the shed GPUs have given up 95 % of the power shed (full activation, as a
-            // prequalification test reads a power step), or draw within 2 W each of what they were told.
-            if (_pendingObservation is { } pending
-                && _observe.Gpus.Sum(id => _byId[id].Read().Power.Watts)
-                    <= _observe.TargetW + Math.Max(0.05 * _observe.ShedW, SettledToleranceW * Math.Max(1, _observe.Gpus.Length)))
+            ObservePower(now);
+            if (_observed is { } observed)
             {
-                var observed = pending with { PowerObservedAt = now };
-                _pendingObservation = null;
+                _observed = null;
                 events.Add(observed);
             }
 
             return events;
         }
     }
+
+    /// <summary>
+    /// Power observed down: the shed GPUs' power reading (<see cref="IGpuDevice.PowerReading"/>: NVML's instant
+    /// field where the GPU has it) shows 95 % of the power shed given up (full activation, as a prequalification
+    /// test reads a power step), or each within 2 W of what it was told. Timed when the reading showed it.
+    /// </summary>
+    private void ObservePower(DateTimeOffset now)
+    {
+        if (_pendingObservation is not { } pending
+            || _observe.Gpus.Sum(id => _byId[id].Read().Power.Watts)
+                > _observe.TargetW + Math.Max(0.05 * _observe.ShedW, SettledToleranceW * Math.Max(1, _observe.Gpus.Length)))
+        {
+            return;
+        }
+
+        var observed = pending with { PowerObservedAt = now };
+        _pendingObservation = null;
+        _observed = observed;
+        StopWatchingPower();
+        var downMs = observed.PowerDownSeconds!.Value * 1000;
+        if (observed.MetDeadline == true)
+        {
+            Log.PowerObservedDown(_logger, Node, downMs, observed.DeadlineSeconds, observed.PowerReading ?? "?", observed.PowerReadingWindowMs ?? 0, observed.CommandMs);
+        }
+        else
+        {
+            Log.PowerDownLate(_logger, Node, downMs, observed.DeadlineSeconds, observed.PowerReading ?? "?", observed.PowerReadingWindowMs ?? 0, observed.CommandMs);
+        }
+    }
+
+    /// <summary>Reads the shed GPUs every <see cref="ObservePeriod"/> until their power is seen down (or for <see cref="ObserveFor"/>).</summary>
+    private void WatchPower(DateTimeOffset from)
+    {
+        _observeUntil = from + ObserveFor;
+        if (_observeTimer is null)
+        {
+            _observeTimer = _time.CreateTimer(_ => OnWatchPower(), null, ObservePeriod, ObservePeriod);
+        }
+        else
+        {
+            _observeTimer.Change(ObservePeriod, ObservePeriod);
+        }
+    }
+
+    private void OnWatchPower()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            ObservePower(now);
+            if (now >= _observeUntil)
+            {
+                StopWatchingPower();
+            }
+        }
+    }
+
+    private void StopWatchingPower()
+    {
+        _observeTimer?.Dispose();
+        _observeTimer = null;
+    }
+
+    /// <summary>The coarsest power reading among these GPUs: the evidence is as late as its slowest reading.</summary>
+    private GpuPowerReading ReadingOf(IEnumerable<string> gpus) =>
+        gpus.Select(id => _byId[id].PowerReading).MaxBy(r => r.Window) ?? GpuPowerReading.Unstated;
 
     public AgentTelemetry Telemetry()
     {

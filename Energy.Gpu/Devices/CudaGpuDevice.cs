@@ -156,6 +156,9 @@ public sealed class CudaGpuDevice : IGpuDevice, IDisposable
         }
     }
 
+    /// <summary>The instant field where the driver has it (<see cref="NvmlGpu.CanReadInstantPower"/>), else the 1-s average.</summary>
+    public GpuPowerReading PowerReading => _nvml.CanReadInstantPower ? GpuPowerReading.NvmlInstant : GpuPowerReading.NvmlAverage;
+
     /// <summary>NVML now; on a failed read the last good reading (with its own timestamp), logged once per failure.</summary>
     public double Throughput => Volatile.Read(ref _active) is DutyCycleLoad load ? load.Throughput : 0;
 

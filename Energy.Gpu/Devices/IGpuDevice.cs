@@ -31,6 +31,9 @@ public interface IGpuDevice
 
     GpuState Read();
 
+    /// <summary>What <see cref="GpuState.Power"/> of <see cref="Read"/> is (instant or an average, and its window).</summary>
+    GpuPowerReading PowerReading => GpuPowerReading.Unstated;
+
     /// <summary>
     /// Useful work per second of the running workload in its own unit (hashes/s for mining, tokens/s for
     /// inference, FLOP/s for the heater); 0 when idle or where the backend does not measure it (simulated GPUs).

@@ -63,6 +63,8 @@ public static class HeatGridApi
 
         endpoints.MapGet("/api/dr/events", (DemandResponseLog log) => Results.Ok(log.Latest()));
 
+        endpoints.MapGet("/api/dr/summary", (DemandResponseLog log) => Results.Ok(DemandResponseSummary.Of(log.Latest(int.MaxValue))));
+
         endpoints.MapGet("/api/dr/curtailments", (GridLimit limit, TimeProvider time) => Results.Ok(limit.Active(time.GetUtcNow())
             .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
 

@@ -120,7 +120,7 @@ public sealed record CurtailmentRequest(int V, string Id, double TargetKw, doubl
 /// <param name="SignalAt">When the signal was measured (the sample's own time).</param>
 /// <param name="SeenAt">When the agent received it.</param>
 /// <param name="CommandedAt">When every GPU concerned had been commanded.</param>
-/// <param name="PowerObservedAt">When the GPUs' measured power first reached the new targets; null while not yet seen.</param>
+/// <param name="PowerObservedAt">When the GPUs' power reading (<see cref="PowerReading"/>) first showed the power shed (95 % of it); null while not yet seen.</param>
 public sealed record DemandResponseEvent(
     int V,
     string Node,
@@ -141,4 +141,16 @@ public sealed record DemandResponseEvent(
 
     /// <summary>Whether the power was observed down within the deadline, counted from the signal's own time.</summary>
     public bool? MetDeadline => PowerObservedAt is { } at ? (at - SignalAt).TotalSeconds <= DeadlineSeconds : null;
+
+    /// <summary>Signal (its own time) → power observed down, in seconds: the figure the deadline is held against.</summary>
+    public double? PowerDownSeconds => PowerObservedAt is { } at ? (at - SignalAt).TotalSeconds : null;
+
+    /// <summary>
+    /// The power reading the observation is made on (<c>nvml-instant</c>, <c>nvml-average</c>, <c>simulated-instant</c>;
+    /// the coarsest of the GPUs concerned); null where the sender does not say.
+    /// </summary>
+    public string? PowerReading { get; init; }
+
+    /// <summary>That reading's averaging window (ms): the observation may lag the real fall by up to this.</summary>
+    public double? PowerReadingWindowMs { get; init; }
 }

@@ -17,11 +17,12 @@ namespace Energy.Scheduler.Cli.Bench;
 /// <summary>
 /// <c>heatgrid bench dr --agents N</c>: N node agents, each its own MQTT client with simulated GPUs,
 /// and a controller that dispatches mining to all of them through a broker (the embedded one, or
-/// <c>--broker</c>). Then under-frequency steps are published on the frequency topic; the time from the
-/// step's publication to each agent having commanded its GPUs (from the agents' own evidence) gives
-/// p50/p99/max. Meanwhile the sum of what every agent commands is sampled against the cap. With
-/// <c>--processes K</c> the agents run in K child processes (<c>bench dr-agents</c>) and the sum is what
-/// they report on the broker.
+/// <c>--broker</c>). Then under-frequency steps are published on the frequency topic. The headline, from
+/// the agents' own evidence: the time from the step (the sample's own time, its publication) to each
+/// agent's power observed down on its GPUs' reading (p50/p99/max), held against the FFR stage's deadline
+/// (how many met it); second, the time to each agent having commanded its GPUs. Meanwhile the sum of what
+/// every agent commands is sampled against the cap. With <c>--processes K</c> the agents run in K child
+/// processes (<c>bench dr-agents</c>) and the sum is what they report on the broker.
 /// </summary>
 internal static class DemandResponseBench
 {
@@ -37,7 +38,7 @@ internal static class DemandResponseBench
             DefaultValueFactory = _ => 1,
         };
         var json = new Option<bool>("--json");
-        var command = new Command("dr", "Demand response: frequency step → every agent has commanded its GPUs (p50/p99/max), and cap violations.")
+        var command = new Command("dr", "Demand response: frequency step → every agent's power observed down against the stage deadline (p50/p99/max, met), → GPUs commanded, and cap violations.")
         {
             agents, gpus, steps, broker, processes, json,
         };
@@ -95,7 +96,7 @@ internal static class DemandResponseBench
             var result = await MeasureAsync(agentCount, gpusPerAgent, steps, processes, broker, childBroker, ct);
             result["broker"] = brokerUri is null ? "embedded" : broker.ToString();
             await Console.Out.WriteLineAsync(json ? JsonSerializer.Serialize(result) : Describe(result));
-            return (int)result["missing"] == 0 ? 0 : 1;
+            return (int)result["missing"] == 0 && (int)result["notObserved"] == 0 ? 0 : 1;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
@@ -199,16 +200,14 @@ internal static class DemandResponseBench
             await using var gridLink = new MqttLink(broker with { ClientId = $"heatgrid-bench-{runId}-grid" }, time, NullLogger<MqttLink>.Instance);
             await gridLink.StartAsync(ct);
             await gridLink.WaitConnectedAsync(TimeSpan.FromSeconds(10), ct);
-            var commandMs = new List<double>();
-            var observedMs = new List<double>();
+            var shed = new List<DemandResponseEvent>();
             var missing = 0;
             var stepHz = new[] { 49.6, 49.5, 49.7 };
             for (var s = 0; s < steps; s++)
             {
                 var hz = stepHz[s % stepHz.Length];
-                var (command, observed, absent) = await StepAsync(gridLink, topics, evidence, agentCount, hz, time, ct);
-                commandMs.AddRange(command);
-                observedMs.AddRange(observed);
+                var (events, absent) = await StepAsync(gridLink, topics, evidence, agentCount, hz, time, ct);
+                shed.AddRange(events);
                 missing += absent;
                 await RestoreAsync(gridLink, topics, agents, target, time, ct);
             }
@@ -216,20 +215,30 @@ internal static class DemandResponseBench
             await stop.CancelAsync();
             await SwallowCancellation(dispatching);
 
-            commandMs.Sort();
-            observedMs.Sort();
+            // The step's sample carries the bench's own time of publication: SignalAt is when it was published.
+            var commandMs = Sorted(shed.Select(e => (e.CommandedAt - e.SignalAt).TotalMilliseconds));
+            var downMs = Sorted(shed.Where(e => e.PowerDownSeconds is not null).Select(e => e.PowerDownSeconds!.Value * 1000));
+            var readings = shed.Select(e => e.PowerReading ?? "unstated").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             return new Dictionary<string, object>
             {
                 ["agents"] = agentCount,
                 ["gpusPerAgent"] = gpusPerAgent,
                 ["processes"] = agents.Processes,
                 ["steps"] = steps,
+                ["powerDownP50Ms"] = Round(Percentile(downMs, 0.50)),
+                ["powerDownP99Ms"] = Round(Percentile(downMs, 0.99)),
+                ["powerDownMaxMs"] = Round(downMs.Count == 0 ? double.NaN : downMs[^1]),
+                ["powerDownSamples"] = downMs.Count,
+                ["metDeadline"] = shed.Count(e => e.MetDeadline == true),
+                ["deadlineMs"] = Round(shed.Count == 0 ? double.NaN : shed.Min(e => e.DeadlineSeconds) * 1000),
+                ["notObserved"] = shed.Count(e => e.PowerObservedAt is null),
+                ["powerReading"] = string.Join(",", readings),
+                ["powerReadingWindowMs"] = Round(shed.Select(e => e.PowerReadingWindowMs ?? double.NaN).DefaultIfEmpty(double.NaN).Max()),
+                ["stages"] = shed.GroupBy(e => (e.Threshold, e.DeadlineSeconds)).OrderByDescending(g => g.Key.DeadlineSeconds).Select(g => Stage(g.Key.Threshold, g.Key.DeadlineSeconds, [.. g])).ToList(),
                 ["samples"] = commandMs.Count,
-                ["p50Ms"] = Round(Percentile(commandMs, 0.50)),
-                ["p99Ms"] = Round(Percentile(commandMs, 0.99)),
-                ["maxMs"] = Round(commandMs.Count == 0 ? double.NaN : commandMs[^1]),
-                ["powerObservedP50Ms"] = Round(Percentile(observedMs, 0.50)),
-                ["powerObservedP99Ms"] = Round(Percentile(observedMs, 0.99)),
+                ["commandP50Ms"] = Round(Percentile(commandMs, 0.50)),
+                ["commandP99Ms"] = Round(Percentile(commandMs, 0.99)),
+                ["commandMaxMs"] = Round(commandMs.Count == 0 ? double.NaN : commandMs[^1]),
                 ["capViolations"] = agents.Cap.Violations,
                 ["capSamples"] = agents.Cap.Samples,
                 ["maxCommandedKw"] = Round(agents.Cap.MaxGridW / 1000),
@@ -245,11 +254,12 @@ internal static class DemandResponseBench
         }
     }
 
-    private static async Task<(List<double> Command, List<double> Observed, int Missing)> StepAsync(
+    /// <summary>One step: every agent's latest evidence of it (observed down where it was within 10 s), and how many agents gave none.</summary>
+    private static async Task<(List<DemandResponseEvent> Events, int Missing)> StepAsync(
         MqttLink grid, AgentTopics topics, DemandResponseLog evidence, int agentCount, double hz, TimeProvider time, CancellationToken ct)
     {
         var sheds = new Dictionary<string, DemandResponseEvent>(StringComparer.Ordinal);
-        var observed = new Dictionary<string, DemandResponseEvent>(StringComparer.Ordinal);
+        var observed = 0;
         var gate = new Lock();
         var stepAt = time.GetUtcNow();
         void OnEvent(DemandResponseEvent e)
@@ -261,10 +271,11 @@ internal static class DemandResponseBench
 
             lock (gate)
             {
-                sheds[e.Node] = e;
-                if (e.PowerObservedAt is not null)
+                var before = sheds.TryGetValue(e.Node, out var known) && known.PowerObservedAt is not null;
+                if (!before)
                 {
-                    observed[e.Node] = e;
+                    sheds[e.Node] = e;
+                    observed += e.PowerObservedAt is not null ? 1 : 0;
                 }
             }
         }
@@ -279,7 +290,7 @@ internal static class DemandResponseBench
             {
                 lock (gate)
                 {
-                    if (observed.Count >= agentCount)
+                    if (observed >= agentCount)
                     {
                         break;
                     }
@@ -293,14 +304,11 @@ internal static class DemandResponseBench
             evidence.Recorded -= OnEvent;
         }
 
-        // CommandedAt and PowerObservedAt are the agents' clocks, stepAt the bench's: with --processes they are
-        // other processes, but on this same machine, reading the same system clock.
+        // CommandedAt and PowerObservedAt are the agents' clocks, SignalAt (= stepAt) the bench's: with --processes
+        // they are other processes, but on this same machine, reading the same system clock.
         lock (gate)
         {
-            return (
-                [.. sheds.Values.Select(e => (e.CommandedAt - stepAt).TotalMilliseconds)],
-                [.. observed.Values.Select(e => (e.PowerObservedAt!.Value - stepAt).TotalMilliseconds)],
-                agentCount - sheds.Count);
+            return ([.. sheds.Values], agentCount - sheds.Count);
         }
     }
 
@@ -332,13 +340,42 @@ internal static class DemandResponseBench
         while (await timer.WaitForNextTickAsync(ct));
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static double Percentile(List<double> sorted, double p) => DemandResponseSummary.NearestRank(sorted, p) ?? double.NaN;
+
+    private static List<double> Sorted(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        list.Sort();
+        return list;
+    }
 
     private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 1) : -1;
 
-    private static string Describe(Dictionary<string, object> r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r["agents"]} agents x {r["gpusPerAgent"]} GPUs in {r["processes"]} process(es) via {r["broker"]}: frequency step → GPUs commanded p50 {r["p50Ms"]} ms, p99 {r["p99Ms"]} ms, max {r["maxMs"]} ms; "
-        + $"power observed down p50 {r["powerObservedP50Ms"]} ms, p99 {r["powerObservedP99Ms"]} ms; cap violations {r["capViolations"]} in {r["capSamples"]} samples "
-        + $"(max {r["maxCommandedKw"]} of {r["capKw"]} kW); missing {r["missing"]}");
+    private static Dictionary<string, object> Stage(double thresholdHz, double deadlineSeconds, List<DemandResponseEvent> events)
+    {
+        var down = Sorted(events.Where(e => e.PowerDownSeconds is not null).Select(e => e.PowerDownSeconds!.Value * 1000));
+        return new Dictionary<string, object>
+        {
+            ["thresholdHz"] = thresholdHz,
+            ["deadlineMs"] = Round(deadlineSeconds * 1000),
+            ["samples"] = events.Count,
+            ["met"] = events.Count(e => e.MetDeadline == true),
+            ["powerDownP50Ms"] = Round(Percentile(down, 0.50)),
+            ["powerDownP99Ms"] = Round(Percentile(down, 0.99)),
+            ["powerDownMaxMs"] = Round(down.Count == 0 ? double.NaN : down[^1]),
+        };
+    }
+
+    private static string Describe(Dictionary<string, object> r)
+    {
+        var stages = string.Join("; ", ((List<Dictionary<string, object>>)r["stages"]).Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{s["thresholdHz"]} Hz stage: {s["met"]} of {s["samples"]} within {s["deadlineMs"]} ms, p50 {s["powerDownP50Ms"]} ms, p99 {s["powerDownP99Ms"]} ms, max {s["powerDownMaxMs"]} ms")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{r["agents"]} agents x {r["gpusPerAgent"]} GPUs in {r["processes"]} process(es) via {r["broker"]}:\n"
+            + $"  frequency step → power observed down ({r["powerReading"]} reading, {r["powerReadingWindowMs"]}-ms window): p50 {r["powerDownP50Ms"]} ms, p99 {r["powerDownP99Ms"]} ms, max {r["powerDownMaxMs"]} ms; "
+            + $"{r["metDeadline"]} of {r["samples"]} within the stage deadline; not observed {r["notObserved"]}\n"
+            + $"  {stages}\n"
+            + $"  frequency step → GPUs commanded: p50 {r["commandP50Ms"]} ms, p99 {r["commandP99Ms"]} ms, max {r["commandMaxMs"]} ms; missing {r["missing"]}\n"
+            + $"  cap violations {r["capViolations"]} in {r["capSamples"]} samples (max {r["maxCommandedKw"]} of {r["capKw"]} kW)");
+    }
 }

@@ -202,11 +202,14 @@ public class AgentCoreDemandResponseTests
         Assert.Empty(rig.Agent.Tick());
         var events = rig.Run(TimeSpan.FromSeconds(3));
 
-        // 1210 W to come down with τ = 0.3 s: 95 % of it is gone after 0.3·ln(20) ≈ 0.90 s, the tick at 0.9 s or 1.0 s.
+        // 1210 W to come down: the kernels stop 25 ms after the command, then the boards fall with τ = 20 ms; the
+        // instant reading (25-ms windows) shows 95 % of it gone in the window ending at 100 ms, published on that tick.
         var observed = Assert.Single(events);
-        Assert.InRange((observed.PowerObservedAt!.Value - shed.CommandedAt).TotalSeconds, 0.85, 1.05);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), observed.PowerObservedAt!.Value - shed.CommandedAt);
         Assert.Equal(shed, observed with { PowerObservedAt = null });
+        Assert.Equal(0.1, observed.PowerDownSeconds!.Value, 1e-9);
         Assert.True(observed.MetDeadline);
+        Assert.Equal(("simulated-instant", 25.0), (observed.PowerReading, observed.PowerReadingWindowMs));
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace Energy.Gpu.Tests.Agents;
 
 /// <summary>
 /// One <see cref="AgentCore"/> over simulated GPUs of pool "p" (idle 80 W, limits 200–700 W, power
-/// following a new target with τ = 0.3 s), on a fake clock, with helpers to build batches and let time pass.
+/// following a new target with τ = 0.3 s, falling to idle 25 ms after a stop with τ = 20 ms), on a fake
+/// clock, with helpers to build batches and let time pass.
 /// </summary>
 internal sealed class AgentRig
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Gpu.Tests.Simulation;
 
-/// <summary>An H100-like GPU: 80 W idle, power limits 200–700 W, power time constant 0.3 s.</summary>
+/// <summary>An H100-like GPU: 80 W idle, power limits 200–700 W, power time constant 0.3 s while working; a stop falls 25 ms later with τ = 20 ms.</summary>
 public class SimulatedGpuTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 7, 1, 12, 0, 0, TimeSpan.Zero));
@@ -50,7 +50,114 @@ public class SimulatedGpuTests
         _time.Advance(SimulatedGpu.PowerTimeConstant);
 
         // 80 W + (450 − 80) W × (1 − 1/e)
-        Assert.Equal(80 + (370 * (1 - Math.Exp(-1))), gpu.Read().Power.Watts, 1e-6);
+        Assert.Equal(80 + (370 * (1 - Math.Exp(-1))), gpu.BoardPowerAt(_time.GetUtcNow()).Watts, 1e-6);
+    }
+
+    [Fact]
+    public void Stop_KernelInFlightRunsOutThenTheBoardFallsWithTwentyMilliseconds()
+    {
+        var (gpu, stopAt) = MiningStopped(500);
+
+        Assert.Equal(500, gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(24.9)).Watts, 1e-3);      // the launch in flight
+        Assert.Equal(80 + (420 * Math.Exp(-1)), gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(45)).Watts, 1e-3);   // one τ after it
+        Assert.Equal(80 + (420 * Math.Exp(-3)), gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(85)).Watts, 1e-3);   // 95 % down
+        Assert.Equal(80, gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(250)).Watts, 0.01);
+        Assert.Equal((string?)null, gpu.Read().Workload);
+        Assert.Equal(80, gpu.Read().PowerTarget.Watts);
+    }
+
+    [Fact]
+    public void Stop_InstantReadingIsTheMeanOfTheLastCompletedTwentyFiveMsWindow()
+    {
+        var (gpu, stopAt) = MiningStopped(500);
+
+        // Windows on the clock's 25-ms grid; the stop is on it. [25, 50] ms: the first 25 ms of the fall.
+        var firstWindow = 80 + (420 * (20.0 / 25) * (1 - Math.Exp(-25.0 / 20)));
+        _time.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.Equal(500, gpu.Read().Power.Watts, 1e-3);   // still the window [0, 25] ms
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(firstWindow, gpu.Read().Power.Watts, 1e-3);
+        _time.Advance(TimeSpan.FromMilliseconds(24));
+        Assert.Equal(firstWindow, gpu.Read().Power.Watts, 1e-3);   // held until the next refresh
+        Assert.True(gpu.BoardPowerAt(_time.GetUtcNow()).Watts < firstWindow);
+        Assert.Equal(stopAt + TimeSpan.FromMilliseconds(74), gpu.Read().Timestamp);
+    }
+
+    [Fact]
+    public void Stop_TheOneSecondAverageLagsTheFallByAboutASecond()
+    {
+        var (gpu, _) = MiningStopped(500);
+
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        var at700 = gpu.Read();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        var at1100 = gpu.Read();
+
+        Assert.Equal(80, at700.Power.Watts, 1e-3);                  // the instant reading is long down
+        Assert.True(at700.AveragePower.Watts > 80 + (0.05 * 420), $"{at700.AveragePower}");   // the average is not
+        Assert.Equal(80, at1100.AveragePower.Watts, 0.5);
+    }
+
+    [Fact]
+    public void Stop_RepeatedBeforeTheKernelEnds_DoesNotPostponeTheFall()
+    {
+        var (gpu, stopAt) = MiningStopped(500);
+
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        gpu.Apply(null, Power.FromWatts(80));
+
+        Assert.Equal(80 + (420 * Math.Exp(-3)), gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(85)).Watts, 1e-3);
+    }
+
+    [Fact]
+    public void Stop_WorkAgainBeforeTheKernelEnds_PowerNeverFalls()
+    {
+        var (gpu, stopAt) = MiningStopped(500);
+
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        gpu.Apply("mining", Power.FromWatts(500));
+
+        Assert.Equal(500, gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(200)).Watts, 1e-3);
+        Assert.Equal(("mining", 500.0), (gpu.Read().Workload, gpu.Read().PowerTarget.Watts));
+    }
+
+    [Fact]
+    public void Stop_EnergyCounterIsTheIntegralOfTheTailAndTheFall()
+    {
+        var (gpu, _) = MiningStopped(500);
+        var before = gpu.Read().EnergyCounter.Joules;
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // 25 ms at 500 W, then ∫ 80 + 420·e^(−t/20 ms) over 975 ms.
+        var expected = (500 * 0.025) + (80 * 0.975) + (420 * 0.020 * (1 - Math.Exp(-975.0 / 20)));
+        Assert.Equal(expected, gpu.Read().EnergyCounter.Joules - before, 1e-6);
+    }
+
+    [Fact]
+    public void Apply_NewTargetWhileWorking_NoKernelTail()
+    {
+        var (gpu, stopAt) = MiningStopped(500);
+        gpu.Apply("mining", Power.FromWatts(500));   // back before the launch ended: still 500 W
+        gpu.Apply("mining", Power.FromWatts(300));   // a lower target while working: the controller's τ = 0.3 s at once
+
+        Assert.Equal(300 + (200 * Math.Exp(-0.1 / 0.3)), gpu.BoardPowerAt(stopAt + TimeSpan.FromMilliseconds(100)).Watts, 1e-3);
+    }
+
+    [Fact]
+    public void PowerReading_IsTheSimulatedInstantField()
+    {
+        Assert.Equal(("simulated-instant", TimeSpan.FromMilliseconds(25)), (Gpu().PowerReading.Source, Gpu().PowerReading.Window));
+    }
+
+    /// <summary>A GPU mining at <paramref name="watts"/> for 10 s, then told to idle now (on the 25-ms grid).</summary>
+    private (SimulatedGpu Gpu, DateTimeOffset StopAt) MiningStopped(double watts)
+    {
+        var gpu = Gpu();
+        gpu.Apply("mining", Power.FromWatts(watts));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        gpu.Apply(null, Power.FromWatts(80));
+        return (gpu, _time.GetUtcNow());
     }
 
     [Theory]

@@ -23,8 +23,30 @@ public sealed class BenchDemandResponseVerbTests
         Assert.Equal(0, r.GetProperty("missing").GetInt32());
         Assert.Equal(0, r.GetProperty("capViolations").GetInt32());
         Assert.True(r.GetProperty("capSamples").GetInt64() > 0, line);
-        Assert.Equal(JsonValueKind.Number, r.GetProperty("p99Ms").ValueKind);
-        Assert.InRange(r.GetProperty("p99Ms").GetDouble(), 0, 10_000);
+
+        // The headline, first in the output: signal → power observed down, against the 49.6-Hz stage's 1.0 s.
+        Assert.Equal("powerDownP50Ms", r.EnumerateObject().Skip(4).First().Name);
+        Assert.Equal(40, r.GetProperty("powerDownSamples").GetInt32());
+        Assert.Equal(0, r.GetProperty("notObserved").GetInt32());
+        Assert.Equal(1000, r.GetProperty("deadlineMs").GetDouble());
+        Assert.Equal(("simulated-instant", 25.0), (r.GetProperty("powerReading").GetString(), r.GetProperty("powerReadingWindowMs").GetDouble()));
+        var p50 = r.GetProperty("powerDownP50Ms").GetDouble();
+        var p99 = r.GetProperty("powerDownP99Ms").GetDouble();
+        var max = r.GetProperty("powerDownMaxMs").GetDouble();
+        Assert.True(p50 <= p99 && p99 <= max, line);
+
+        // Not faster than a board can fall: the kernel in flight (25 ms) and 95 % of a τ = 20 ms fall (60 ms) come
+        // after each agent's command, then the reading's window; a loaded machine may add to it, within the deadline.
+        Assert.InRange(p50, 85, 1000);
+        Assert.True(max < 1000, line);
+        Assert.Equal(40, r.GetProperty("metDeadline").GetInt32());
+        var stage = Assert.Single(r.GetProperty("stages").EnumerateArray());
+        Assert.Equal((49.6, 1000.0, 40), (stage.GetProperty("thresholdHz").GetDouble(), stage.GetProperty("deadlineMs").GetDouble(), stage.GetProperty("samples").GetInt32()));
+        Assert.Equal(r.GetProperty("metDeadline").GetInt32(), stage.GetProperty("met").GetInt32());
+
+        // Second: signal → GPUs commanded (was p50Ms/p99Ms/maxMs).
+        Assert.InRange(r.GetProperty("commandP99Ms").GetDouble(), 0, 10_000);
+        Assert.True(r.GetProperty("commandP50Ms").GetDouble() + 85 <= p50, line);
         Assert.Empty(AgentProcessesOf(bench.Id));
     }
 
