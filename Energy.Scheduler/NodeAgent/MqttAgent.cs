@@ -29,6 +29,7 @@ public sealed class MqttAgent : IAsyncDisposable
     private readonly AgentTopics _topics;
     private readonly AgentKeyRing _keys;
     private readonly RefusalCounter _refused;
+    private readonly RefusalCounter _refusedAnnouncements;
     private readonly string _backend;
     private readonly TimeSpan _deadman;
     private readonly TimeProvider _time;
@@ -53,6 +54,7 @@ public sealed class MqttAgent : IAsyncDisposable
         _topics = topics;
         _keys = keys;
         _refused = new RefusalCounter(time);
+        _refusedAnnouncements = new RefusalCounter(time);
         if (!keys.Signs)
         {
             Log.ProtocolUnsigned(logger, "--insecure-unsigned");
@@ -82,7 +84,7 @@ public sealed class MqttAgent : IAsyncDisposable
     public long BadMessages => Interlocked.Read(ref _badMessages);
 
     /// <summary>Batches and epoch announcements refused because they were not signed with this agent's key.</summary>
-    public long Forged => _refused.Total;
+    public long Forged => _refused.Total + _refusedAnnouncements.Total;
 
     /// <summary>Grid-frequency samples received (good or not).</summary>
     public long FrequencySamples => Interlocked.Read(ref _frequencySamples);
@@ -243,7 +245,7 @@ public sealed class MqttAgent : IAsyncDisposable
         var check = _keys.VerifyFor(message.Payload.Span, message.Topic, _core.Node);
         if (!check.Valid)
         {
-            if (_refused.Count(_core.Node, out var count))
+            if (_refusedAnnouncements.Count(_core.Node, out var count))
             {
                 Log.AgentRefusedMessage(_logger, _core.Node, "an epoch announcement", message.Topic, check.Reason, count);
             }

@@ -30,6 +30,8 @@ public sealed class MqttAgentTransport : IAgentTransport
     private readonly Alarms _alarms;
     private readonly ILogger _logger;
     private readonly RefusalCounter _refused;
+    private readonly RefusalCounter _refusedByAgents;
+    private readonly SortedSet<string> _forgedOn = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _backends = new(StringComparer.Ordinal);
     private long _badMessages;
 
@@ -51,6 +53,7 @@ public sealed class MqttAgentTransport : IAgentTransport
         _alarms = alarms;
         _logger = logger;
         _refused = new RefusalCounter(time);
+        _refusedByAgents = new RefusalCounter(time);
         if (!keys.Signs)
         {
             Log.ProtocolUnsigned(logger, "--insecure-unsigned");
@@ -146,8 +149,8 @@ public sealed class MqttAgentTransport : IAgentTransport
         if (ack.Refusal is { } refusal && refusal.StartsWith(AgentSignature.RefusalPrefix, StringComparison.Ordinal))
         {
             // The agent refused a batch that did not verify: not ours (ours are signed), someone else's attempt.
-            _alarms.Raise(ForgedAlarm, $"agent {ack.Node} refused forged assignments on its topic (someone without its key tried to command it)", AlarmSeverity.Critical);
-            if (_refused.Count(ack.Node, out _))
+            RaiseForged(ack.Node);
+            if (_refusedByAgents.Count(ack.Node, out _))
             {
                 Log.AgentRefusedForgedBatch(_logger, ack.Node, ack.Epoch, ack.Seq, refusal);
             }
@@ -223,14 +226,28 @@ public sealed class MqttAgentTransport : IAgentTransport
     private void Refuse(string node, string kind, string topic, string reason)
     {
         var known = _keys.KeysOf(node).Count > 0;
-        _alarms.Raise(ForgedAlarm, known
-            ? $"messages on agent {node}'s topics not signed with its key were refused (forged, or a key not rotated on both sides)"
-            : "messages on the topics of agents without a key were refused (an unknown node, or a key missing from the controller's key file)",
-            AlarmSeverity.Critical);
+        RaiseForged(known ? node : "nodes without a key");
         if (_refused.Count(known ? node : RefusalCounter.OtherNodes, out var count))
         {
             Log.ControllerRefusedMessage(_logger, kind, topic, known ? node : $"{Printable(node)} (no key)", reason, count);
         }
+    }
+
+    /// <summary>
+    /// One alarm for every forged message, naming the nodes concerned: its text changes only when a node is
+    /// added (nodes with a key, and one entry for all others), so raising it for each message does not flood the log.
+    /// </summary>
+    private void RaiseForged(string node)
+    {
+        string nodes;
+        lock (_forgedOn)
+        {
+            _forgedOn.Add(node);
+            nodes = _forgedOn.Count <= 10 ? string.Join(", ", _forgedOn) : $"{string.Join(", ", _forgedOn.Take(10))} and {_forgedOn.Count - 10} more";
+        }
+
+        _alarms.Raise(ForgedAlarm, $"messages not signed with the agent's key were refused on the topics of {nodes} (forged, or a key not rotated on both sides)",
+            AlarmSeverity.Critical);
     }
 
     private static string Printable(string node) => node.Length <= 64 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? node : "(a made-up name)";
