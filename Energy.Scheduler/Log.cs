@@ -121,4 +121,34 @@ internal static partial class Log
 
     [LoggerMessage(3302, LogLevel.Information, "No site meter is configured: the grid cap is held against HeatGrid's model with the site file's base load of {BaseLoadKw:0.#} kW")]
     public static partial void NoMeter(ILogger logger, double baseLoadKw);
+
+    [LoggerMessage(3400, LogLevel.Information, "Agent keys from {Origin}: {Keys} key(s) for {Nodes} node(s)")]
+    public static partial void AgentKeysLoaded(ILogger logger, string origin, int keys, int nodes);
+
+    [LoggerMessage(3401, LogLevel.Error, "Agent keys from {Origin} not reloaded, the keys read before stay in force: {Problem}")]
+    public static partial void AgentKeysReloadFailed(ILogger logger, string origin, string problem);
+
+    [LoggerMessage(3402, LogLevel.Warning, "Agent {Node}: refused {Kind} on {Topic}: {Reason} ({Count} refused so far; nothing it says was followed)")]
+    public static partial void AgentRefusedMessage(ILogger logger, string node, string kind, string topic, string reason, long count);
+
+    [LoggerMessage(3403, LogLevel.Warning, "Refused {Kind} on {Topic}: {Reason} ({Count} refused on node {Node}'s topics so far; nothing in it was believed)")]
+    public static partial void ControllerRefusedMessage(ILogger logger, string kind, string topic, string node, string reason, long count);
+
+    [LoggerMessage(3404, LogLevel.Warning, "The controller-agent protocol is NOT signed ({Flag}): anyone who can publish on the broker can command the GPUs or speak for an agent")]
+    public static partial void ProtocolUnsigned(ILogger logger, string flag);
+
+    [LoggerMessage(3405, LogLevel.Critical, "An epoch announcement {Epoch} that this controller did not issue appeared on {Topic} ({Signed}); ours ({Ours}) is announced again")]
+    public static partial void ForeignAnnouncement(ILogger logger, long epoch, string topic, string signed, long ours);
+
+    [LoggerMessage(3406, LogLevel.Critical, "Agent {Node} refuses this controller's batches ({Reason}): someone else is commanding it")]
+    public static partial void AgentCommandedElsewhere(ILogger logger, string node, string reason);
+
+    [LoggerMessage(3407, LogLevel.Critical, "Agent {Node} follows epoch {Theirs}, above this controller's {Ours}: moving to epoch {New} and announcing it")]
+    public static partial void EpochTakenOver(ILogger logger, string node, long theirs, long ours, long @new);
+
+    [LoggerMessage(3408, LogLevel.Critical, "Agent {Node} reports epoch {Theirs}, which no controller issues (at most {Ceiling}); not followed: rotate that agent's key and restart it")]
+    public static partial void EpochImplausible(ILogger logger, string node, long theirs, long ceiling);
+
+    [LoggerMessage(3409, LogLevel.Critical, "Agent {Node} refused a batch this controller did not send ({Epoch}/{Seq}): {Reason}")]
+    public static partial void AgentRefusedForgedBatch(ILogger logger, string node, long epoch, long seq, string reason);
 }

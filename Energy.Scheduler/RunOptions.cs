@@ -33,6 +33,9 @@ public sealed record RunOptions(
     /// <summary>The day-ahead price file to re-import daily (the Quartz price-import job), or null.</summary>
     public string? PricesPath { get; init; }
 
+    /// <summary>The agents' keys (<c>heatgrid controller</c>): every message to and from agents over MQTT is signed with them; unsigned only with <c>--insecure-unsigned</c>.</summary>
+    public Controller.Agents.AgentKeySource AgentKeys { get; init; } = Controller.Agents.AgentKeySource.None;
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }

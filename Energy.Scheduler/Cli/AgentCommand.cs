@@ -3,6 +3,7 @@ using System.Globalization;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Configuration;
 using Energy.Contracts.Sites;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Hosting;
 using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry.Mqtt;
@@ -24,12 +25,39 @@ internal static class AgentCommand
         var mqtt = new Option<string>("--mqtt") { Description = "The controller's broker, mqtt://USER:PASS@HOST:PORT or mqtts://…", Required = true };
         var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file. Without it: this host's NVIDIA GPUs, or no start." };
         var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
-        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter };
-        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter)));
+        var keyFile = new Option<string?>("--key-file") { Description = $"This agent's key file, lines 'NODE KID BASE64KEY' (the first of its node signs, all are accepted; re-read when it changes). Default: the {AgentKeySource.AgentKeyVariable} variable. Make one with 'heatgrid agent-key --node NODE'." };
+        var insecure = new Option<bool>(InsecureFlag) { Description = "Run without keys: nothing is signed or checked, and anyone who can publish on the broker can command these GPUs (a lab only)." };
+        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter, keyFile, insecure };
+        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter),
+            r.GetValue(keyFile), r.GetValue(insecure)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter)
+    public const string InsecureFlag = "--insecure-unsigned";
+
+    /// <summary>The agent's keys: <c>--key-file</c>, else <c>HEATGRID_AGENT_KEY</c>, else none only with <c>--insecure-unsigned</c>; null with the error printed.</summary>
+    internal static async Task<AgentKeySource?> KeysAsync(string node, string? keyFile, bool insecure)
+    {
+        var variable = Environment.GetEnvironmentVariable(AgentKeySource.AgentKeyVariable);
+        var source = keyFile is not null ? AgentKeySource.FromFile(keyFile, node)
+            : !string.IsNullOrWhiteSpace(variable) ? AgentKeySource.FromLines(variable, AgentKeySource.AgentKeyVariable, node)
+            : null;
+        if (source is not null && insecure)
+        {
+            await Console.Error.WriteLineAsync($"{InsecureFlag}: this agent has a key ({source.Origin}); drop {InsecureFlag} to sign with it");
+            return null;
+        }
+
+        if (source is null && !insecure)
+        {
+            await Console.Error.WriteLineAsync($"no agent key: give --key-file FILE or {AgentKeySource.AgentKeyVariable} ('heatgrid agent-key --node {node}' makes a key line for both the agent's file and the controller's --agent-keys file), or {InsecureFlag} for a lab without signing");
+            return null;
+        }
+
+        return source ?? AgentKeySource.None;
+    }
+
+    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter, string? keyFile, bool insecure)
     {
         try
         {
@@ -38,6 +66,11 @@ internal static class AgentCommand
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync("--node: " + e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+            return 2;
+        }
+
+        if (await KeysAsync(node, keyFile, insecure) is not { } keys)
+        {
             return 2;
         }
 
@@ -70,8 +103,17 @@ internal static class AgentCommand
         IHost host;
         try
         {
-            host = AgentHost.Build(new AgentRunOptions(site, node, broker, pools, pollMeter));
+            host = AgentHost.Build(new AgentRunOptions(site, node, broker, pools, pollMeter, keys));
             _ = host.Services.GetRequiredService<MqttAgent>();
+        }
+        catch (AgentKeyFileException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                await Console.Error.WriteLineAsync(error);
+            }
+
+            return 1;
         }
         catch (Energy.Gpu.Devices.GpuBackendUnavailableException e)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Energy.Contracts.Configuration;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
@@ -21,14 +22,66 @@ internal static class ControllerCommand
         var data = new Option<string>("--data") { Description = "Data folder (store, epoch, demand-response evidence).", DefaultValueFactory = _ => RunCommand.DefaultData };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices file (CSV or ENTSO-E A44 XML). Default with --demo: the synthetic market." };
         var demo = new Option<bool>("--demo") { Description = "Feed heat, meters and market from the demo's simulated world." };
-        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo };
+        var keys = new Option<string?>("--agent-keys") { Description = $"The agents' keys, lines 'NODE KID BASE64KEY' (a node's first key signs, all are accepted; re-read when it changes). Default: the file {AgentKeySource.ControllerFileVariable} names. Make a line with 'heatgrid agent-key --node NODE'." };
+        var insecure = new Option<bool>(AgentCommand.InsecureFlag) { Description = "Talk to agents without keys: nothing is signed or checked, and anyone who can publish on the broker can command the GPUs (a lab only)." };
+        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
-            r.GetValue(prices), r.GetValue(demo)));
+            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo)
+    /// <summary>The agents' keys: <c>--agent-keys</c>, else the file <c>HEATGRID_AGENT_KEYS_FILE</c> names, else none only with <c>--insecure-unsigned</c>; null with the errors printed.</summary>
+    private static async Task<AgentKeySource?> KeysAsync(string? keyFile, bool insecure)
     {
+        var variable = Environment.GetEnvironmentVariable(AgentKeySource.ControllerFileVariable);
+        var path = keyFile ?? (string.IsNullOrWhiteSpace(variable) ? null : variable);
+        if (path is not null && insecure)
+        {
+            await Console.Error.WriteLineAsync($"{AgentCommand.InsecureFlag}: agent keys are given ({path}); drop {AgentCommand.InsecureFlag} to sign with them");
+            return null;
+        }
+
+        if (path is null)
+        {
+            if (!insecure)
+            {
+                await Console.Error.WriteLineAsync($"no agent keys: give --agent-keys FILE or {AgentKeySource.ControllerFileVariable} (one line 'NODE KID BASE64KEY' per agent key; 'heatgrid agent-key --node NODE' makes one), or {AgentCommand.InsecureFlag} for a lab without signing");
+                return null;
+            }
+
+            return AgentKeySource.None;
+        }
+
+        var source = AgentKeySource.FromFile(path, node: null);
+        try
+        {
+            // Read once here so that a broken file is a clear error before anything starts (the host reads it again, and on every change).
+            if (AgentKeyRing.Load(source, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Nodes.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"{path}: no keys ('heatgrid agent-key --node NODE' makes one)");
+                return null;
+            }
+        }
+        catch (AgentKeyFileException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                await Console.Error.WriteLineAsync(error);
+            }
+
+            return null;
+        }
+
+        return source;
+    }
+
+    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure)
+    {
+        if (await KeysAsync(keyFile, insecure) is not { } agentKeys)
+        {
+            return 2;
+        }
+
         var site = await CliInputs.SiteOrErrorsAsync(SiteFile.Load(sitePath));
         if (site is null)
         {
@@ -63,7 +116,7 @@ internal static class ControllerCommand
         Directory.CreateDirectory(folder);
         var options = new RunOptions(site, sitePath, url, folder, ServeSimulatedDevices: demo,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
-        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }

@@ -11,6 +11,7 @@ public static class HeatGridCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ControllerCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(AgentKeyCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(Modbus.ModbusCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());

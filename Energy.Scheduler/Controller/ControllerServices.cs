@@ -4,10 +4,12 @@ using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Planning;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller;
 
@@ -44,10 +46,18 @@ public static class ControllerServices
         return services;
     }
 
-    /// <summary>Agents on the broker: the controller announces its epoch and talks to them over MQTT (<c>heatgrid controller</c>).</summary>
-    public static IServiceCollection AddAgentsOverMqtt(this IServiceCollection services)
+    /// <summary>
+    /// Agents on the broker: the controller announces its epoch and talks to them over MQTT (<c>heatgrid controller</c>),
+    /// every message signed with the agents' keys from <paramref name="keys"/> (unsigned only with <c>--insecure-unsigned</c>).
+    /// </summary>
+    public static IServiceCollection AddAgentsOverMqtt(this IServiceCollection services, AgentKeySource keys, string? dataFolder)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         services.AddSingleton(sp => new AgentTopics(sp.GetRequiredService<Site>().Name));
+        services.AddSingleton(sp => AgentKeyRing.Load(keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentKeyRing>>(),
+            sp.GetRequiredService<Alarms>()));
+        services.AddSingleton(sp => new ControllerEpochGuard(sp.GetRequiredService<FleetSequencer>(), sp.GetRequiredService<Alarms>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControllerEpochGuard>>(), dataFolder));
         services.AddSingleton<MqttAgentTransport>();
         services.AddSingleton<IAgentTransport>(sp => sp.GetRequiredService<MqttAgentTransport>());
         services.AddHostedService<ControllerAnnouncer>();
@@ -55,10 +65,8 @@ public static class ControllerServices
     }
 
     /// <summary>Announces the controller's epoch (retained) on every connect, so agents refuse older controllers from then on.</summary>
-    private sealed class ControllerAnnouncer(MqttLink link, MqttAgentTransport transport, FleetSequencer sequencer, TimeProvider time) : IHostedService
+    private sealed class ControllerAnnouncer(MqttLink link, MqttAgentTransport transport) : IHostedService
     {
-        private readonly DateTimeOffset _startedAt = time.GetUtcNow();
-
         public Task StartAsync(CancellationToken cancellationToken)
         {
             link.StateChanged += state =>
@@ -71,14 +79,13 @@ public static class ControllerServices
             return link.State == MqttLinkState.Connected ? AnnounceAsync() : Task.CompletedTask;
         }
 
-        private async Task AnnounceAsync() =>
-            await transport.AnnounceAsync(new ControllerAnnouncement(AgentJson.Version, sequencer.Epoch, _startedAt, true), CancellationToken.None);
+        private async Task AnnounceAsync() => await transport.AnnounceAsync(online: true, CancellationToken.None);
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             if (link.State == MqttLinkState.Connected)
             {
-                await transport.AnnounceAsync(new ControllerAnnouncement(AgentJson.Version, sequencer.Epoch, _startedAt, false), cancellationToken);
+                await transport.AnnounceAsync(online: false, cancellationToken);
             }
         }
     }

@@ -5,6 +5,7 @@ using Energy.Gpu;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
 using Energy.Gpu.Simulation;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry;
 using Energy.Telemetry.Mqtt;
@@ -18,7 +19,9 @@ namespace Energy.Scheduler.Hosting;
 /// <summary>What <c>heatgrid agent</c> was asked to run.</summary>
 /// <param name="Simulated">Simulated GPUs per pool of the site.</param>
 /// <param name="PollMeter">Poll the site meter that measures grid frequency over Modbus, besides the MQTT topic.</param>
-public sealed record AgentRunOptions(Site Site, string Node, MqttBrokerOptions Broker, IReadOnlyList<(GpuPool Pool, int Count)> Simulated, bool PollMeter);
+/// <param name="Keys">This agent's keys (<c>--key-file</c> or <c>HEATGRID_AGENT_KEY</c>), or none with <c>--insecure-unsigned</c>.</param>
+public sealed record AgentRunOptions(Site Site, string Node, MqttBrokerOptions Broker, IReadOnlyList<(GpuPool Pool, int Count)> Simulated, bool PollMeter,
+    AgentKeySource Keys);
 
 /// <summary>The composition root of <c>heatgrid agent</c>: this host's GPUs, the agent logic and its MQTT link.</summary>
 public static class AgentHost
@@ -56,8 +59,10 @@ public static class AgentHost
             ClientId = $"heatgrid-agent-{options.Site.Name}-{options.Node}",
             StatusTopic = topics.Status(options.Node),
         }, clock, sp.GetRequiredService<ILogger<MqttLink>>()));
+        builder.Services.AddSingleton(sp => AgentKeyRing.Load(options.Keys, clock, sp.GetRequiredService<ILogger<AgentKeyRing>>(),
+            sp.GetRequiredService<Energy.Telemetry.Health.Alarms>()));
         builder.Services.AddSingleton(sp => new MqttAgent(sp.GetRequiredService<AgentCore>(), sp.GetRequiredService<MqttLink>(), topics,
-            sp.GetRequiredService<GpuBackend>().Description, NodeAgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
+            sp.GetRequiredService<AgentKeyRing>(), sp.GetRequiredService<GpuBackend>().Description, NodeAgentServices.Deadman, clock, sp.GetRequiredService<ILogger<MqttAgent>>()));
         builder.Services.AddHostedService<AgentService>();
         if (options.PollMeter)
         {

@@ -52,7 +52,7 @@ public static class HeatGridHost
         }
         else
         {
-            builder.Services.AddAgentsOverMqtt();                                        // agents on the broker
+            builder.Services.AddAgentsOverMqtt(options.AgentKeys, options.DataFolder);   // agents on the broker, signed
         }
 
         configure?.Invoke(builder);

@@ -3,6 +3,7 @@ using System.Text;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Gpu.Agents;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,10 @@ namespace Energy.Scheduler.NodeAgent;
 /// the controller's epoch and the grid frequency itself (a shed needs no round trip), publishes
 /// telemetry every second, a retained heartbeat, and demand-response evidence. The logic is
 /// <see cref="AgentCore"/>'s; this class only carries messages. <see cref="TickAsync"/> is driven from
-/// outside (every ~100 ms), so that one process can host many agents on one timer.
+/// outside (every ~100 ms), so that one process can host many agents on one timer. Every message it
+/// sends is signed with its key for its topic; a batch or an epoch announcement that is not signed with
+/// its key is refused before it is read — it never changes what the agent follows — counted, logged
+/// (rate-limited), and the refusal of a batch is acknowledged (signed) so that the controller sees it.
 /// </summary>
 public sealed class MqttAgent : IAsyncDisposable
 {
@@ -23,6 +27,9 @@ public sealed class MqttAgent : IAsyncDisposable
     private readonly AgentCore _core;
     private readonly MqttLink _link;
     private readonly AgentTopics _topics;
+    private readonly AgentKeyRing _keys;
+    private readonly RefusalCounter _refused;
+    private readonly RefusalCounter _refusedAnnouncements;
     private readonly string _backend;
     private readonly TimeSpan _deadman;
     private readonly TimeProvider _time;
@@ -33,15 +40,26 @@ public sealed class MqttAgent : IAsyncDisposable
     private long _badMessages;
     private long _frequencySamples;
     private int _heartbeatDue = 1;
+    private DateTimeOffset _nextRefusalAck = DateTimeOffset.MinValue;
 
-    public MqttAgent(AgentCore core, MqttLink link, AgentTopics topics, string backend, TimeSpan deadman, TimeProvider time, ILogger<MqttAgent> logger)
+    public MqttAgent(AgentCore core, MqttLink link, AgentTopics topics, AgentKeyRing keys, string backend, TimeSpan deadman, TimeProvider time,
+        ILogger<MqttAgent> logger)
     {
         ArgumentNullException.ThrowIfNull(core);
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(keys);
         _core = core;
         _link = link;
         _topics = topics;
+        _keys = keys;
+        _refused = new RefusalCounter(time);
+        _refusedAnnouncements = new RefusalCounter(time);
+        if (!keys.Signs)
+        {
+            Log.ProtocolUnsigned(logger, "--insecure-unsigned");
+        }
+
         _backend = backend;
         _deadman = deadman;
         _time = time;
@@ -64,6 +82,9 @@ public sealed class MqttAgent : IAsyncDisposable
 
     /// <summary>Messages that could not be read (broken JSON, unknown version), each logged and dropped.</summary>
     public long BadMessages => Interlocked.Read(ref _badMessages);
+
+    /// <summary>Batches and epoch announcements refused because they were not signed with this agent's key.</summary>
+    public long Forged => _refused.Total + _refusedAnnouncements.Total;
 
     /// <summary>Grid-frequency samples received (good or not).</summary>
     public long FrequencySamples => Interlocked.Read(ref _frequencySamples);
@@ -169,7 +190,14 @@ public sealed class MqttAgent : IAsyncDisposable
             return ValueTask.CompletedTask;   // assignments are never retained; a stale one left on the broker is not followed
         }
 
-        if (!AgentJson.TryRead<AssignmentBatch>(message.Payload.Span, out var batch, out var reason))
+        var check = _keys.Verify(message.Payload.Span, message.Topic, _core.Node);
+        if (!check.Valid)
+        {
+            RefuseForgedBatch(message, check.Reason);
+            return ValueTask.CompletedTask;
+        }
+
+        if (!AgentJson.TryRead<AssignmentBatch>(check.Content, out var batch, out var reason))
         {
             Bad(message.Topic, reason);
             return ValueTask.CompletedTask;
@@ -180,9 +208,52 @@ public sealed class MqttAgent : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A batch that does not verify is not applied. Its refusal is acknowledged, signed, with the epoch and
+    /// sequence it claims (read, not believed), at most once a second so that a flood is not echoed.
+    /// </summary>
+    private void RefuseForgedBatch(MqttInbound message, string reason)
+    {
+        if (_refused.Count(_core.Node, out var count))
+        {
+            Log.AgentRefusedMessage(_logger, _core.Node, "an assignment batch", message.Topic, reason, count);
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_refused)
+        {
+            if (now < _nextRefusalAck)
+            {
+                return;
+            }
+
+            _nextRefusalAck = now + TimeSpan.FromSeconds(1);
+        }
+
+        var claimed = AgentJson.TryRead<AssignmentBatch>(message.Payload.Span, out var b, out _) ? (b.Epoch, b.Seq) : (0L, 0L);
+        Post(_topics.Ack(_core.Node), new AssignmentAck(AgentJson.Version, _core.Node, claimed.Item1, claimed.Item2, now, _core.CommandedW, 0,
+            AgentSignature.RefusalPrefix + reason, []), 1);
+    }
+
     private ValueTask OnControllerAsync(MqttInbound message)
     {
-        if (AgentJson.TryRead<ControllerAnnouncement>(message.Payload.Span, out var announcement, out var reason))
+        if (message.Payload.IsEmpty)
+        {
+            return ValueTask.CompletedTask;   // a cleared retained announcement
+        }
+
+        var check = _keys.VerifyFor(message.Payload.Span, message.Topic, _core.Node);
+        if (!check.Valid)
+        {
+            if (_refusedAnnouncements.Count(_core.Node, out var count))
+            {
+                Log.AgentRefusedMessage(_logger, _core.Node, "an epoch announcement", message.Topic, check.Reason, count);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        if (AgentJson.TryRead<ControllerAnnouncement>(check.Content, out var announcement, out var reason))
         {
             _core.ObserveEpoch(announcement.Epoch);
         }
@@ -248,7 +319,7 @@ public sealed class MqttAgent : IAsyncDisposable
     private async ValueTask PublishAsync<T>(string topic, T message, int qos, CancellationToken cancellationToken, bool retain = false)
         where T : class
     {
-        if (!await _link.PublishAsync(topic, AgentJson.Serialize(message), qos, retain, cancellationToken))
+        if (!await _link.PublishAsync(topic, _keys.Sign(message, topic, _core.Node), qos, retain, cancellationToken))
         {
             Log.AgentPublishFailed(_logger, _core.Node, topic);
         }

@@ -7,6 +7,8 @@ namespace Energy.Contracts.Agents.Protocol;
 /// <summary>
 /// JSON for the agent protocol (camelCase, enums as camelCase strings, source-generated). Reading
 /// never throws: a broken or foreign message gives a reason instead, which the receiver logs and counts.
+/// Over MQTT a message is read only after its signature (<see cref="AgentSignature"/>) verified, and from the
+/// bytes the signature covers, so a member appended after signing is never read.
 /// </summary>
 public static class AgentJson
 {

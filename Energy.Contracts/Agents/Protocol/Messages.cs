@@ -6,6 +6,8 @@ namespace Energy.Contracts.Agents.Protocol;
 
 // The controller ↔ agent messages, version 1. Every message carries "v"; a reader refuses versions it
 // does not know rather than guess. Powers are GPU watts (cooling not included), times ISO 8601 UTC.
+// Over MQTT each is signed with the agent's key for its topic: a last member "sig" ({kid, mac}), or
+// "sigs" (one per node) on the ControllerAnnouncement; see AgentSignature for what the mac covers.
 
 /// <summary>
 /// Controller → agent: the whole desired state of the agent's GPUs (not a delta, so a lost or repeated

@@ -22,6 +22,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
     private readonly int _gpusPerAgent;
     private readonly string _brokerUri;
     private readonly string _runId;
+    private readonly byte[] _secret;
     private readonly ReportedAgentPower _power;
     private readonly List<(Process Process, StringBuilder Errors)> _children = [];
     private readonly TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +30,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
 
     /// <param name="brokerUri">The broker as the children are to reach it (<c>--broker</c> as given, or the embedded one's).</param>
     public ChildProcessBenchAgents(Site site, int agentCount, int gpusPerAgent, int processes, string brokerUri, MqttBrokerOptions broker,
-        string runId, TimeProvider time)
+        string runId, byte[] secret, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(processes, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(processes, agentCount);
@@ -37,6 +38,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
         _gpusPerAgent = gpusPerAgent;
         _brokerUri = brokerUri;
         _runId = runId;
+        _secret = secret;
         Processes = processes;
         Cap = new CapMonitor(site);
         _power = new ReportedAgentPower(broker, new AgentTopics(site.Name), runId, Cap, time);
@@ -58,6 +60,7 @@ internal sealed class ChildProcessBenchAgents : IDemandResponseBenchAgents
             var info = BenchChildProcess.StartInfo(["bench", "dr-agents", "--first", Invariant(first), "--count", Invariant(count),
                 "--gpus-per-agent", Invariant(_gpusPerAgent), "--broker", _brokerUri, "--run-id", _runId]);
             info.RedirectStandardError = true;
+            info.Environment[DemandResponseBenchSite.SecretVariable] = Convert.ToBase64String(_secret);
             var child = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
             var errors = new StringBuilder();
             _children.Add((child, errors));

@@ -57,7 +57,14 @@ internal static class DemandResponseAgentsCommand
 
         // Agents take only the site's name and demand-response policy; its pool size and cap are the controller's.
         var site = DemandResponseBenchSite.Create((first + count) * gpusPerAgent);
-        var agents = DemandResponseBenchSite.CreateAgents(site, first, count, gpusPerAgent, broker, runId, TimeProvider.System);
+        var secret = Environment.GetEnvironmentVariable(DemandResponseBenchSite.SecretVariable) is { Length: > 0 } b64 ? Convert.FromBase64String(b64) : null;
+        if (secret is null)
+        {
+            await Console.Error.WriteLineAsync($"{DemandResponseBenchSite.SecretVariable}: not set (the bench sets it for its children)");
+            return 2;
+        }
+
+        var agents = DemandResponseBenchSite.CreateAgents(site, first, count, gpusPerAgent, broker, runId, secret, TimeProvider.System);
         var ticker = Task.CompletedTask;
         try
         {

@@ -9,6 +9,7 @@ using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -119,12 +120,13 @@ internal static class DemandResponseBench
         var runId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         var site = DemandResponseBenchSite.Create(agentCount * gpusPerAgent);
         var topics = new AgentTopics(site.Name);
+        var secret = DemandResponseBenchSite.NewSecret();
 
         // Agents: each with its own MQTT client and simulated GPUs, in this process or in child processes.
         var connect = Stopwatch.StartNew();
         await using IDemandResponseBenchAgents agents = processes == 1
-            ? new InProcessBenchAgents(site, agentCount, gpusPerAgent, broker, runId, time)
-            : new ChildProcessBenchAgents(site, agentCount, gpusPerAgent, processes, childBroker, broker, runId, time);
+            ? new InProcessBenchAgents(site, agentCount, gpusPerAgent, broker, runId, secret, time)
+            : new ChildProcessBenchAgents(site, agentCount, gpusPerAgent, processes, childBroker, broker, runId, secret, time);
         await agents.StartAsync(ct);
 
         // Agents lost mid-run (a child process died) stop the run at once, with what happened.
@@ -144,7 +146,7 @@ internal static class DemandResponseBench
             $"bench dr: {agentCount} agents connected in {agents.Processes} process(es) after {connect.Elapsed.TotalSeconds:F1} s; dispatching"));
         try
         {
-            return await MeasureAsync(agents, agentCount, gpusPerAgent, steps, broker, runId, site, topics, connect, time, lost.Token);
+            return await MeasureAsync(agents, agentCount, gpusPerAgent, steps, broker, runId, secret, site, topics, connect, time, lost.Token);
         }
         catch (OperationCanceledException) when (agents.Lost.IsCompleted && !ct.IsCancellationRequested)
         {
@@ -153,7 +155,7 @@ internal static class DemandResponseBench
     }
 
     private static async Task<Dictionary<string, object>> MeasureAsync(IDemandResponseBenchAgents agents, int agentCount, int gpusPerAgent, int steps,
-        MqttBrokerOptions broker, string runId, Site site, AgentTopics topics, Stopwatch connect, TimeProvider time, CancellationToken ct)
+        MqttBrokerOptions broker, string runId, byte[] secret, Site site, AgentTopics topics, Stopwatch connect, TimeProvider time, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
@@ -163,16 +165,19 @@ internal static class DemandResponseBench
             var evidence = new DemandResponseLog(null, NullLogger<DemandResponseLog>.Instance);
             await using var controllerLink = new MqttLink(broker with { ClientId = $"heatgrid-bench-{runId}-controller", SessionExpiry = TimeSpan.FromSeconds(30) },
                 time, NullLogger<MqttLink>.Instance);
-            var transport = new MqttAgentTransport(controllerLink, topics, fleet, evidence, NullLogger<MqttAgentTransport>.Instance);
+            var epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var sequencer = new FleetSequencer(site, fleet, epoch, time.GetUtcNow());
+            var alarms = new Alarms(time, NullLogger<Alarms>.Instance);
+            var guard = new ControllerEpochGuard(sequencer, alarms, time, NullLogger<ControllerEpochGuard>.Instance, dataFolder: null);
+            var transport = new MqttAgentTransport(controllerLink, topics, fleet, evidence, DemandResponseBenchSite.ControllerKeys(secret, agentCount), guard,
+                alarms, time, NullLogger<MqttAgentTransport>.Instance);
             await controllerLink.StartAsync(ct);
             if (!await controllerLink.WaitConnectedAsync(TimeSpan.FromSeconds(10), ct))
             {
                 throw new InvalidOperationException($"the controller could not connect to {broker}: {controllerLink.LastError}");
             }
 
-            var epoch = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var sequencer = new FleetSequencer(site, fleet, epoch, time.GetUtcNow());
-            await transport.AnnounceAsync(new ControllerAnnouncement(AgentJson.Version, epoch, time.GetUtcNow(), true), ct);
+            await transport.AnnounceAsync(online: true, ct);
 
             // Dispatch mining to every GPU and wait until every agent holds it.
             var dispatchClock = Stopwatch.StartNew();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
@@ -6,6 +8,7 @@ using Energy.Contracts.Units;
 using Energy.Gpu.Agents;
 using Energy.Gpu.Devices;
 using Energy.Gpu.Simulation;
+using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.NodeAgent;
 using Energy.Telemetry.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,12 +51,26 @@ internal static class DemandResponseBenchSite
         };
     }
 
+    /// <summary>The variable that hands a bench run's key secret to its <c>bench dr-agents</c> children (not the command line, which <c>ps</c> shows).</summary>
+    public const string SecretVariable = "HEATGRID_BENCH_AGENT_SECRET";
+
+    /// <summary>A fresh secret for one bench run: every agent's key is derived from it, so the run is signed like a real site.</summary>
+    public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(AgentKey.MinBytes);
+
+    /// <summary>Agent <paramref name="node"/>'s key in a run with <paramref name="secret"/>: HMAC-SHA256(secret, node).</summary>
+    public static AgentKey KeyOf(byte[] secret, string node) => new(node, "bench", HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(node)));
+
+    /// <summary>The controller's keys for agents 0 … <paramref name="count"/> − 1.</summary>
+    public static AgentKeyRing ControllerKeys(byte[] secret, int count) =>
+        AgentKeyRing.Of(Enumerable.Range(0, count).Select(i => KeyOf(secret, Node(i))), NullLogger.Instance);
+
     public static string Node(int index) => string.Create(CultureInfo.InvariantCulture, $"node{index:D4}");
 
     public static string Gpu(int agent, int gpu) => string.Create(CultureInfo.InvariantCulture, $"{Node(agent)}/{gpu}");
 
     /// <summary>Agents <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of the site, not yet started.</summary>
-    public static List<MqttAgent> CreateAgents(Site site, int first, int count, int gpusPerAgent, MqttBrokerOptions broker, string runId, TimeProvider time)
+    public static List<MqttAgent> CreateAgents(Site site, int first, int count, int gpusPerAgent, MqttBrokerOptions broker, string runId, byte[] secret,
+        TimeProvider time)
     {
         var topics = new AgentTopics(site.Name);
         var options = AgentOptions.From(site.Policy);
@@ -71,7 +88,7 @@ internal static class DemandResponseBenchSite
                 SessionExpiry = TimeSpan.FromSeconds(30),
                 KeepAlive = TimeSpan.FromSeconds(60),
             }, time, NullLogger<MqttLink>.Instance);
-            agents.Add(new MqttAgent(core, link, topics, "simulated", TimeSpan.FromSeconds(10), time, NullLogger<MqttAgent>.Instance));
+            agents.Add(new MqttAgent(core, link, topics, AgentKeyRing.Of([KeyOf(secret, node)], NullLogger.Instance), "simulated", TimeSpan.FromSeconds(10), time, NullLogger<MqttAgent>.Instance));
         }
 
         return agents;

@@ -8,10 +8,10 @@ namespace Energy.Scheduler.Cli.Bench;
 /// All agents in the bench's own process on one tick timer; what they command is read from the agents
 /// themselves (always current) and sampled against the cap every 5 ms.
 /// </summary>
-internal sealed class InProcessBenchAgents(Site site, int agentCount, int gpusPerAgent, MqttBrokerOptions broker, string runId, TimeProvider time)
+internal sealed class InProcessBenchAgents(Site site, int agentCount, int gpusPerAgent, MqttBrokerOptions broker, string runId, byte[] secret, TimeProvider time)
     : IDemandResponseBenchAgents
 {
-    private readonly List<MqttAgent> _agents = DemandResponseBenchSite.CreateAgents(site, 0, agentCount, gpusPerAgent, broker, runId, time);
+    private readonly List<MqttAgent> _agents = DemandResponseBenchSite.CreateAgents(site, 0, agentCount, gpusPerAgent, broker, runId, secret, time);
     private readonly CancellationTokenSource _stop = new();
     private Task _ticker = Task.CompletedTask;
     private Task _monitor = Task.CompletedTask;

@@ -28,11 +28,6 @@ public static class ControllerEpoch
             {
                 epoch = Math.Max(epoch, last + 1);
             }
-
-            Directory.CreateDirectory(dataFolder);
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, epoch.ToString(CultureInfo.InvariantCulture));
-            File.Move(temp, path, overwrite: true);
         }
         catch (IOException)
         {
@@ -42,6 +37,32 @@ public static class ControllerEpoch
         {
         }
 
+        Save(dataFolder, epoch);
         return epoch;
+    }
+
+    /// <summary>Keeps <paramref name="epoch"/> as the one the next run must exceed.</summary>
+    public static void Save(string? dataFolder, long epoch)
+    {
+        if (dataFolder is null)
+        {
+            return;
+        }
+
+        var path = Path.Combine(dataFolder, FileName);
+        try
+        {
+            Directory.CreateDirectory(dataFolder);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, epoch.ToString(CultureInfo.InvariantCulture));
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // As above: the clock still gives a rising epoch.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed class FleetSequencer
     private readonly Site _site;
     private readonly SiteLoad _load;
     private readonly Fleet _fleet;
-    private readonly long _epoch;
+    private long _epoch;
     private long _seq;
 
     public FleetSequencer(Site site, Fleet fleet, long epoch, DateTimeOffset startedAt)
@@ -41,12 +41,26 @@ public sealed class FleetSequencer
         fleet.Begin(epoch, startedAt);
     }
 
-    public long Epoch => _epoch;
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    /// <summary>
+    /// Moves to a new epoch above <paramref name="above"/> (see <see cref="ControllerEpochGuard"/>): agents
+    /// that follow an epoch this controller did not know of take its batches again once they see it. The
+    /// fleet starts over as at a restart: until an agent is known to refuse older batches it counts at its maximum.
+    /// </summary>
+    public long MoveAbove(long above, DateTimeOffset now)
+    {
+        var epoch = Math.Max(above + 1, now.ToUnixTimeMilliseconds());
+        Interlocked.Exchange(ref _epoch, epoch);
+        _fleet.Begin(epoch, now);
+        return epoch;
+    }
 
     public SequencedBatches Sequence(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, DateTimeOffset now, DateTimeOffset validUntil)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(limits);
+        var epoch = Epoch;
         var gpus = _fleet.Gpus(now);
         var byId = gpus.ToDictionary(g => g.State.GpuId, StringComparer.Ordinal);
         var cap = limits.HoldBelow.Watts;
@@ -110,7 +124,7 @@ public sealed class FleetSequencer
         {
             var share = list.Sum(c => byId[c.Gpu].Effective(c));
 
-            batches.Add(new AssignmentBatch(AgentJson.Version, node, _epoch, ++_seq, now, validUntil, Math.Round(share, 3), list));
+            batches.Add(new AssignmentBatch(AgentJson.Version, node, epoch, ++_seq, now, validUntil, Math.Round(share, 3), list));
         }
 
         return new SequencedBatches(batches, held, total) { Sent = fitted, Explanations = explanations };
