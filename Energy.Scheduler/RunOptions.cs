@@ -33,6 +33,9 @@ public sealed record RunOptions(
     /// <summary>The day-ahead price file to re-import daily (the Quartz price-import job), or null.</summary>
     public string? PricesPath { get; init; }
 
+    /// <summary>Host names the HTTP API answers to besides the one it listens on and localhost (<c>--allowed-hosts</c>).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }

@@ -21,13 +21,14 @@ internal static class ControllerCommand
         var data = new Option<string>("--data") { Description = "Data folder (store, epoch, demand-response evidence).", DefaultValueFactory = _ => RunCommand.DefaultData };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices file (CSV or ENTSO-E A44 XML). Default with --demo: the synthetic market." };
         var demo = new Option<bool>("--demo") { Description = "Feed heat, meters and market from the demo's simulated world." };
-        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo };
+        var allowedHosts = RunCommand.AllowedHostsOption();
+        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, allowedHosts };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
-            r.GetValue(prices), r.GetValue(demo)));
+            r.GetValue(prices), r.GetValue(demo), r.GetValue(allowedHosts) ?? []));
         return command;
     }
 
-    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo)
+    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string[] allowedHosts)
     {
         var site = await CliInputs.SiteOrErrorsAsync(SiteFile.Load(sitePath));
         if (site is null)
@@ -63,7 +64,7 @@ internal static class ControllerCommand
         Directory.CreateDirectory(folder);
         var options = new RunOptions(site, sitePath, url, folder, ServeSimulatedDevices: demo,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
-        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AllowedHosts = RunCommand.SplitHosts(allowedHosts) };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }
