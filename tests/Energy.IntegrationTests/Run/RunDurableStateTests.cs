@@ -158,6 +158,43 @@ public sealed class RunDurableStateTests : IDisposable
         HeatGridRunRig.StopCleanly(heatgrid);
     }
 
+    /// <summary>The data folder made immutable (<c>chattr -R +i</c>): read-only for root too, files and folder alike; then writable again.</summary>
+    [RequiresImmutableFilesFact]
+    public async Task DataFolderMadeImmutableMidRun_503HealthDegradedStoreLoggedOnceTickKeepsItsPeriod_ClearedWhenWritableAgain()
+    {
+        using var heatgrid = _rig.Start();
+        await _rig.WaitForStatusAsync(heatgrid);
+        (await _rig.CurtailAsync("before", 800, 600)).Dispose();
+        Assert.True(RequiresImmutableFilesFactAttribute.Chattr("+i", _rig.Data));
+        try
+        {
+            await _rig.WaitForHealthReasonsAsync(heatgrid, TimeSpan.FromSeconds(15), "is not writable");
+            using (var response = await _rig.CurtailAsync("tso-ro", 400, 600))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            }
+
+            var span = TimeSpan.FromSeconds(12);
+            HeatGridRunRig.AssertOneSecondPeriod(await _rig.TickTimesAsync(span), span, HeatGridRunRig.Tail(heatgrid.Output));
+            Assert.Equal(400, (await _rig.GetAsync("/api/status")).GetProperty("gridImportCapKw").GetDouble());
+            Assert.Equal(1, HeatGridRunRig.Count(heatgrid.Output, "[1650]"));   // the store's failure, once
+            Assert.True(HeatGridRunRig.RssBytes(heatgrid.Id) < 1L << 30);
+        }
+        finally
+        {
+            RequiresImmutableFilesFactAttribute.Chattr("-i", _rig.Data);
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (!heatgrid.Output.Contains("[1654]", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("[1654]", heatgrid.Output, StringComparison.Ordinal);   // writable again, and said so
+        HeatGridRunRig.StopCleanly(heatgrid);
+    }
+
     [Fact]
     public async Task SigkillWhileCurtailmentsAreBeingWritten_EveryAcknowledgedOneHoldsAfterTheRestart()
     {
