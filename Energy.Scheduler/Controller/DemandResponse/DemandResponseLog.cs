@@ -113,7 +113,16 @@ public sealed class DemandResponseLog
                 Log.DemandResponseTornLine(_logger, path, torn.Bytes, torn.Start);
                 _alarms?.Raise(AlarmKey, $"{FileName} ended in a torn line after a crash: {torn.Bytes} bytes of one event cut off (logged)", AlarmSeverity.Critical);
             }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not writable: the events are still read back (a torn last line is skipped as unreadable); it is cut before the next append.
+            _mayBeTorn = true;
+            WriteFailed(path, "it cannot be repaired: " + ex.Message);
+        }
 
+        try
+        {
             if (!File.Exists(path))
             {
                 return;
@@ -157,7 +166,6 @@ public sealed class DemandResponseLog
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The evidence already on disk stays there; new events are still recorded in memory (and appended when the disk takes them).
-            _mayBeTorn = true;
             WriteFailed(path, "reading it back failed: " + ex.Message);
         }
     }
