@@ -280,7 +280,7 @@ public sealed class GridLimit
             $"{FileName} was {what}; holding {basis}: {a.Cap.Kilowatts:0.###} kW until {a.Until:u}, or until the operator cancels curtailment '{RecoveredId}' (DELETE /api/dr/curtail/{RecoveredId})");
         Log.StateFileCorrupt(_logger, _path!, what, aside ?? "nowhere", message);
         _alarms?.Hold(AlarmKey, message, AlarmSeverity.Critical);
-        _active.Add(new Curtailment(RecoveredId, a.Cap, now, a.Until, message, "recovery"));
+        _active.Add(new Curtailment(RecoveredId, a.Cap, now, a.Until, $"assumed: {FileName} was {(read.Status == StateFileStatus.Missing ? "missing" : "corrupt")}, the lowest cap seen holds", "recovery"));
         Save();
     }
 
