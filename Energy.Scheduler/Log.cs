@@ -23,9 +23,6 @@ internal static partial class Log
     [LoggerMessage(3006, LogLevel.Warning, "Plan slot {Start:o} could not meet: {Violations}")]
     public static partial void PlanViolations(ILogger logger, DateTimeOffset start, string violations);
 
-    [LoggerMessage(3007, LogLevel.Error, "Control tick failed; the next tick retries")]
-    public static partial void ControlTickFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(3008, LogLevel.Information, "Ramping: {Held} GPU power increases held back to stay under the grid cap and the ramp limit; they follow tick by tick")]
     public static partial void IncreasesHeld(ILogger logger, int held);
 
@@ -40,6 +37,40 @@ internal static partial class Log
 
     [LoggerMessage(3012, LogLevel.Information, "Re-planning for changed conditions: {Conditions}")]
     public static partial void ReplanForConditions(ILogger logger, string conditions);
+
+    // Durable state, curtailment ids, HTTP bounds: 3600–3649.
+    [LoggerMessage(3600, LogLevel.Warning, "Curtailment {Id} from {Caller} refused: {Reason}")]
+    public static partial void CurtailmentRefused(ILogger logger, string id, string caller, string reason);
+
+    [LoggerMessage(3601, LogLevel.Information, "Curtailment {Id}: site import at most {CapKw:0.###} kW until {Until:o} ({Reason}), set by {Caller}")]
+    public static partial void CurtailmentSet(ILogger logger, string id, double capKw, DateTimeOffset until, string reason, string caller);
+
+    [LoggerMessage(3602, LogLevel.Warning, "Curtailment {Id} ({CapKw:0.###} kW, {RemainingSeconds:0} s left, set by {SetBy}) cancelled by {Caller}")]
+    public static partial void CurtailmentCancelled(ILogger logger, string id, double capKw, double remainingSeconds, string setBy, string caller);
+
+    [LoggerMessage(3603, LogLevel.Error, "{What} could not be saved to {Path} ({Reason}): {Consequence}; logged again when saving works")]
+    public static partial void StateWriteFailed(ILogger logger, string what, string path, string reason, string consequence);
+
+    [LoggerMessage(3604, LogLevel.Information, "{What} saved to {Path} again")]
+    public static partial void StateWritesAgain(ILogger logger, string what, string path);
+
+    [LoggerMessage(3605, LogLevel.Critical, "State file {Path} is {Problem}; moved aside to {Aside}; {Assumed}")]
+    public static partial void StateFileCorrupt(ILogger logger, string path, string problem, string aside, string assumed);
+
+    [LoggerMessage(3606, LogLevel.Information, "{Count} curtailments in force read from {Path}")]
+    public static partial void CurtailmentsLoaded(ILogger logger, int count, string path);
+
+    [LoggerMessage(3607, LogLevel.Warning, "{Path} ended in a torn line ({Bytes} bytes, a crash in the middle of an append): cut back to its last whole line; dropped: {Dropped}")]
+    public static partial void DemandResponseTornLine(ILogger logger, string path, long bytes, string dropped);
+
+    [LoggerMessage(3608, LogLevel.Information, "{Count} demand-response events reloaded from {Path} ({Unreadable} unreadable lines skipped)")]
+    public static partial void DemandResponseLoaded(ILogger logger, int count, string path, int unreadable);
+
+    [LoggerMessage(3609, LogLevel.Error, "Control tick failed: {Reason}; the next tick retries, and this is logged again only when the failure changes")]
+    public static partial void ControlTickFailing(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(3610, LogLevel.Information, "Control ticks work again after {Failures} failed ticks")]
+    public static partial void ControlTickWorksAgain(ILogger logger, long failures);
 
     [LoggerMessage(3200, LogLevel.Information, "Heat-demand forecast of loop {Loop} now from: {Basis}")]
     public static partial void HeatForecastBasis(ILogger logger, string loop, string basis);
@@ -94,9 +125,6 @@ internal static partial class Log
 
     [LoggerMessage(3108, LogLevel.Warning, "Demand response: {Kind} on {Node} ({Trigger}, threshold {Threshold}): {Gpus} GPUs commanded in {CommandMs:F1} ms, {BeforeW:F0} W → {TargetW:F0} W")]
     public static partial void DemandResponseEvidence(ILogger logger, string kind, string node, double trigger, double threshold, int gpus, double commandMs, double beforeW, double targetW);
-
-    [LoggerMessage(3109, LogLevel.Error, "Demand-response evidence could not be written to {Path}; it stays in memory")]
-    public static partial void DemandResponseWriteFailed(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(3110, LogLevel.Information, "Agent {Node} started with {Gpus} GPUs ({MaxKw:F1} kW at most)")]
     public static partial void AgentStarted(ILogger logger, string node, int gpus, double maxKw);

@@ -36,6 +36,9 @@ public sealed record RunOptions(
     /// <summary>The agents' keys (<c>heatgrid controller</c>): every message to and from agents over MQTT is signed with them; unsigned only with <c>--insecure-unsigned</c>.</summary>
     public Controller.Agents.AgentKeySource AgentKeys { get; init; } = Controller.Agents.AgentKeySource.None;
 
+    /// <summary>Host names the HTTP API answers to besides the one it listens on and localhost (<c>--allowed-hosts</c>).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }

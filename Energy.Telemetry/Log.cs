@@ -8,8 +8,21 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Error, "The time-series queue is full ({Capacity} points): new points are being rejected and counted")]
     public static partial void StoreQueueFull(ILogger logger, int capacity);
 
-    [LoggerMessage(1002, LogLevel.Error, "Could not append to {File}: {Reason}; the points stay queued and are retried")]
-    public static partial void StoreWriteFailed(ILogger logger, string file, string reason);
+    // Durable state: 1650–1699.
+    [LoggerMessage(1650, LogLevel.Error, "The time-series store cannot write {File}: {Reason}; points wait in memory up to {MaxPendingChars} characters, beyond that they are dropped and counted; logged again when writes work")]
+    public static partial void StoreWriteFailing(ILogger logger, string file, string reason, int maxPendingChars);
+
+    [LoggerMessage(1651, LogLevel.Information, "The time-series store writes to {Folder} again; {Dropped} points were dropped in all while it could not")]
+    public static partial void StoreWritesAgain(ILogger logger, string folder, long dropped);
+
+    [LoggerMessage(1652, LogLevel.Warning, "{File} ended in a torn line ({Bytes} bytes, a crash or a failed write in the middle of an append): cut back to its last whole line; dropped: {Dropped}")]
+    public static partial void StoreTornLineRepaired(ILogger logger, string file, long bytes, string dropped);
+
+    [LoggerMessage(1653, LogLevel.Critical, "The data folder {Folder} is not writable: {Reason}; state changes are kept in memory only and are lost at a restart")]
+    public static partial void DataFolderNotWritable(ILogger logger, string folder, string reason);
+
+    [LoggerMessage(1654, LogLevel.Information, "The data folder {Folder} is writable again")]
+    public static partial void DataFolderWritableAgain(ILogger logger, string folder);
 
     // Modbus: 1100–1199. The client logs its link once per change of state; the poller decides
     // what a failed read means for the reading's quality.

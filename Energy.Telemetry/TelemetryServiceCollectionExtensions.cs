@@ -12,12 +12,14 @@ namespace Energy.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
-    /// <summary>The signal registry, the process's alarms and the embedded time-series store under <paramref name="dataFolder"/>.</summary>
+    /// <summary>The signal registry, the process's alarms, the embedded time-series store under <paramref name="dataFolder"/> and the probe that says when that folder stops taking writes.</summary>
     public static IServiceCollection AddEnergyTelemetry(this IServiceCollection services, string dataFolder)
     {
         services.AddSingleton<SignalRegistry>();
         services.TryAddSingleton<Alarms>();
         services.AddSingleton<ITimeSeriesStore>(sp => ActivatorUtilities.CreateInstance<EmbeddedTimeSeriesStore>(sp, dataFolder));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DataFolderProbe>(sp, dataFolder));
+        services.AddHostedService(sp => sp.GetRequiredService<DataFolderProbe>());
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
@@ -68,19 +69,41 @@ public static class HeatGridApi
         endpoints.MapGet("/api/dr/curtailments", (GridLimit limit, TimeProvider time) => Results.Ok(limit.Active(time.GetUtcNow())
             .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
 
-        endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, StatusBoard board, TimeProvider time) =>
+        endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, StatusBoard board, TimeProvider time,
+            HttpContext http) =>
         {
+            // The id is the operator's own; one is made up only when none is given. An id in force is not replaced (409).
             var now = time.GetUtcNow();
-            var request = new CurtailmentRequest(AgentJson.Version, string.IsNullOrWhiteSpace(body.Id) ? $"http-{now.ToUnixTimeMilliseconds()}" : body.Id,
-                body.TargetKw ?? double.NaN, body.DurationSeconds ?? double.NaN, body.Reason);
-            return CurtailmentListener.Apply(limit, site, log, request, now, time, board.Current?.GridImportKw) is { } error
-                ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
-                : Results.Accepted($"/api/dr/curtailments", new { request.Id, capKw = limit.CapAt(now).Kilowatts, until = now.AddSeconds(request.DurationSeconds) });
+            var id = string.IsNullOrWhiteSpace(body.Id)
+                ? $"hg-{now.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}"
+                : body.Id;
+            var request = new CurtailmentRequest(AgentJson.Version, id, body.TargetKw ?? double.NaN, body.DurationSeconds ?? double.NaN, body.Reason);
+            var decision = CurtailmentListener.Decide(limit, site, log, request, now, time, board.Current?.GridImportKw, Caller(http));
+            var answer = new { request.Id, capKw = limit.CapAt(now).Kilowatts, until = now.AddSeconds(request.DurationSeconds) };
+            return decision.Outcome switch
+            {
+                CurtailOutcome.InForce => Results.Accepted("/api/dr/curtailments", answer),
+
+                // In force but not saved: shedding is what the operator asked for, so it holds; 503 says it would not survive a restart.
+                CurtailOutcome.InForceNotPersisted => Results.Problem(decision.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "In force, not persisted", extensions: new Dictionary<string, object?>
+                    {
+                        ["id"] = answer.Id, ["capKw"] = answer.capKw, ["until"] = answer.until, ["inForce"] = true, ["persisted"] = false,
+                    }),
+                CurtailOutcome.IdInForce or CurtailOutcome.TooMany => Results.Problem(decision.Message, statusCode: StatusCodes.Status409Conflict),
+                _ => Results.Problem(decision.Message, statusCode: StatusCodes.Status400BadRequest),
+            };
         });
 
-        endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit) => limit.Cancel(id)
-            ? Results.NoContent()
-            : Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound));
+        endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit, TimeProvider time, HttpContext http) =>
+            limit.Cancel(id, time.GetUtcNow(), Caller(http)) switch
+            {
+                CancelOutcome.Cancelled => Results.NoContent(),
+                CancelOutcome.CancelledNotPersisted => Results.Problem(
+                    $"curtailment '{id}' no longer holds, but the data folder refused to save that: after a restart it would hold again (see /health)",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cancelled, not persisted"),
+                _ => Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound),
+            });
 
         // The demo's knob for what the site meter should reveal: the demo site's real base load.
         endpoints.MapGet("/api/demo/base-load", (IServiceProvider services) => services.GetService<DemoWorld>() is { } world
@@ -108,6 +131,9 @@ public static class HeatGridApi
 
         return endpoints;
     }
+
+    /// <summary>Who is asking, as logged and kept with a curtailment. Roles (a later issue) attach to this seam.</summary>
+    private static string Caller(HttpContext http) => "http:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     private static IResult NoDemo() =>
         Results.Problem("this process runs no demo world (a real site): its base load is what the site meter shows", statusCode: StatusCodes.Status404NotFound);

@@ -24,9 +24,10 @@ internal static class ControllerCommand
         var demo = new Option<bool>("--demo") { Description = "Feed heat, meters and market from the demo's simulated world." };
         var keys = new Option<string?>("--agent-keys") { Description = $"The agents' keys, lines 'NODE KID BASE64KEY' (a node's first key signs, all are accepted; re-read when it changes). Default: the file {AgentKeySource.ControllerFileVariable} names. Make a line with 'heatgrid agent-key --node NODE'." };
         var insecure = new Option<bool>(AgentCommand.InsecureFlag) { Description = "Talk to agents without keys: nothing is signed or checked, and anyone who can publish on the broker can command the GPUs (a lab only)." };
-        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure };
+        var allowedHosts = RunCommand.AllowedHostsOption();
+        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
-            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure)));
+            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? []));
         return command;
     }
 
@@ -75,7 +76,8 @@ internal static class ControllerCommand
         return source;
     }
 
-    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure)
+    private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure,
+        string[] allowedHosts)
     {
         if (await KeysAsync(keyFile, insecure) is not { } agentKeys)
         {
@@ -116,7 +118,8 @@ internal static class ControllerCommand
         Directory.CreateDirectory(folder);
         var options = new RunOptions(site, sitePath, url, folder, ServeSimulatedDevices: demo,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
-        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys };
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys,
+            AllowedHosts = RunCommand.SplitHosts(allowedHosts) };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }

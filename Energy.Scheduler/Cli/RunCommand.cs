@@ -27,6 +27,7 @@ internal static class RunCommand
         var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER:PASS@HOST:PORT or mqtts://… Default: the embedded broker." };
         var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT.", DefaultValueFactory = _ => DefaultMqttListen };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices: a CSV (timestamp_utc, price_<currency>_per_mwh) or ENTSO-E A44 XML file. Default: the demo's synthetic market." };
+        var allowedHosts = AllowedHostsOption();
         var gpus = new Option<GpuBackendMode>("--gpu")
         {
             Description = "GPUs: auto (this host's NVIDIA GPUs when present, else simulated), simulated, or cuda (real ones or no start).",
@@ -34,15 +35,15 @@ internal static class RunCommand
         };
         var command = new Command("run", "Run controller, GPUs (real when present, else simulated) and the demo inputs in one process.")
         {
-            site, http, data, mqtt, mqttListen, prices, gpus,
+            site, http, data, mqtt, mqttListen, prices, gpus, allowedHosts,
         };
         command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
-            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus)));
+            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus), result.GetValue(allowedHosts) ?? []));
         return command;
     }
 
     private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile,
-        GpuBackendMode gpus)
+        GpuBackendMode gpus, string[] allowedHosts)
     {
         var site = await CliInputs.SiteOrErrorsAsync(sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath));
         if (site is null)
@@ -79,7 +80,7 @@ internal static class RunCommand
         Directory.CreateDirectory(folder);
         var options = new RunOptions(site, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices,
             Gpus: gpus)
-        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile) };
+        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AllowedHosts = SplitHosts(allowedHosts) };
         await using var app = HeatGridHost.Build(options);
         try
         {
@@ -95,6 +96,16 @@ internal static class RunCommand
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.
         return await HostRunner.RunAsync(app);
     }
+
+    /// <summary><c>--allowed-hosts</c>: host names the HTTP API answers to besides its own address and localhost (DNS-rebinding guard).</summary>
+    internal static Option<string[]> AllowedHostsOption() => new("--allowed-hosts")
+    {
+        Description = "Host names the HTTP API answers to besides the address it listens on and localhost, comma-separated (e.g. heatgrid.site.example,*.ops.example).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    internal static string[] SplitHosts(string[] given) =>
+        [.. given.SelectMany(h => h.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
     internal static bool TryHttpUrl(string text, out string url)
     {

@@ -55,6 +55,8 @@ public sealed class ControlLoop(
     private bool _holding;
     private (CapBasis Basis, string? Problem)? _reported;
     private int _ticks;
+    private long _failedTicks;
+    private string? _tickFailure;
 
     /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
     public IReadOnlyList<string> HotLoops => _state.HotLoops;
@@ -128,6 +130,11 @@ public sealed class ControlLoop(
             try
             {
                 await TickAsync(stoppingToken);
+                if (_failedTicks > 0)
+                {
+                    Log.ControlTickWorksAgain(logger, _failedTicks);
+                    (_failedTicks, _tickFailure) = (0, null);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -136,7 +143,14 @@ public sealed class ControlLoop(
             catch (Exception e)
             {
                 // Loop boundary: one bad tick must not end control; assignments expire safely if ticks keep failing.
-                Log.ControlTickFailed(logger, e);
+                // Logged (with its stack) once per change of failure, not every tick.
+                _failedTicks++;
+                var failure = $"{e.GetType().Name}: {e.Message}";
+                if (failure != _tickFailure)
+                {
+                    _tickFailure = failure;
+                    Log.ControlTickFailing(logger, failure, e);
+                }
             }
         }
         while (await timer.TickOrStopAsync(stoppingToken)

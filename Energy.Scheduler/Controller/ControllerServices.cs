@@ -36,7 +36,8 @@ public static class ControllerServices
         services.AddSingleton(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
-            return new FleetSequencer(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), ControllerEpoch.Next(options.DataFolder, time), time.GetUtcNow());
+            return new FleetSequencer(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), ControllerEpoch.Next(options.DataFolder, time,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger(typeof(ControllerEpoch)), sp.GetService<Energy.Telemetry.Health.Alarms>()), time.GetUtcNow());
         });
         services.AddSingleton<FleetAgentLink>();
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());

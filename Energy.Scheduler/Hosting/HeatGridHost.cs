@@ -25,6 +25,7 @@ public static class HeatGridHost
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.HttpUrl);
+        builder.AddHttpBounds(options);                                                  // body, header and connection limits, allowed hosts, ProblemDetails
         builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
@@ -58,6 +59,7 @@ public static class HeatGridHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseHttpBounds();
         app.MapHeatGridApi();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(
             app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Role == HostRole.All ? options.Site.TotalGpus : 0,

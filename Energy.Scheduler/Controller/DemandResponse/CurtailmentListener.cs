@@ -1,3 +1,4 @@
+using System.Globalization;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
@@ -30,7 +31,7 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
                 return ValueTask.CompletedTask;
             }
 
-            if (Apply(limit, site, evidence, request, message.ReceivedAt, time, board?.Current?.GridImportKw) is { } error)
+            if (Apply(limit, site, evidence, request, message.ReceivedAt, time, board?.Current?.GridImportKw, "mqtt:" + message.Topic) is { } error)
             {
                 Log.ControllerBadMessage(logger, message.Topic, error);
             }
@@ -42,19 +43,72 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Validates and applies a request; returns what is wrong with it, or null.</summary>
+    /// <summary>The longest curtailment id: the operator's own, e.g. a TSO's activation reference.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>The longest reason kept with a curtailment.</summary>
+    public const int MaxReasonLength = 256;
+
+    /// <summary>Validates and applies a request; returns what is wrong with it or why it was refused, or null when it is in force (a failed save is logged and alarmed by <see cref="GridLimit"/>).</summary>
     /// <param name="importKw">The site's grid import when the request arrived, for the evidence.</param>
     public static string? Apply(GridLimit limit, Site site, DemandResponseLog evidence, CurtailmentRequest request, DateTimeOffset seenAt, TimeProvider time,
-        double? importKw = null)
+        double? importKw = null, string caller = "local")
+    {
+        var decision = Decide(limit, site, evidence, request, seenAt, time, importKw, caller);
+        return decision.Outcome is CurtailOutcome.InForce or CurtailOutcome.InForceNotPersisted ? null : decision.Message;
+    }
+
+    /// <summary>Validates and applies a request: what became of it and, unless it is in force and saved, why.</summary>
+    /// <param name="caller">Who asked (<c>http:ADDRESS</c>, <c>mqtt:TOPIC</c>), logged and kept with the curtailment.</param>
+    public static CurtailmentDecision Decide(GridLimit limit, Site site, DemandResponseLog evidence, CurtailmentRequest request, DateTimeOffset seenAt,
+        TimeProvider time, double? importKw = null, string caller = "local")
     {
         ArgumentNullException.ThrowIfNull(limit);
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(time);
+        if (Invalid(request) is { } problem)
+        {
+            return new(CurtailOutcome.Invalid, problem);
+        }
+
+        var cap = Power.FromKilowatts(request.TargetKw);
+        var until = seenAt + TimeSpan.FromSeconds(request.DurationSeconds);
+        var outcome = limit.Curtail(request.Id, cap, seenAt, until, request.Reason, caller);
+        switch (outcome)
+        {
+            case CurtailOutcome.IdInForce:
+                var existing = limit.Find(request.Id, seenAt);
+                return new(outcome, $"curtailment '{request.Id}' is already in force ({existing?.Cap.Kilowatts.ToString("0.###", CultureInfo.InvariantCulture)} kW until "
+                    + $"{existing?.Until.ToString("u", CultureInfo.InvariantCulture)}); it is not replaced: cancel it first (DELETE /api/dr/curtail/{request.Id}) or use a new id");
+            case CurtailOutcome.TooMany:
+                return new(outcome, $"{GridLimit.MaxActive} curtailments are in force, the most HeatGrid holds; cancel one first (the lowest cap already wins)");
+        }
+
+        evidence.Record(new DemandResponseEvent(AgentJson.Version, "controller", request.Id, "curtail", request.TargetKw,
+            Power.Min(cap, site.Grid.ImportCap).Kilowatts, request.DurationSeconds, seenAt, seenAt, time.GetUtcNow(), null,
+            (importKw ?? 0) * 1000, Power.Min(cap, site.Grid.ImportCap).Watts, 0));
+        return outcome == CurtailOutcome.InForce
+            ? new(outcome, null)
+            : new(outcome, "the curtailment is in force now, but the data folder refused to save it: a restart would forget it (see /health)");
+    }
+
+    private static string? Invalid(CurtailmentRequest request)
+    {
         if (string.IsNullOrWhiteSpace(request.Id))
         {
             return "a curtailment needs an id";
+        }
+
+        if (request.Id.Length > MaxIdLength || !request.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            return $"id must be 1 to {MaxIdLength} characters of A-Z, a-z, 0-9, '-', '_', '.', ':'";
+        }
+
+        if (request.Reason is { } reason && (reason.Length > MaxReasonLength || reason.Any(char.IsControl)))
+        {
+            return $"reason must be at most {MaxReasonLength} characters without control characters, got {reason.Length}";
         }
 
         if (!double.IsFinite(request.TargetKw) || request.TargetKw < 0)
@@ -62,16 +116,11 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
             return $"targetKw must be a power of 0 kW or more, got {request.TargetKw}";
         }
 
-        if (!double.IsFinite(request.DurationSeconds) || request.DurationSeconds <= 0 || request.DurationSeconds > TimeSpan.FromDays(1).TotalSeconds)
+        if (!double.IsFinite(request.DurationSeconds) || request.DurationSeconds <= 0 || request.DurationSeconds > GridLimit.LongestDuration.TotalSeconds)
         {
             return $"durationSeconds must be more than 0 and at most one day, got {request.DurationSeconds}";
         }
 
-        var cap = Power.FromKilowatts(request.TargetKw);
-        limit.Curtail(request.Id, cap, seenAt, seenAt + TimeSpan.FromSeconds(request.DurationSeconds), request.Reason);
-        evidence.Record(new DemandResponseEvent(AgentJson.Version, "controller", request.Id, "curtail", request.TargetKw,
-            Power.Min(cap, site.Grid.ImportCap).Kilowatts, request.DurationSeconds, seenAt, seenAt, time.GetUtcNow(), null,
-            (importKw ?? 0) * 1000, Power.Min(cap, site.Grid.ImportCap).Watts, 0));
         return null;
     }
 }

@@ -1,4 +1,7 @@
+using System.Text;
 using Energy.Contracts.Agents.Protocol;
+using Energy.Telemetry.Health;
+using Energy.Telemetry.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller.DemandResponse;
@@ -6,19 +9,47 @@ namespace Energy.Scheduler.Controller.DemandResponse;
 /// <summary>
 /// Every demand-response action with its timing (signal measured, seen, GPUs commanded, power observed
 /// down), as evidence for a prequalification test: the latest events in memory for the API, and every
-/// event appended to <c>dr-events.jsonl</c> in the data folder (one JSON object per line).
+/// event appended to <c>dr-events.jsonl</c> in the data folder (one JSON object per line, flushed to the disk).
 /// An event is first recorded when commanded and again once its power was observed down.
+/// <para>
+/// At start a torn last line (a crash in the middle of an append) is cut off and logged, and the last
+/// <see cref="Kept"/> events are read back, so <c>/api/dr/events</c> survives a restart. A write the disk refuses is
+/// logged once per change of reason and held as the alarm <c>state.dr-events</c>; the event stays in memory.
+/// </para>
 /// </summary>
-public sealed class DemandResponseLog(string? dataFolder, ILogger<DemandResponseLog> logger)
+public sealed class DemandResponseLog
 {
     public const string FileName = "dr-events.jsonl";
-    private const int Kept = 2000;
+    public const string AlarmKey = "state.dr-events";
 
+    /// <summary>Events held in memory, and read back at start, at most.</summary>
+    public const int Kept = 2000;
+
+    // Read back from the file's end only: 2,000 events are well under 2 MB.
+    private const int ReloadBytes = 2 * 1024 * 1024;
+
+    private readonly string? _dataFolder;
+    private readonly ILogger _logger;
+    private readonly Alarms? _alarms;
     private readonly Lock _lock = new();
     private readonly LinkedList<DemandResponseEvent> _events = new();
     private readonly Dictionary<(string Node, string Id), LinkedListNode<DemandResponseEvent>> _byId = [];
+    private string? _writeFailing;
+    private bool _mayBeTorn;
 
-    public string? Path => dataFolder is null ? null : System.IO.Path.Combine(dataFolder, FileName);
+    public DemandResponseLog(string? dataFolder, ILogger<DemandResponseLog> logger, Alarms? alarms = null)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _dataFolder = dataFolder;
+        _logger = logger;
+        _alarms = alarms;
+        if (Path is { } path)
+        {
+            Reload(path);
+        }
+    }
+
+    public string? Path => _dataFolder is null ? null : System.IO.Path.Combine(_dataFolder, FileName);
 
     public event Action<DemandResponseEvent>? Recorded;
 
@@ -27,20 +58,9 @@ public sealed class DemandResponseLog(string? dataFolder, ILogger<DemandResponse
         ArgumentNullException.ThrowIfNull(e);
         lock (_lock)
         {
-            if (_byId.TryGetValue((e.Node, e.Id), out var existing))
+            if (Keep(e))
             {
-                existing.Value = e;
-            }
-            else
-            {
-                _byId[(e.Node, e.Id)] = _events.AddLast(e);
-                if (_events.Count > Kept && _events.First is { } first)
-                {
-                    _byId.Remove((first.Value.Node, first.Value.Id));
-                    _events.RemoveFirst();
-                }
-
-                Log.DemandResponseEvidence(logger, e.Kind, e.Node, e.Trigger, e.Threshold, e.GpusCommanded, e.CommandMs, e.BeforeW, e.TargetW);
+                Log.DemandResponseEvidence(_logger, e.Kind, e.Node, e.Trigger, e.Threshold, e.GpusCommanded, e.CommandMs, e.BeforeW, e.TargetW);
             }
 
             Append(e);
@@ -65,6 +85,91 @@ public sealed class DemandResponseLog(string? dataFolder, ILogger<DemandResponse
         }
     }
 
+    /// <summary>Holds an event in memory (a later record of the same node and id replaces it); true when it is new.</summary>
+    private bool Keep(DemandResponseEvent e)
+    {
+        if (_byId.TryGetValue((e.Node, e.Id), out var existing))
+        {
+            existing.Value = e;
+            return false;
+        }
+
+        _byId[(e.Node, e.Id)] = _events.AddLast(e);
+        if (_events.Count > Kept && _events.First is { } first)
+        {
+            _byId.Remove((first.Value.Node, first.Value.Id));
+            _events.RemoveFirst();
+        }
+
+        return true;
+    }
+
+    private void Reload(string path)
+    {
+        try
+        {
+            if (AppendOnlyFile.RepairTornTail(path) is { } torn)
+            {
+                Log.DemandResponseTornLine(_logger, path, torn.Bytes, torn.Start);
+                _alarms?.Raise(AlarmKey, $"{FileName} ended in a torn line after a crash: {torn.Bytes} bytes of one event cut off (logged)", AlarmSeverity.Critical);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not writable: the events are still read back (a torn last line is skipped as unreadable); it is cut before the next append.
+            _mayBeTorn = true;
+            WriteFailed(path, "it cannot be repaired: " + ex.Message);
+        }
+
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var skipFirst = stream.Length > ReloadBytes;
+            stream.Position = Math.Max(0, stream.Length - ReloadBytes);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            if (skipFirst)
+            {
+                reader.ReadLine();   // the middle of a line
+            }
+
+            var unreadable = 0;
+            var read = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                if (AgentJson.TryRead<DemandResponseEvent>(Encoding.UTF8.GetBytes(line), out var e, out _))
+                {
+                    Keep(e);
+                    read++;
+                }
+                else
+                {
+                    unreadable++;
+                }
+            }
+
+            Log.DemandResponseLoaded(_logger, _events.Count, path, unreadable);
+            if (unreadable > 0)
+            {
+                _alarms?.Raise(AlarmKey, $"{unreadable} lines of {FileName} do not parse and were skipped ({read} read)", AlarmSeverity.Warning);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The evidence already on disk stays there; new events are still recorded in memory (and appended when the disk takes them).
+            WriteFailed(path, "reading it back failed: " + ex.Message);
+        }
+    }
+
     private void Append(DemandResponseEvent e)
     {
         if (Path is not { } path)
@@ -75,15 +180,41 @@ public sealed class DemandResponseLog(string? dataFolder, ILogger<DemandResponse
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.AppendAllText(path, AgentJson.SerializeToString(e) + "\n");
+            if (_mayBeTorn && AppendOnlyFile.RepairTornTail(path) is { } torn)
+            {
+                Log.DemandResponseTornLine(_logger, path, torn.Bytes, torn.Start);
+            }
+
+            _mayBeTorn = false;
+            using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(AgentJson.SerializeToString(e) + "\n"));
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (_writeFailing is not null)
+            {
+                _writeFailing = null;
+                Log.StateWritesAgain(_logger, "Demand-response evidence", path);
+                _alarms?.Clear(AlarmKey);
+            }
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.DemandResponseWriteFailed(logger, path, ex);
+            _mayBeTorn = true;
+            WriteFailed(path, ex.Message);
         }
-        catch (UnauthorizedAccessException ex)
+    }
+
+    private void WriteFailed(string path, string reason)
+    {
+        if (_writeFailing == reason)
         {
-            Log.DemandResponseWriteFailed(logger, path, ex);
+            return;
         }
+
+        _writeFailing = reason;
+        Log.StateWriteFailed(_logger, "Demand-response evidence", path, reason, "the events stay in memory (the latest " + Kept + ") and are not on disk");
+        _alarms?.Hold(AlarmKey, $"demand-response evidence cannot be written to {path} ({reason}): it is kept in memory only", AlarmSeverity.Critical);
     }
 }

@@ -189,6 +189,103 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData("{\"id\": \"x\", \"targetKw\": 300,", "from the request body as JSON")]
+    [InlineData("{\"id\": \"x\", \"targetKw\": \"three hundred\", \"durationSeconds\": 60}", "targetKw")]
+    [InlineData("{\"id\": \"x y\", \"targetKw\": 300, \"durationSeconds\": 60}", "id must be 1 to 64 characters")]
+    [InlineData("{\"id\": 5, \"targetKw\": 300, \"durationSeconds\": 60}", "$.id")]
+    public async Task PostCurtail_BodyThatDoesNotBindOrValidate_400ProblemSayingWhy(string json, string why)
+    {
+        using var body = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Contains(why, problem.RootElement.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PostCurtail_BodyOver64KiB_413ProblemAndNothingInForce()
+    {
+        var reason = new string('r', 100_000);
+        using var body = new StringContent($"{{\"id\": \"big\", \"targetKw\": 300, \"durationSeconds\": 60, \"reason\": \"{reason}\"}}",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("65536 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("[]", await _client!.GetStringAsync(new Uri("/api/dr/curtailments", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task PostCurtail_ReasonTooLong_400()
+    {
+        using var body = new StringContent($"{{\"id\": \"r\", \"targetKw\": 300, \"durationSeconds\": 60, \"reason\": \"{new string('r', 300)}\"}}",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("reason must be at most 256 characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostCurtail_IdInForce_409NotReplacedAndNoIdGetsOneMadeUp()
+    {
+        static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+        using (var first = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), Body("{\"id\": \"tso-9\", \"targetKw\": 300, \"durationSeconds\": 600}")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        using (var again = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), Body("{\"id\": \"tso-9\", \"targetKw\": 800, \"durationSeconds\": 60}")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Contains("already in force", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var unnamed = await _client!.PostAsync(new Uri("/api/dr/curtail", UriKind.Relative), Body("{\"targetKw\": 500, \"durationSeconds\": 60}")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, unnamed.StatusCode);
+            using var answer = JsonDocument.Parse(await unnamed.Content.ReadAsStringAsync());
+            Assert.Matches("^hg-[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$", answer.RootElement.GetProperty("id").GetString());
+        }
+
+        using var list = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/dr/curtailments", UriKind.Relative)));
+        Assert.Equal(300, list.RootElement.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "tso-9").GetProperty("capKw").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("attacker.example")]
+    [InlineData("127.0.0.1.nip.io")]
+    public async Task AnyRequest_ForeignHostHeader_400Problem(string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/status", UriKind.Relative));
+        request.Headers.Host = host;
+
+        using var response = await _client!.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("DNS rebinding", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1:8080")]
+    [InlineData("[::1]")]
+    public async Task AnyRequest_LoopbackHost_Answered(string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/health", UriKind.Relative));
+        request.Headers.Host = host;
+
+        using var response = await _client!.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task PostCurtail_NextPlanIsMadeUnderTheLowerCapAndSaysWhy()
     {

@@ -118,4 +118,42 @@ public sealed class EmbeddedTimeSeriesStoreTests : IDisposable
     {
         Assert.Throws<ArgumentNullException>(() => _store.TryWrite(null!));
     }
+
+    [Fact]
+    public void Constructor_TornLastLineInADayFile_CutBackAndLogged()
+    {
+        var file = DayFile("2024-07-01");
+        File.WriteAllText(file, "grid,site=bathhouse importKw=1 1719835200000000000\ngrid,site=bath");
+
+        using var restarted = new EmbeddedTimeSeriesStore(_dataFolder, _logger);
+
+        Assert.Equal("grid,site=bathhouse importKw=1 1719835200000000000\n", File.ReadAllText(file));
+        Assert.Single(_logger.WithEventId(1652));
+    }
+
+    [Fact]
+    public async Task FlushAsync_FolderUnwritable_BoundedInMemoryLoggedOnceThenWrittenWhenItWorks()
+    {
+        // The time-series folder replaced by a file: every append fails (for root too, unlike a permission bit).
+        Directory.Delete(_store.Folder);
+        File.WriteAllText(_store.Folder, "not a folder");
+        var many = Enumerable.Range(0, 100_000).Select(i => Point(i, July1.AddSeconds(i % 3600))).ToList();
+        _store.TryWrite(many);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await _store.FlushAsync(CancellationToken.None);
+        }
+
+        Assert.Single(_logger.WithEventId(1650));
+        Assert.True(_store.Dropped > 0, "nothing dropped: memory would grow without bound");
+        Assert.True(_store.Dropped < 100_000);
+
+        File.Delete(_store.Folder);
+        await _store.FlushAsync(CancellationToken.None);
+
+        var written = File.ReadAllLines(DayFile("2024-07-01")).Length;
+        Assert.Equal(100_000, written + _store.Dropped);
+        Assert.Contains($"{_store.Dropped} points were dropped", Assert.Single(_logger.WithEventId(1651)).Message, StringComparison.Ordinal);
+    }
 }

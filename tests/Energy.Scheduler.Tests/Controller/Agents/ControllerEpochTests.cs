@@ -1,5 +1,10 @@
 using System.Globalization;
 using Energy.Scheduler.Controller.Agents;
+using Energy.Telemetry.Health;
+using Energy.Telemetry.Storage;
+using Energy.TestSupport.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Scheduler.Tests.Controller.Agents;
@@ -25,7 +30,7 @@ public sealed class ControllerEpochTests : IDisposable
         var second = ControllerEpoch.Next(_dataFolder, new FakeTimeProvider(Start.AddMinutes(1)));
 
         Assert.Equal((Start.ToUnixTimeMilliseconds(), Start.AddMinutes(1).ToUnixTimeMilliseconds()), (first, second));
-        Assert.Equal(second.ToString(CultureInfo.InvariantCulture), File.ReadAllText(FilePath));
+        Assert.Equal(second.ToString(CultureInfo.InvariantCulture), StateFile.Read(FilePath).Body);
     }
 
     [Fact]
@@ -36,17 +41,68 @@ public sealed class ControllerEpochTests : IDisposable
         var third = ControllerEpoch.Next(_dataFolder, new FakeTimeProvider(Start.AddHours(-2)));
 
         Assert.Equal([first, first + 1, first + 2], [first, second, third]);
-        Assert.Equal(third.ToString(CultureInfo.InvariantCulture), File.ReadAllText(FilePath));
+        Assert.Equal(third.ToString(CultureInfo.InvariantCulture), StateFile.Read(FilePath).Body);
         Assert.False(File.Exists(FilePath + ".tmp"));
     }
 
-    [Fact]
-    public void Next_FileUnreadable_ClockAndRewritten()
+    [Theory]
+    [InlineData("not a number")]
+    [InlineData("")]
+    [InlineData("17199")]   // a 13-digit epoch cut short
+    public void Next_LegacyFileCorrupt_MovesADayAheadOfClockAndFileLoggedAndAlarmed(string content)
     {
-        File.WriteAllText(FilePath, "not a number");
+        File.WriteAllText(FilePath, content);
+        var written = new DateTimeOffset(File.GetLastWriteTimeUtc(FilePath), TimeSpan.Zero);
+        var logger = new CapturingLogger<ControllerEpochTests>();
+        var time = new FakeTimeProvider(Start);
+        var alarms = new Alarms(time, NullLogger<Alarms>.Instance);
 
-        Assert.Equal(Start.ToUnixTimeMilliseconds(), ControllerEpoch.Next(_dataFolder, new FakeTimeProvider(Start)));
-        Assert.Equal(Start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), File.ReadAllText(FilePath));
+        var epoch = ControllerEpoch.Next(_dataFolder, time, logger, alarms);
+
+        var later = Math.Max(Start.ToUnixTimeMilliseconds(), written.ToUnixTimeMilliseconds());
+        Assert.Equal(later + (long)ControllerEpoch.JumpWhenLost.TotalMilliseconds, epoch);
+        Assert.Equal(epoch.ToString(CultureInfo.InvariantCulture), StateFile.Read(FilePath).Body);
+        Assert.Equal(LogLevel.Critical, Assert.Single(logger.WithEventId(3605)).Level);
+        Assert.Equal(AlarmSeverity.Critical, Assert.Single(alarms.Critical()).Severity);
+        Assert.Equal(ControllerEpoch.AlarmKey, Assert.Single(alarms.Critical()).Key);
+    }
+
+    [Fact]
+    public void Next_CheckedFileTruncated_NeverReusesAnEpoch()
+    {
+        var time = new FakeTimeProvider(Start);
+        var first = ControllerEpoch.Next(_dataFolder, time);
+        var bytes = File.ReadAllBytes(FilePath);
+        File.WriteAllBytes(FilePath, bytes[..^3]);   // still digits, but not the digits written
+        var setBack = new FakeTimeProvider(Start.AddHours(-1));   // and the clock set back
+
+        var second = ControllerEpoch.Next(_dataFolder, setBack, alarms: new Alarms(setBack, NullLogger<Alarms>.Instance));
+
+        Assert.True(second > first, $"{second} after {first}");
+        Assert.True(File.Exists(FilePath + ".corrupt"));
+    }
+
+    [Fact]
+    public void Next_MissingWhileOtherStateSaysAControllerRanHere_MovesAhead()
+    {
+        File.WriteAllText(Path.Combine(_dataFolder, "dr-events.jsonl"), "");
+        var time = new FakeTimeProvider(Start);
+        var alarms = new Alarms(time, NullLogger<Alarms>.Instance);
+
+        var epoch = ControllerEpoch.Next(_dataFolder, time, alarms: alarms);
+
+        Assert.True(epoch >= Start.ToUnixTimeMilliseconds() + (long)ControllerEpoch.JumpWhenLost.TotalMilliseconds);
+        Assert.Contains("missing, although dr-events.jsonl", Assert.Single(alarms.Critical()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Next_FirstStartInAnEmptyFolder_ClockWithoutAlarm()
+    {
+        var time = new FakeTimeProvider(Start);
+        var alarms = new Alarms(time, NullLogger<Alarms>.Instance);
+
+        Assert.Equal(Start.ToUnixTimeMilliseconds(), ControllerEpoch.Next(_dataFolder, time, alarms: alarms));
+        Assert.Empty(alarms.Current());
     }
 
     [Fact]

@@ -72,4 +72,38 @@ public class CurtailmentListenerTests
         Assert.Equal(10, Assert.Single(_evidence.Latest()).Threshold);
         Assert.Equal(Power.FromKilowatts(10), _limit.CapAt(SeenAt));
     }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("semi;colon")]
+    [InlineData("line\nbreak")]
+    [InlineData("ünïcode")]
+    public void Apply_IdNotOfTheCharset_Refused(string id)
+    {
+        Assert.StartsWith("id must be 1 to 64 characters", Apply(new CurtailmentRequest(1, id, 5, 600, null)), StringComparison.Ordinal);
+        Assert.Empty(_limit.Active(SeenAt));
+    }
+
+    [Fact]
+    public void Apply_IdOrReasonTooLong_Refused()
+    {
+        Assert.StartsWith("id must be 1 to 64", Apply(new CurtailmentRequest(1, new string('i', 65), 5, 600, null)), StringComparison.Ordinal);
+        Assert.StartsWith("reason must be at most 256", Apply(new CurtailmentRequest(1, "c1", 5, 600, new string('r', 257))), StringComparison.Ordinal);
+        Assert.StartsWith("reason must be at most 256", Apply(new CurtailmentRequest(1, "c1", 5, 600, "bell\u0007")), StringComparison.Ordinal);
+        Assert.Null(Apply(new CurtailmentRequest(1, new string('i', 64), 5, 600, new string('r', 256))));
+    }
+
+    [Fact]
+    public void Decide_IdInForce_RefusedSayingWhatHoldsAndNoSecondEvidence()
+    {
+        Assert.Null(Apply(new CurtailmentRequest(1, "tso-1", 4, 900, null)));
+
+        var again = CurtailmentListener.Decide(_limit, FleetRig.MakeSite(10_000), _evidence, new CurtailmentRequest(1, "tso-1", 9, 60, "eased"), SeenAt, _time,
+            caller: "mqtt:heatgrid/site/dr/curtail");
+
+        Assert.Equal(CurtailOutcome.IdInForce, again.Outcome);
+        Assert.Contains("is already in force (4 kW until", again.Message, StringComparison.Ordinal);
+        Assert.Equal(Power.FromKilowatts(4), _limit.CapAt(SeenAt));
+        Assert.Single(_evidence.Latest());
+    }
 }

@@ -73,8 +73,42 @@ public sealed class DemandResponseLogTests : IDisposable
         var log = new DemandResponseLog(file, _logger);
 
         log.Record(Event("node-1", "node-1-1"));
+        log.Record(Event("node-1", "node-1-2"));
 
-        Assert.Single(log.Latest());
-        Assert.Single(_logger.WithEventId(3109));
+        Assert.Equal(2, log.Latest().Count);
+        Assert.Single(_logger.WithEventId(3603));   // once per change of reason, not per event
+    }
+
+    [Fact]
+    public void Constructor_EventsOnDisk_ReloadedSoTheApiSurvivesARestart()
+    {
+        var first = new DemandResponseLog(_dataFolder, _logger);
+        first.Record(Event("node-1", "node-1-1"));
+        first.Record(Event("node-1", "node-1-1") with { PowerObservedAt = At.AddSeconds(1) });
+        first.Record(Event("node-1", "node-1-2"));
+
+        var restarted = new DemandResponseLog(_dataFolder, _logger);
+
+        Assert.Equal([("node-1-2", (DateTimeOffset?)null), ("node-1-1", At.AddSeconds(1))], restarted.Latest().Select(e => (e.Id, e.PowerObservedAt)));
+        Assert.Contains("2 demand-response events reloaded", Assert.Single(_logger.WithEventId(3608)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_TornLastLine_CutOffLoggedAlarmedAndTheNextEventOnItsOwnLine()
+    {
+        var first = new DemandResponseLog(_dataFolder, _logger);
+        first.Record(Event("node-1", "node-1-1"));
+        File.AppendAllText(first.Path!, "{\"version\":1,\"node\":\"node-1\",\"id\":\"node-");   // killed mid-append
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(At);
+        var alarms = new Energy.Telemetry.Health.Alarms(time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Energy.Telemetry.Health.Alarms>.Instance);
+
+        var restarted = new DemandResponseLog(_dataFolder, _logger, alarms);
+        restarted.Record(Event("node-1", "node-1-3"));
+
+        Assert.Single(_logger.WithEventId(3607));
+        Assert.Equal(DemandResponseLog.AlarmKey, Assert.Single(alarms.Critical()).Key);
+        var lines = File.ReadAllLines(first.Path!);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.True(AgentJson.TryRead<DemandResponseEvent>(Encoding.UTF8.GetBytes(line), out _, out var why), why));
     }
 }

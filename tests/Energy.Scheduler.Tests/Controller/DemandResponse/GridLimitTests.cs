@@ -40,14 +40,36 @@ public class GridLimitTests
     }
 
     [Fact]
-    public void Curtail_SameId_Replaced()
+    public void Curtail_SameIdInForce_RefusedNotReplaced()
+    {
+        Assert.Equal(CurtailOutcome.InForce, _limit.Curtail("a", Power.FromKilowatts(4), Now, Now.AddMinutes(10), null));
+
+        Assert.Equal(CurtailOutcome.IdInForce, _limit.Curtail("a", Power.FromKilowatts(7), Now, Now.AddMinutes(10), "eased", "http:10.0.0.9"));
+
+        Assert.Equal(Power.FromKilowatts(4), _limit.CapAt(Now));
+        Assert.Null(Assert.Single(_limit.Active(Now)).Reason);
+    }
+
+    [Fact]
+    public void Curtail_SameIdAfterItExpired_Accepted()
     {
         _limit.Curtail("a", Power.FromKilowatts(4), Now, Now.AddMinutes(10), null);
 
-        _limit.Curtail("a", Power.FromKilowatts(7), Now, Now.AddMinutes(10), "eased");
+        Assert.Equal(CurtailOutcome.InForce, _limit.Curtail("a", Power.FromKilowatts(7), Now.AddMinutes(10), Now.AddMinutes(20), null));
+        Assert.Equal(Power.FromKilowatts(7), _limit.CapAt(Now.AddMinutes(10)));
+    }
 
-        Assert.Equal(Power.FromKilowatts(7), _limit.CapAt(Now));
-        Assert.Equal("eased", Assert.Single(_limit.Active(Now)).Reason);
+    [Fact]
+    public void Curtail_MoreThanMaxActive_RefusedAndTheLowestStillWins()
+    {
+        for (var i = 0; i < GridLimit.MaxActive; i++)
+        {
+            Assert.Equal(CurtailOutcome.InForce, _limit.Curtail($"c{i}", Power.FromKilowatts(5 + (i % 3)), Now, Now.AddMinutes(10), null));
+        }
+
+        Assert.Equal(CurtailOutcome.TooMany, _limit.Curtail("one-more", Power.FromKilowatts(1), Now, Now.AddMinutes(10), null));
+        Assert.Equal(GridLimit.MaxActive, _limit.Active(Now).Count);
+        Assert.Equal(Power.FromKilowatts(5), _limit.CapAt(Now));
     }
 
     [Fact]
@@ -55,9 +77,9 @@ public class GridLimitTests
     {
         _limit.Curtail("a", Power.FromKilowatts(4), Now, Now.AddMinutes(10), null);
 
-        Assert.True(_limit.Cancel("a"));
-        Assert.False(_limit.Cancel("a"));
-        Assert.False(_limit.Cancel("never"));
+        Assert.Equal(CancelOutcome.Cancelled, _limit.Cancel("a", Now));
+        Assert.Equal(CancelOutcome.NotInForce, _limit.Cancel("a", Now));
+        Assert.Equal(CancelOutcome.NotInForce, _limit.Cancel("never", Now));
         Assert.Equal(Power.FromKilowatts(10), _limit.CapAt(Now));
     }
 }
