@@ -109,7 +109,8 @@ public sealed class LastGoodPriceStore
                 return null;
             }
 
-            var history = result.History;
+            // A publication time after now (a clock set back, a file written by hand) would win over every fresh file.
+            var history = result.History.PublishedNoLaterThan(_timeProvider.GetUtcNow());
             Log.LastGoodLoaded(_logger, history.Count, FilePath,
                 history.First is { } first ? PriceText.Instant(first) : "-", history.End is { } end ? PriceText.Instant(end) : "-");
             return history;

@@ -172,6 +172,18 @@ public sealed class PriceHistory
         return new PriceHistory(Currency, SlotLength, slots);
     }
 
+    /// <summary>Publication times later than <paramref name="notAfter"/> brought back to it; unknown ones stay unknown.</summary>
+    public PriceHistory PublishedNoLaterThan(DateTimeOffset notAfter)
+    {
+        if (!_slots.Any(s => s.Published > notAfter))
+        {
+            return this;
+        }
+
+        var at = notAfter.ToUniversalTime();
+        return new PriceHistory(Currency, SlotLength, Array.ConvertAll(_slots, s => s.Published > at ? s with { Published = at } : s));
+    }
+
     /// <summary>The latest publication time of any slot; null when none is known.</summary>
     public DateTimeOffset? LastPublished => _slots.Length == 0 ? null : _slots.Max(s => s.Published);
 

@@ -46,7 +46,7 @@ public sealed class LpPlanner(LpPlannerOptions? options = null) : IPlanner
         LastSolveTime = watch.Elapsed;
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE))
         {
-            // Cannot happen with every limit soft; if the solver still fails, the greedy plan stands in.
+            // Cannot happen: every limit is soft but the cap, and planning no work at all meets the cap; if the solver still fails, the greedy plan stands in.
             var fallback = new MeritOrderPlanner().CreatePlan(input);
             return new Plan(input.Site.Name, Name, input.Now, [.. fallback.Slots.Select(s => s with
             {

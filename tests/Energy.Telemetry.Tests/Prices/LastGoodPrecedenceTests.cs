@@ -107,6 +107,23 @@ public sealed class LastGoodPrecedenceTests : IDisposable
         Assert.Equal(EnergyPrice.EurPerMwh(2), source.History.PriceAt(Utc(2024, 7, 10, 9)));
     }
 
+    [Fact]
+    public void Load_PublishedAfterNow_CountsAsNow_SoAFreshFileStillWins()
+    {
+        var store = Store();
+        Directory.CreateDirectory(Path.GetDirectoryName(store.FilePath)!);
+        File.WriteAllText(store.FilePath, "timestamp_utc,price_eur_per_mwh,published_utc\n2024-07-10T09:00:00Z,3999,2099-01-01T00:00:00Z\n2024-07-10T10:00:00Z,3999,\n");
+
+        var loaded = store.Load()!;
+        Assert.Equal([Now, null], loaded.Slots.Select(s => s.Published));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var source = Source(loaded, store);
+        source.Import(Doc(Hours(Utc(2024, 7, 10, 9), 2, 55), published: Utc(2024, 7, 10, 9, 31)));
+
+        Assert.Equal(EnergyPrice.EurPerMwh(55), source.History.PriceAt(Utc(2024, 7, 10, 9)));
+        Assert.Equal(EnergyPrice.EurPerMwh(55), source.History.PriceAt(Utc(2024, 7, 10, 10)));
+    }
+
     [Theory]
     [InlineData("2024-07-10T10:00:00Z,1000000000000,2024-07-10T09:00:00Z\n", "outside the market's clearing-price limits")]
     [InlineData("2057-01-01T00:00:00Z,50,2024-07-10T09:00:00Z\n", "beyond what the day-ahead market can have published")]
