@@ -150,11 +150,22 @@ internal static partial class Log
     [LoggerMessage(1412, LogLevel.Information, "Loaded {Slots} last good price slots from {File} ({First} to {End})")]
     public static partial void LastGoodLoaded(ILogger logger, int slots, string file, string first, string end);
 
-    [LoggerMessage(1413, LogLevel.Error, "The last good prices in {File} are unreadable ({Reason}); moved to {CorruptFile}, starting without them")]
+    [LoggerMessage(1413, LogLevel.Critical, "The last good prices in {File} are unreadable or implausible ({Reason}); moved to {CorruptFile}, starting without them")]
     public static partial void LastGoodCorrupt(ILogger logger, string file, string reason, string corruptFile);
 
     [LoggerMessage(1414, LogLevel.Information, "No last good prices in {File} yet")]
     public static partial void LastGoodMissing(ILogger logger, string file);
+
+    // Plausible prices: 1600–1649. A refused document is logged with its reason and line, raised as
+    // prices.refused, and changes nothing.
+    [LoggerMessage(1600, LogLevel.Warning, "Cleared the last good prices in {File} ({Removed} files removed)")]
+    public static partial void LastGoodCleared(ILogger logger, string file, int removed);
+
+    [LoggerMessage(1601, LogLevel.Error, "Prices from {Source} refused: they are in {Currency}, the site accounts in {Expected}; the prices known before stay")]
+    public static partial void PriceCurrencyRefused(ILogger logger, string source, string currency, string expected);
+
+    [LoggerMessage(1602, LogLevel.Information, "Prices from {Source} (published {Published}): {Replaced} slots taken, {Kept} slots kept from a later publication")]
+    public static partial void PricesMergedByPublication(ILogger logger, string source, string published, int replaced, int kept);
 
     [LoggerMessage(1203, LogLevel.Error, "Polling Modbus device {Device} failed unexpectedly; its next poll tries again")]
     public static partial void DevicePollFailed(ILogger logger, string device, Exception exception);

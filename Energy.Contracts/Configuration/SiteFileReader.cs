@@ -43,6 +43,7 @@ internal sealed partial class SiteFileReader
         var policy = Policy(root.Section("policy", required: false));
         var devices = Devices(root.Sections("devices", required: false) ?? []);
         var signals = TopicSignals(root.Sections("signals", required: false) ?? []);
+        var priceLimits = Market(root.Section("market", required: false));
         grid = WithMeter(grid, devices, signals);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
@@ -72,6 +73,7 @@ internal sealed partial class SiteFileReader
             Policy = policy,
             Devices = devices,
             TopicSignals = signals,
+            PriceLimits = priceLimits,
         };
         return site;
     }

@@ -1,5 +1,6 @@
 using Energy.Contracts.Devices;
 using Energy.Contracts.Policy;
+using Energy.Contracts.Prices;
 using Energy.Contracts.Signals;
 using Energy.Contracts.Units;
 
@@ -32,6 +33,9 @@ public sealed record Site
 
     /// <summary>Inputs that arrive over MQTT (BMS states, tank temperatures, tenant demand, prices).</summary>
     public IReadOnlyList<TopicSignal> TopicSignals { get; init; } = [];
+
+    /// <summary>The day-ahead market's clearing-price limits (site file <c>market.priceLimits</c>; SDAC's by default): prices outside are refused.</summary>
+    public PriceLimits PriceLimits { get; init; } = PriceLimits.Sdac;
 
     public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");

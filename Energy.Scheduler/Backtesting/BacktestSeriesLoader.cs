@@ -17,7 +17,8 @@ public static class BacktestSeriesLoader
     public static BacktestSeries Load(Site site, string pricesPath, string heatPath, double heatScale = 1, string? temperaturePath = null, double? fxRate = null)
     {
         ArgumentNullException.ThrowIfNull(site);
-        var import = CsvPriceReader.ReadFile(pricesPath);
+        // History of any age is fine; prices outside the market's clearing-price limits and oversized files are not.
+        var import = CsvPriceReader.ReadFile(pricesPath, rules: PriceImportRules.Default with { Limits = site.PriceLimits });
         if (!import.Succeeded)
         {
             throw new BacktestInputException(string.Join(Environment.NewLine, import.Errors.Take(10).Select(e => e.ToString())));

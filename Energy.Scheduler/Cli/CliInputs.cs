@@ -26,9 +26,11 @@ internal static class CliInputs
 
     /// <summary>
     /// Reads a price file given on the command line, which must be right before anything starts: false
-    /// after printing its problems, or when its currency is not the site's.
+    /// after printing its problems, or when its currency is not the site's. Checked as any live import
+    /// (<see cref="PriceImportRules.ForFiles"/>): within the site's clearing-price limits, nothing beyond
+    /// tomorrow market time, at most a few years of quarter-hours; history of any age is fine.
     /// </summary>
-    public static async Task<(bool Usable, PriceImportResult? Prices)> PricesAsync(string? file, Site site)
+    public static async Task<(bool Usable, PriceImportResult? Prices)> PricesAsync(string? file, Site site, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         if (file is null)
@@ -36,7 +38,8 @@ internal static class CliInputs
             return (true, null);
         }
 
-        var prices = PriceFileImporter.Read(file);
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var prices = PriceFileImporter.Read(file, PriceImportRules.ForFiles(site.PriceLimits, site.TimeZone, now));
         foreach (var issue in prices.Issues)
         {
             await Console.Error.WriteLineAsync(issue.ToString());

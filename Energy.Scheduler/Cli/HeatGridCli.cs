@@ -17,6 +17,7 @@ public static class HeatGridCli
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(Gpu.GpuCommand.Create());
+        root.Subcommands.Add(PricesCommand.Create());
         return root;
     }
 }

@@ -1,6 +1,7 @@
 using Energy.Contracts.Sites;
 using Energy.Scheduler.Planning.Forecasting;
 using Energy.Scheduler.Planning.Lp;
+using Energy.Telemetry.Health;
 using Energy.Telemetry.Prices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,17 +56,20 @@ public static class PlanningServices
     }
 
     /// <summary>
-    /// Real prices: the last good ones kept across restarts, the file's over them, MQTT updates after; the
-    /// planner sees a day only once it has been published (12:00 market time the day before).
+    /// Real prices: the last good ones kept across restarts (checked as they are read), the file's over them
+    /// where published later (the file's last write against each kept slot's publication), MQTT updates after;
+    /// the planner sees a day only once it has been published (12:00 market time the day before).
     /// </summary>
     private static void AddDayAheadPrices(IServiceCollection services, RunOptions options, PriceImportResult prices)
     {
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LastGoodPriceStore>(sp, options.DataFolder));
+        services.AddSingleton(sp => new LastGoodPriceStore(options.DataFolder, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LastGoodPriceStore>>(), sp.GetService<Alarms>(), options.Site));
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<LastGoodPriceStore>();
             var held = store.Load() is { } last && last.Currency == options.Site.Currency ? last : PriceHistory.Empty(options.Site.Currency, prices.History.SlotLength);
-            var source = new FilePriceSource("day-ahead prices", held, sp.GetRequiredService<ILogger<FilePriceSource>>(), store);
+            var source = new FilePriceSource("day-ahead prices", held, sp.GetRequiredService<ILogger<FilePriceSource>>(), store,
+                sp.GetService<Alarms>(), sp.GetRequiredService<TimeProvider>(), options.Site.Currency);
             source.Import(prices);
             return source;
         });

@@ -48,22 +48,23 @@ public sealed class ReplanJob(PlanningService planning) : IJob
 
 /// <summary>
 /// Re-reads the day-ahead price file the operator's feed keeps up to date and merges it into the
-/// prices the planner sees; a broken file changes nothing (its problems are logged).
+/// prices the planner sees, checked as any live import (the site's limits, nothing beyond tomorrow,
+/// the file size bound); a broken or implausible file changes nothing (its problems are logged and
+/// raised as <c>prices.refused</c> by the source).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class PriceImportJob(RunOptions options, FilePriceSource prices, Site site, ILogger<PriceImportJob> logger) : IJob
+public sealed class PriceImportJob(RunOptions options, FilePriceSource prices, Site site, TimeProvider time, ILogger<PriceImportJob> logger) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var path = options.PricesPath!;
-        var result = PriceFileImporter.Read(path);
-        if (!result.Succeeded || result.History.Currency != site.Currency)
+        var result = PriceFileImporter.Read(path, PriceImportRules.ForFiles(site.PriceLimits, site.TimeZone, time.GetUtcNow()));
+        if (!prices.Import(result))
         {
             Log.PriceImportFailed(logger, path, string.Join("; ", result.Issues.Take(3)));
             return ValueTask.CompletedTask;
         }
 
-        prices.Import(result);
         Log.PriceImported(logger, path, result.History.Count);
         return ValueTask.CompletedTask;
     }

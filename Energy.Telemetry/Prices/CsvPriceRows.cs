@@ -35,7 +35,8 @@ internal static class CsvPriceRows
                 continue;   // an empty or unreadable cell: already reported, and a gap in the history
             }
 
-            if (builder.Add(new DateTimeOffset(row.Ticks, TimeSpan.Zero), row.Price) is { } problem)
+            var published = row.PublishedTicks == 0 ? (DateTimeOffset?)null : new DateTimeOffset(row.PublishedTicks, TimeSpan.Zero);
+            if (builder.Add(new DateTimeOffset(row.Ticks, TimeSpan.Zero), row.Price, published) is { } problem)
             {
                 issues.Error(row.Line, problem);
             }

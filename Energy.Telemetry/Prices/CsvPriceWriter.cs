@@ -13,19 +13,36 @@ public static class CsvPriceWriter
     /// <summary>The price column of a currency: EUR → <c>price_eur_per_mwh</c>.</summary>
     public static string PriceColumn(Currency currency) => $"price_{currency.Code.ToLowerInvariant()}_per_mwh";
 
+    /// <summary>
+    /// Writes the history; where any slot knows when it was published, a third column
+    /// <c>published_utc</c> says so for each row (empty where unknown).
+    /// </summary>
     public static void Write(TextWriter writer, PriceHistory history)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(history);
+        var published = history.Slots.Any(s => s.Published is not null);
         writer.Write(CsvPriceReader.TimestampColumn);
         writer.Write(',');
         writer.Write(PriceColumn(history.Currency));
+        if (published)
+        {
+            writer.Write(',');
+            writer.Write(CsvPriceReader.PublishedColumn);
+        }
+
         writer.Write('\n');
         foreach (var slot in history.Slots)
         {
             writer.Write(PriceText.CsvInstant(slot.Start));
             writer.Write(',');
             writer.Write(PriceText.Price(slot.Price.PerMegawattHour));
+            if (published)
+            {
+                writer.Write(',');
+                writer.Write(slot.Published is { } at ? PriceText.CsvInstant(at) : string.Empty);
+            }
+
             writer.Write('\n');
         }
     }

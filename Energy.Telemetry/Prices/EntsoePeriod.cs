@@ -13,7 +13,7 @@ internal sealed record EntsoePeriod(DateTimeOffset Start, DateTimeOffset End, Ti
     public int Positions => (int)((End - Start).Ticks / Resolution.Ticks);
 
     /// <summary>Reads a Period, reporting what is wrong with it; null when it cannot be used at all.</summary>
-    public static EntsoePeriod? Parse(XElement period, PriceIssueCollector issues)
+    public static EntsoePeriod? Parse(XElement period, PriceImportRules rules, PriceIssueCollector issues)
     {
         var line = EntsoeXml.Line(period);
         var interval = EntsoeXml.Child(period, "timeInterval");
@@ -38,20 +38,28 @@ internal sealed record EntsoePeriod(DateTimeOffset Start, DateTimeOffset End, Ti
             return null;
         }
 
+        if ((end - start).Ticks / resolution.Ticks > rules.MaxRows)
+        {
+            issues.Error(line, $"the interval {EntsoeXml.Instant(start)}..{EntsoeXml.Instant(end)} holds more than {rules.MaxRows} {resolutionText} slots: {rules.RowsMessage()}");
+            return null;
+        }
+
         var parsed = new EntsoePeriod(start, end, resolution, [], line);
-        return parsed with { Points = parsed.ReadPoints(period, issues) };
+        return parsed with { Points = parsed.ReadPoints(period, rules, issues) };
     }
 
     /// <summary>
     /// Adds this period's slots to <paramref name="builder"/>. Under curve type A03 an absent
     /// position repeats the previous point up to the next one or the interval's end; under A01 it is
-    /// a gap. A period coarser than the builder's slots fills each of its shorter slots.
+    /// a gap. A period coarser than the builder's slots fills each of its shorter slots. A slot beyond the
+    /// market's horizon is an error at its point; false, after an error, when the document holds more slots
+    /// than <paramref name="rules"/> allow: it is not read further.
     /// </summary>
-    public void AddTo(PriceHistoryBuilder builder, bool variableBlocks, PriceIssueCollector issues, Dictionary<long, int> lineOfSlot)
+    public bool AddTo(PriceHistoryBuilder builder, bool variableBlocks, PriceImportRules rules, PriceIssueCollector issues, Dictionary<long, int> lineOfSlot)
     {
         if (Points.Count == 0)
         {
-            return;
+            return true;
         }
 
         if (variableBlocks && Points[0].Position != 1)
@@ -67,6 +75,18 @@ internal sealed record EntsoePeriod(DateTimeOffset Start, DateTimeOffset End, Ti
             var until = Start + (Resolution * last);
             for (var slot = from; slot < until; slot += builder.SlotLength)
             {
+                if (rules.CheckSlot(slot) is { } beyond)
+                {
+                    issues.Error(point.Line, $"Point {point.Position}: {beyond}");
+                    break;
+                }
+
+                if (builder.Count >= rules.MaxRows)
+                {
+                    issues.Error(point.Line, rules.RowsMessage());
+                    return false;
+                }
+
                 if (builder.Add(slot, point.Price) is { } problem)
                 {
                     issues.Error(point.Line, problem);
@@ -77,9 +97,11 @@ internal sealed record EntsoePeriod(DateTimeOffset Start, DateTimeOffset End, Ti
                 }
             }
         }
+
+        return true;
     }
 
-    private List<EntsoePoint> ReadPoints(XElement period, PriceIssueCollector issues)
+    private List<EntsoePoint> ReadPoints(XElement period, PriceImportRules rules, PriceIssueCollector issues)
     {
         var points = new List<EntsoePoint>(Positions);
         var seen = new HashSet<int>();
@@ -99,6 +121,10 @@ internal sealed record EntsoePeriod(DateTimeOffset Start, DateTimeOffset End, Ti
             else if (!PriceText.TryParsePrice(priceText, out var price))
             {
                 issues.Error(line, $"Point {position}: price.amount '{priceText}' is not a finite price");
+            }
+            else if (rules.CheckPrice(price) is { } implausible)
+            {
+                issues.Error(line, $"Point {position}: {implausible}");
             }
             else if (!seen.Add(position))
             {

@@ -10,7 +10,9 @@ namespace Energy.Telemetry.Prices;
 /// type A44 (IEC 62325-451-3; ENTSO-E Transparency Platform data extraction implementation guide,
 /// "Day-ahead prices [12.1.D]"). Elements are matched by local name, so any 7.x namespace reads.
 /// Curve type A03 repeats a point over the positions it omits; under A01 an omitted position is a
-/// gap. Problems come back as line-numbered issues, never as exceptions.
+/// gap. Problems come back as line-numbered issues, never as exceptions. Every point, slot and the
+/// document's size are checked against <see cref="PriceImportRules"/> (<see cref="PriceImportRules.Default"/>
+/// unless given): one refused point refuses the document.
 /// </summary>
 public static class EntsoePriceReader
 {
@@ -24,13 +26,20 @@ public static class EntsoePriceReader
     /// <param name="path">The document, named in every message as given.</param>
     /// <param name="slotLength">The slot length to read into; by default the finest resolution in the document.</param>
     /// <param name="classificationSequence">Which auction to read where a zone has several (DE-LU: 1 = EPEX, 2 = EXAA); by default 1.</param>
-    public static PriceImportResult ReadFile(string path, TimeSpan? slotLength = null, int? classificationSequence = null)
+    /// <param name="rules">What the document may hold; <see cref="PriceImportRules.Default"/> when null.</param>
+    public static PriceImportResult ReadFile(string path, TimeSpan? slotLength = null, int? classificationSequence = null, PriceImportRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        rules ??= PriceImportRules.Default;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            return Read(stream, path, slotLength, classificationSequence);
+            if (stream.Length > rules.MaxBytes)
+            {
+                return PriceImportResult.Failed(path, EmptyHistory(), rules.BytesMessage(stream.Length));
+            }
+
+            return Read(stream, path, slotLength, classificationSequence, rules);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -39,20 +48,20 @@ public static class EntsoePriceReader
     }
 
     /// <inheritdoc cref="ReadFile"/>
-    public static PriceImportResult Read(Stream stream, string source, TimeSpan? slotLength = null, int? classificationSequence = null)
+    public static PriceImportResult Read(Stream stream, string source, TimeSpan? slotLength = null, int? classificationSequence = null, PriceImportRules? rules = null)
     {
         using var xml = XmlReader.Create(stream, Settings);
-        return Read(xml, source, slotLength, classificationSequence);
+        return Read(xml, source, slotLength, classificationSequence, rules ?? PriceImportRules.Default);
     }
 
     /// <inheritdoc cref="ReadFile"/>
-    public static PriceImportResult Read(TextReader reader, string source, TimeSpan? slotLength = null, int? classificationSequence = null)
+    public static PriceImportResult Read(TextReader reader, string source, TimeSpan? slotLength = null, int? classificationSequence = null, PriceImportRules? rules = null)
     {
         using var xml = XmlReader.Create(reader, Settings);
-        return Read(xml, source, slotLength, classificationSequence);
+        return Read(xml, source, slotLength, classificationSequence, rules ?? PriceImportRules.Default);
     }
 
-    private static PriceImportResult Read(XmlReader xml, string source, TimeSpan? slotLength, int? classificationSequence)
+    private static PriceImportResult Read(XmlReader xml, string source, TimeSpan? slotLength, int? classificationSequence, PriceImportRules rules)
     {
         var issues = new PriceIssueCollector(source);
         XDocument document;
@@ -72,7 +81,7 @@ public static class EntsoePriceReader
             return issues.Result(EmptyHistory());
         }
 
-        var all = EntsoeXml.Children(root, "TimeSeries").Select(s => EntsoeTimeSeries.Parse(s, issues)).OfType<EntsoeTimeSeries>().ToList();
+        var all = EntsoeXml.Children(root, "TimeSeries").Select(s => EntsoeTimeSeries.Parse(s, rules, issues)).OfType<EntsoeTimeSeries>().ToList();
         var series = SelectAuction(all, classificationSequence, issues);
         if (series.Count == 0)
         {
@@ -103,7 +112,10 @@ public static class EntsoePriceReader
                 }
 
                 expanded += period.Resolution > slot ? 1 : 0;
-                period.AddTo(builder, one.VariableBlocks, issues, lineOfSlot);
+                if (!period.AddTo(builder, one.VariableBlocks, rules, issues, lineOfSlot))
+                {
+                    return issues.Result(EmptyHistory());
+                }
             }
         }
 

@@ -11,7 +11,7 @@ namespace Energy.Telemetry.Prices;
 internal sealed record EntsoeTimeSeries(string? Sequence, Currency Currency, bool VariableBlocks, IReadOnlyList<EntsoePeriod> Periods, int Line)
 {
     /// <summary>Reads a TimeSeries; null when its currency, unit or curve type make its prices unusable.</summary>
-    public static EntsoeTimeSeries? Parse(XElement series, PriceIssueCollector issues)
+    public static EntsoeTimeSeries? Parse(XElement series, PriceImportRules rules, PriceIssueCollector issues)
     {
         var line = EntsoeXml.Line(series);
         var currencyText = EntsoeXml.Text(series, "currency_Unit.name");
@@ -39,7 +39,7 @@ internal sealed record EntsoeTimeSeries(string? Sequence, Currency Currency, boo
         var periods = new List<EntsoePeriod>();
         foreach (var element in EntsoeXml.Children(series, "Period"))
         {
-            if (EntsoePeriod.Parse(element, issues) is { } period)
+            if (EntsoePeriod.Parse(element, rules, issues) is { } period)
             {
                 periods.Add(period);
             }

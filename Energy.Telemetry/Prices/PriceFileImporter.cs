@@ -5,22 +5,24 @@ namespace Energy.Telemetry.Prices;
 /// <summary>
 /// Reads price files by their kind: <c>.csv</c> in the shared data format (<see cref="CsvPriceReader"/>),
 /// <c>.xml</c> as an ENTSO-E A44 document (<see cref="EntsoePriceReader"/>), and several files into one
-/// history where later files win (a republished day replaces the first publication).
+/// history where later files win (a republished day replaces the first publication). Every file is
+/// checked against <see cref="PriceImportRules"/> (<see cref="PriceImportRules.Default"/> unless given);
+/// a file's <see cref="PriceImportResult.Published"/> is its last write.
 /// </summary>
 public static class PriceFileImporter
 {
-    public static PriceImportResult Read(string path)
+    public static PriceImportResult Read(string path, PriceImportRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var extension = Path.GetExtension(path);
         if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            return CsvPriceReader.ReadFile(path);
+            return WithPublication(CsvPriceReader.ReadFile(path, rules: rules), path);
         }
 
         if (extension.Equals(".xml", StringComparison.OrdinalIgnoreCase))
         {
-            return EntsoePriceReader.ReadFile(path);
+            return WithPublication(EntsoePriceReader.ReadFile(path, rules: rules), path);
         }
 
         return PriceImportResult.Failed(path, PriceHistory.Empty(Currency.Eur, TimeSpan.FromHours(1)),
@@ -32,7 +34,7 @@ public static class PriceFileImporter
     /// currency is an error, and one in longer slots is split to the shorter ones (an hourly archive
     /// before a quarter-hourly one).
     /// </summary>
-    public static PriceImportResult ReadAll(IEnumerable<string> paths)
+    public static PriceImportResult ReadAll(IEnumerable<string> paths, PriceImportRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var names = new List<string>();
@@ -41,7 +43,7 @@ public static class PriceFileImporter
         foreach (var path in paths)
         {
             names.Add(path);
-            var result = Read(path);
+            var result = Read(path, rules);
             issues.AddRange(result.Issues);
             var incoming = result.History;
             if (history is null)
@@ -63,5 +65,17 @@ public static class PriceFileImporter
 
         var source = names.Count == 1 ? names[0] : $"{names.Count} files";
         return new PriceImportResult(source, history ?? PriceHistory.Empty(Currency.Eur, TimeSpan.FromHours(1)), issues);
+    }
+
+    private static PriceImportResult WithPublication(PriceImportResult result, string path)
+    {
+        try
+        {
+            return File.Exists(path) ? new PriceImportResult(result.Source, result.History, result.Issues) { Published = File.GetLastWriteTimeUtc(path) } : result;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return result;
+        }
     }
 }

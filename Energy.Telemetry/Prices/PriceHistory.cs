@@ -57,6 +57,13 @@ public sealed class PriceHistory
         return index >= 0 ? _slots[index].Price : null;
     }
 
+    /// <summary>The slot covering an instant, with its publication time; null where no price is known.</summary>
+    public PriceSlot? SlotAt(DateTimeOffset instant)
+    {
+        var index = Array.BinarySearch(_ticks, MarketCalendar.SlotStart(instant, SlotLength).UtcTicks);
+        return index >= 0 ? _slots[index] : null;
+    }
+
     /// <summary>
     /// The contiguous known prices from the slot containing <paramref name="start"/> up to
     /// <paramref name="until"/>: the curve ends early at the first gap, and is empty when that first
@@ -122,7 +129,7 @@ public sealed class PriceHistory
         {
             for (var p = 0; p < parts; p++)
             {
-                slots[(i * parts) + p] = new PriceSlot(_slots[i].Start + (shorter * p), _slots[i].Price);
+                slots[(i * parts) + p] = new PriceSlot(_slots[i].Start + (shorter * p), _slots[i].Price) { Published = _slots[i].Published };
             }
         }
 
@@ -139,7 +146,48 @@ public sealed class PriceHistory
         TryMerge(newer, out var merged, out var error) ? merged : throw new ArgumentException(error, nameof(newer));
 
     /// <inheritdoc cref="Merge"/>
-    public bool TryMerge(PriceHistory newer, [NotNullWhen(true)] out PriceHistory? merged, [NotNullWhen(false)] out string? error)
+    public bool TryMerge(PriceHistory newer, [NotNullWhen(true)] out PriceHistory? merged, [NotNullWhen(false)] out string? error) =>
+        TryMerge(newer, byPublication: false, out merged, out error);
+
+    /// <summary>
+    /// This history and <paramref name="other"/> slot by slot, where both hold a slot the price published later
+    /// winning (an unknown publication time counts as oldest; on a tie, <paramref name="other"/>'s). So a fresh
+    /// file beats the last good prices kept from an earlier import, and a file re-read daily does not undo the
+    /// updates that came after it was written.
+    /// </summary>
+    public bool TryMergeByPublication(PriceHistory other, [NotNullWhen(true)] out PriceHistory? merged, [NotNullWhen(false)] out string? error) =>
+        TryMerge(other, byPublication: true, out merged, out error);
+
+    /// <summary>Every slot stamped as published at <paramref name="published"/> where it has no publication time, and at most then where it has a later one.</summary>
+    public PriceHistory PublishedAt(DateTimeOffset published)
+    {
+        var at = published.ToUniversalTime();
+        var slots = new PriceSlot[_slots.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var own = _slots[i].Published;
+            slots[i] = _slots[i] with { Published = own is { } o && o < at ? o : at };
+        }
+
+        return new PriceHistory(Currency, SlotLength, slots);
+    }
+
+    /// <summary>Publication times later than <paramref name="notAfter"/> brought back to it; unknown ones stay unknown.</summary>
+    public PriceHistory PublishedNoLaterThan(DateTimeOffset notAfter)
+    {
+        if (!_slots.Any(s => s.Published > notAfter))
+        {
+            return this;
+        }
+
+        var at = notAfter.ToUniversalTime();
+        return new PriceHistory(Currency, SlotLength, Array.ConvertAll(_slots, s => s.Published > at ? s with { Published = at } : s));
+    }
+
+    /// <summary>The latest publication time of any slot; null when none is known.</summary>
+    public DateTimeOffset? LastPublished => _slots.Length == 0 ? null : _slots.Max(s => s.Published);
+
+    private bool TryMerge(PriceHistory newer, bool byPublication, [NotNullWhen(true)] out PriceHistory? merged, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(newer);
         merged = null;
@@ -168,7 +216,10 @@ public sealed class PriceHistory
             {
                 if (i < _slots.Length && _ticks[i] == newer._ticks[j])
                 {
-                    i++;
+                    var held = _slots[i++];
+                    var incoming = newer._slots[j++];
+                    result.Add(byPublication && (held.Published ?? DateTimeOffset.MinValue) > (incoming.Published ?? DateTimeOffset.MinValue) ? held : incoming);
+                    continue;
                 }
 
                 result.Add(newer._slots[j++]);

@@ -30,7 +30,11 @@ public sealed class PriceHistoryBuilder
     public int Count => _slots.Count;
 
     /// <summary>Adds one slot. Returns null when added, or why it was refused (not finite, not a slot start, duplicate, conflict).</summary>
-    public string? Add(DateTimeOffset start, double pricePerMegawattHour)
+    public string? Add(DateTimeOffset start, double pricePerMegawattHour) => Add(start, pricePerMegawattHour, null);
+
+    /// <inheritdoc cref="Add(DateTimeOffset, double)"/>
+    /// <param name="published">When the price was published, where known.</param>
+    public string? Add(DateTimeOffset start, double pricePerMegawattHour, DateTimeOffset? published)
     {
         if (!double.IsFinite(pricePerMegawattHour))
         {
@@ -62,7 +66,7 @@ public sealed class PriceHistoryBuilder
         }
 
         _index?.Add(ticks, _slots.Count);
-        _slots.Add(new PriceSlot(start.ToUniversalTime(), EnergyPrice.PerMwh(pricePerMegawattHour, Currency)));
+        _slots.Add(new PriceSlot(start.ToUniversalTime(), EnergyPrice.PerMwh(pricePerMegawattHour, Currency)) { Published = published?.ToUniversalTime() });
         return null;
     }
 

@@ -31,6 +31,13 @@ public sealed class PriceImportResult
 
     public bool Succeeded => Errors.Count == 0;
 
+    /// <summary>When the document was published, where known (a file's last write); an import without it counts as published when imported.</summary>
+    public DateTimeOffset? Published { get; init; }
+
+    /// <summary>A document refused whole before it was read (too large, unreadable): no prices, one error.</summary>
+    public static PriceImportResult Refused(string source, string message) =>
+        Failed(source, PriceHistory.Empty(Energy.Contracts.Units.Currency.Eur, TimeSpan.FromHours(1)), message);
+
     /// <summary>A failed import of the whole file: no prices, one error.</summary>
     internal static PriceImportResult Failed(string source, PriceHistory empty, string message) =>
         new(source, empty, [new PriceImportIssue(source, 0, PriceIssueSeverity.Error, message)]);

@@ -60,7 +60,7 @@ public static class MqttServices
             ingest.Attach(link);
             if (services.GetService<FilePriceSource>() is { } prices)
             {
-                MqttPriceFeed.Attach(link, site, prices);
+                MqttPriceFeed.Attach(link, site, prices, services.GetRequiredService<TimeProvider>());
             }
 
             await link.StartAsync(cancellationToken);

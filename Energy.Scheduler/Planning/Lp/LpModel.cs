@@ -137,7 +137,10 @@ internal sealed class LpModel : IDisposable
             var i = slotIndices[t];
             Spot[t] = input.Prices.Prices[i].PerMegawattHour;
             ImportCapKw[t] = input.ImportCapAt(i).Kilowatts;
-            Cost[t] = site.Grid.Tariff.CostAt(input.Prices.Prices[i]).PerMegawattHour;
+
+            // Prices beyond any market's limits are refused where they come in; should one still reach the
+            // planner, it is weighed at most as PriceBoundPerMwh, which keeps GLOP's coefficients in scale.
+            Cost[t] = Math.Clamp(site.Grid.Tariff.CostAt(input.Prices.Prices[i]).PerMegawattHour, -PriceBoundPerMwh, PriceBoundPerMwh);
             OnlySla[t] = limit is { } lim && Cost[t] > lim;
 
             for (var k = 0; k < Pairs.Length; k++)
@@ -211,9 +214,13 @@ internal sealed class LpModel : IDisposable
 
             define.SetCoefficient(work, -1);
             WorkGrid[t] = work;
-            var over = _solver.MakeNumVar(0, double.PositiveInfinity, string.Empty);
+            // The cap is hard for everything HeatGrid controls: the only import above it the LP may plan is what
+            // idle GPUs and the base load need on their own (a curtailment below them), so no price, however
+            // extreme, and no other penalty can buy import above the cap in force.
+            var room = ImportCapKw[t] - site.Grid.BaseLoad.Kilowatts - IdleGridKw;
+            var over = _solver.MakeNumVar(0, Math.Max(0, -room), string.Empty);
             objective.SetCoefficient(over, -options.GridCapPenaltyPerMwh * perKwh);
-            var cap = _solver.MakeConstraint(double.NegativeInfinity, ImportCapKw[t] - site.Grid.BaseLoad.Kilowatts - IdleGridKw, string.Empty);
+            var cap = _solver.MakeConstraint(double.NegativeInfinity, room, string.Empty);
             cap.SetCoefficient(work, 1);
             cap.SetCoefficient(over, -1);
             CapOver[t] = over;
@@ -250,6 +257,9 @@ internal sealed class LpModel : IDisposable
 
     /// <summary>Between equally valuable workloads, the one shed later wins (as in the merit order).</summary>
     private const double TieBreakPerMwh = 0.01;
+
+    /// <summary>The largest all-in price per MWh the objective weighs (a site file's price limits are at most 1e6 per MWh).</summary>
+    internal const double PriceBoundPerMwh = 1_000_000;
 
     public Site Site { get; }
 

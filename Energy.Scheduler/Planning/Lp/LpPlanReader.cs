@@ -48,10 +48,10 @@ internal sealed class LpPlanReader(LpModel model)
         }
 
         var gpus = RoundGpus(power);
-        var lpImportKw = GridImportKw(power, whole: null);
         var capKw = model.ImportCapKw[t];
         var cap = Power.FromKilowatts(capKw);
-        ShedRoundingOverflow(gpus, Math.Max(capKw, lpImportKw));
+        // Rounding must not take the plan above the cap: only what idle GPUs and the base load need may be over it.
+        ShedRoundingOverflow(gpus, Math.Max(capKw, _site.Grid.BaseLoad.Kilowatts + model.IdleGridKw));
         var importKw = GridImportKw(power, gpus);
 
         var allocations = new List<PoolAllocation>();
@@ -327,11 +327,14 @@ internal sealed class LpPlanReader(LpModel model)
         return gpus;
     }
 
-    /// <summary>Rounding inference up may cost a few hundred watts: mining, then heater GPUs give way.</summary>
+    /// <summary>
+    /// Rounding inference up may cost a few hundred watts: mining, then heater GPUs give way, and inference
+    /// GPUs last (an SLA short by one GPU is a violation the plan names; import above the cap is not allowed).
+    /// </summary>
     private void ShedRoundingOverflow(int[] gpus, double limitKw)
     {
         var pairs = model.Pairs;
-        foreach (var kind in new[] { WorkloadKind.Mining, WorkloadKind.Heater })
+        foreach (var kind in new[] { WorkloadKind.Mining, WorkloadKind.Heater, WorkloadKind.Inference })
         {
             for (var k = 0; k < pairs.Length; k++)
             {

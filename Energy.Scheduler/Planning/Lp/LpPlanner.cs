@@ -10,8 +10,8 @@ namespace Energy.Scheduler.Planning.Lp;
 /// <summary>
 /// The model-predictive optimizer: one linear program over every slot of the price curve (see
 /// <see cref="LpModel"/>), maximising compute revenue + heat sales − import cost − boiler fuel −
-/// penalties. Every limit is soft with a penalty, so a plan always comes back and names each limit it
-/// could not meet. GPU counts are the LP's powers divided by the per-GPU power limit, rounded down
+/// penalties. Every limit but the grid cap is soft with a penalty, so a plan always comes back and names
+/// each limit it could not meet; the grid cap is hard for the load HeatGrid controls, whatever the prices. GPU counts are the LP's powers divided by the per-GPU power limit, rounded down
 /// (an inference tenant's total is rounded once, so its SLA survives a split over pools).
 /// </summary>
 public sealed class LpPlanner(LpPlannerOptions? options = null) : IPlanner
@@ -46,7 +46,7 @@ public sealed class LpPlanner(LpPlannerOptions? options = null) : IPlanner
         LastSolveTime = watch.Elapsed;
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE))
         {
-            // Cannot happen with every limit soft; if the solver still fails, the greedy plan stands in.
+            // Cannot happen: every limit is soft but the cap, and planning no work at all meets the cap; if the solver still fails, the greedy plan stands in.
             var fallback = new MeritOrderPlanner().CreatePlan(input);
             return new Plan(input.Site.Name, Name, input.Now, [.. fallback.Slots.Select(s => s with
             {

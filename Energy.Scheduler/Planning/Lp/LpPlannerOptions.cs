@@ -6,7 +6,8 @@ namespace Energy.Scheduler.Planning.Lp;
 /// and the tenants' SLA before any of those. The horizon is not a setting: the price curve defines the slots.
 /// </summary>
 /// <param name="SolverId">OR-Tools solver id: "GLOP" (default: 50 pools × 5 workloads × 192 slots in ≈ 0.8 s, CLP ≈ 2.8 s), "CLP" (a little faster on small sites), "HIGHS_LP" or "PDLP".</param>
-/// <param name="GridCapPenaltyPerMwh">Per MWh imported above the cap.</param>
+/// <param name="GridCapPenaltyPerMwh">Per MWh imported above the cap. The cap is hard for the load HeatGrid controls: only
+/// what idle GPUs and the base load need on their own may be over it (a curtailment below them), at this penalty.</param>
 /// <param name="HeatLimitPenaltyPerMwh">Per MWh of heat beyond the loop's absorption or rejection limits.</param>
 /// <param name="TankReservePenaltyPerMwh">Per MWh the tank ends a slot below its minimum.</param>
 /// <param name="RampPenaltyPerMwh">Per MWh (power change × slot length) beyond the ramp limit.</param>

@@ -79,11 +79,13 @@ internal sealed class AgentsRig(string folder) : IDisposable
     public string WritePrices()
     {
         var path = Path.Combine(folder, "prices.csv");
-        var start = DateTimeOffset.UtcNow.Date.AddDays(-1);
+        // From yesterday up to the end of tomorrow in Berlin: a day-ahead file holds nothing later (it would be refused).
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(-1), TimeSpan.Zero);
+        var end = Energy.Telemetry.Prices.PriceImportRules.HorizonEnd(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"), DateTimeOffset.UtcNow);
         var lines = new List<string> { "timestamp_utc,price_eur_per_mwh" };
-        for (var h = 0; h < 24 * 4; h++)
+        for (var t = start; t < end; t = t.AddHours(1))
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddHours(h):yyyy-MM-ddTHH:mm:ssZ},20.0"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{t:yyyy-MM-ddTHH:mm:ssZ},20.0"));
         }
 
         File.WriteAllLines(path, lines);

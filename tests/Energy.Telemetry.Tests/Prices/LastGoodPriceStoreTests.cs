@@ -90,7 +90,7 @@ public sealed class LastGoodPriceStoreTests : IDisposable
         Assert.False(File.Exists(_store.FilePath));
         Assert.True(File.Exists(_store.CorruptFilePath));
         var entry = Assert.Single(_logger.WithEventId(1413));
-        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal(LogLevel.Critical, entry.Level);
         Assert.Contains("last-good.csv:", entry.Message, StringComparison.Ordinal);
         Assert.Contains("'garbage' is not a finite price", entry.Message, StringComparison.Ordinal);
         Assert.Null(_store.Load());
