@@ -121,4 +121,7 @@ internal static partial class Log
 
     [LoggerMessage(3302, LogLevel.Information, "No site meter is configured: the grid cap is held against HeatGrid's model with the site file's base load of {BaseLoadKw:0.#} kW")]
     public static partial void NoMeter(ILogger logger, double baseLoadKw);
+
+    [LoggerMessage(3500, LogLevel.Information, "Demo: {Description}")]
+    public static partial void DemoScope(ILogger logger, string description);
 }

@@ -33,6 +33,12 @@ public sealed record Site
     /// <summary>Inputs that arrive over MQTT (BMS states, tank temperatures, tenant demand, prices).</summary>
     public IReadOnlyList<TopicSignal> TopicSignals { get; init; } = [];
 
+    /// <summary>
+    /// The site file's <c>demo</c>: true runs the whole demo world (simulated plant, BMS, market), false says nothing is
+    /// simulated; null (left out) simulates only the devices marked <c>simulate</c>.
+    /// </summary>
+    public bool? Demo { get; init; }
+
     public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");
 

@@ -24,12 +24,14 @@ internal static class AgentCommand
         var mqtt = new Option<string>("--mqtt") { Description = "The controller's broker, mqtt://USER:PASS@HOST:PORT or mqtts://…", Required = true };
         var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file. Without it: this host's NVIDIA GPUs, or no start." };
         var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
-        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter };
-        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter)));
+        var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable})." };
+        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter, passwordFile };
+        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter),
+            r.GetValue(passwordFile)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter)
+    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter, string? passwordFile)
     {
         try
         {
@@ -47,9 +49,8 @@ internal static class AgentCommand
             return 1;
         }
 
-        if (!MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out var broker, out var mqttError))
+        if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)
         {
-            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
             return 2;
         }
 
