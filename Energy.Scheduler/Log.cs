@@ -179,4 +179,7 @@ internal static partial class Log
 
     [LoggerMessage(3409, LogLevel.Critical, "Agent {Node} refused a batch this controller did not send ({Epoch}/{Seq}): {Reason}")]
     public static partial void AgentRefusedForgedBatch(ILogger logger, string node, long epoch, long seq, string reason);
+
+    [LoggerMessage(3500, LogLevel.Information, "Demo: {Description}")]
+    public static partial void DemoScope(ILogger logger, string description);
 }

@@ -16,7 +16,8 @@ namespace Energy.Scheduler;
 /// <param name="Mqtt">MQTT: an external broker, or the embedded one and where it listens; null for none (tests without sockets).</param>
 /// <param name="Prices">Real day-ahead prices (a file's, then MQTT updates), or null for the demo's synthetic market.</param>
 /// <param name="Role">Everything in one process (<c>heatgrid run</c>), or the controller alone with agents on the broker.</param>
-/// <param name="Demo">Feed the site from the demo's simulated world (heat, meters, market) instead of real sensors only.</param>
+/// <param name="Demo">The whole demo world (the built-in site, <c>--demo</c>, the file's <c>demo: true</c>); without it only the devices the
+/// site file marks <c>simulate</c> are simulated, if any (see <see cref="DemoScope"/>).</param>
 /// <param name="Gpus">Real GPUs when present (auto), simulated ones always, or real ones or no start (cuda).</param>
 public sealed record RunOptions(
     Site Site,
@@ -39,6 +40,13 @@ public sealed record RunOptions(
     /// <summary>Host names the HTTP API answers to besides the one it listens on and localhost (<c>--allowed-hosts</c>).</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
+    /// <summary>Why the whole demo runs (<see cref="Demo"/>), for the start log and <c>/api/status</c>.</summary>
+    public string DemoWhy { get; init; } = "the demo";
+
+    /// <summary>What the demo simulates here: decided from the site, <see cref="Demo"/>, the broker and the prices.</summary>
+    public DemoScope DemoScope =>
+        DemoScope.For(Site, Demo, DemoWhy, Mqtt is null ? DemoBroker.None : Mqtt.Broker is null ? DemoBroker.Embedded : DemoBroker.External, realPrices: Prices is not null, ServeSimulatedDevices);
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }
@@ -54,4 +62,13 @@ public enum HostRole
 }
 
 /// <summary>How <c>heatgrid run</c> reaches MQTT: <paramref name="Broker"/> when given, else its embedded broker on <paramref name="Listen"/>.</summary>
-public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen);
+public sealed record MqttSetup(MqttBrokerOptions? Broker, IPEndPoint Listen)
+{
+    /// <summary>
+    /// Where this process's own link reaches the embedded broker: the listen address, or loopback of its family when the
+    /// broker listens on every address (0.0.0.0 or [::]), which is no address to connect to.
+    /// </summary>
+    public IPEndPoint Connect => Listen.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, Listen.Port)
+        : Listen.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, Listen.Port)
+        : Listen;
+}

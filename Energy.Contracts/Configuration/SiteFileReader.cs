@@ -45,6 +45,7 @@ internal sealed partial class SiteFileReader
         var signals = TopicSignals(root.Sections("signals", required: false) ?? []);
         var priceLimits = Market(root.Section("market", required: false));
         grid = WithMeter(grid, devices, signals);
+        var demo = Demo(root, devices);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
         root.Allow(ExtensionSections);
@@ -74,12 +75,30 @@ internal sealed partial class SiteFileReader
             Devices = devices,
             TopicSignals = signals,
             PriceLimits = priceLimits,
+            Demo = demo,
         };
         return site;
     }
 
     /// <summary>Top-level sections that later parts read.</summary>
     internal static string[] ExtensionSections { get; } = ["mqtt"];
+
+    /// <summary>
+    /// The optional top-level <c>demo</c>: <c>true</c> runs the whole demo world, <c>false</c> nothing simulated;
+    /// left out, only the devices marked <c>simulate</c> are. <c>false</c> beside such devices is a contradiction.
+    /// </summary>
+    private static bool? Demo(YamlSection root, List<Energy.Contracts.Devices.ModbusDevice> devices)
+    {
+        var demo = root.Boolean("demo", required: false);
+        var simulated = devices.Where(d => d.Simulate is not null).Select(d => d.Name).ToList();
+        if (demo == false && simulated.Count > 0)
+        {
+            root.ErrorAt("demo", $"demo: false says nothing is simulated, but {string.Join(", ", simulated)} {(simulated.Count == 1 ? "is" : "are")} marked "
+                + "simulate: remove `simulate` and point the endpoint at the real device, or leave demo out");
+        }
+
+        return demo;
+    }
 
     private static Currency ErrorCurrency(YamlSection header, string code)
     {

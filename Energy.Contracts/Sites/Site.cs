@@ -37,6 +37,12 @@ public sealed record Site
     /// <summary>The day-ahead market's clearing-price limits (site file <c>market.priceLimits</c>; SDAC's by default): prices outside are refused.</summary>
     public PriceLimits PriceLimits { get; init; } = PriceLimits.Sdac;
 
+    /// <summary>
+    /// The site file's <c>demo</c>: true runs the whole demo world (simulated plant, BMS, market), false says nothing is
+    /// simulated; null (left out) simulates only the devices marked <c>simulate</c>.
+    /// </summary>
+    public bool? Demo { get; init; }
+
     public GpuPool Pool(string name) => Pools.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"Site '{Name}' has no GPU pool '{name}'.");
 

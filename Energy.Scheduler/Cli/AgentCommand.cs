@@ -27,9 +27,10 @@ internal static class AgentCommand
         var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
         var keyFile = new Option<string?>("--key-file") { Description = $"This agent's key file, lines 'NODE KID BASE64KEY' (the first of its node signs, all are accepted; re-read when it changes). Default: the {AgentKeySource.AgentKeyVariable} variable. Make one with 'heatgrid agent-key --node NODE'." };
         var insecure = new Option<bool>(InsecureFlag) { Description = "Run without keys: nothing is signed or checked, and anyone who can publish on the broker can command these GPUs (a lab only)." };
-        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter, keyFile, insecure };
+        var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable})." };
+        var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter, keyFile, insecure, passwordFile };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter),
-            r.GetValue(keyFile), r.GetValue(insecure)));
+            r.GetValue(keyFile), r.GetValue(insecure), r.GetValue(passwordFile)));
         return command;
     }
 
@@ -57,7 +58,8 @@ internal static class AgentCommand
         return source ?? AgentKeySource.None;
     }
 
-    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter, string? keyFile, bool insecure)
+    private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter, string? keyFile, bool insecure,
+        string? passwordFile)
     {
         try
         {
@@ -80,9 +82,8 @@ internal static class AgentCommand
             return 1;
         }
 
-        if (!MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out var broker, out var mqttError))
+        if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)
         {
-            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
             return 2;
         }
 

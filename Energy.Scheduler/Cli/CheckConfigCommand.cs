@@ -36,6 +36,9 @@ internal static class CheckConfigCommand
             ? string.Create(CultureInfo.InvariantCulture,
                 $"{path}: the cap is held against the site meter {meter.Signal} ({meter.CapMargin:P0} margin; stale after {meter.StaleAfter.TotalSeconds:0.###} s)")
             : $"{path}: no site meter: the cap is held against the model with a base load of {site.Grid.BaseLoad}");
+        var demo = DemoScope.For(site, site.Demo == true, "the site file says demo: true", DemoBroker.Embedded, realPrices: false);
+        stdout.WriteLine($"{path}: demo under heatgrid run --site (embedded broker, no --prices): {demo.Describe()}"
+            + (demo.Level == DemoLevel.Full ? "; with --mqtt (an external broker) it publishes and writes none of the site's MQTT inputs" : string.Empty));
         return 0;
     }
 }

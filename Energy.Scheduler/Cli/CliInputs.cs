@@ -1,5 +1,6 @@
 using Energy.Contracts.Configuration;
 using Energy.Contracts.Sites;
+using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
 
 namespace Energy.Scheduler.Cli;
@@ -54,5 +55,89 @@ internal static class CliInputs
             ? $"--prices: the file's prices are in {prices.History.Currency}, the site's currency is {site.Currency}; convert them first"
             : $"--prices: {file} cannot be used; nothing was started.");
         return (false, null);
+    }
+
+    /// <summary>The environment variable that may hold the MQTT password, so that it stays out of <c>ps</c>.</summary>
+    public const string PasswordVariable = "HEATGRID_MQTT_PASSWORD";
+
+    /// <summary>
+    /// The broker of <c>--mqtt</c> with its password from, in this order, <c>--mqtt-password-file</c>, the
+    /// <see cref="PasswordVariable"/> environment variable, or the URI (visible to every user of the host in
+    /// <c>ps</c>). A password in the URI beside one of the others is refused: which one is meant cannot be told.
+    /// Null after printing what is wrong.
+    /// </summary>
+    public static async Task<MqttBrokerOptions?> BrokerAsync(string uri, string? passwordFile, string clientId = "heatgrid",
+        Func<string, string?>? environment = null, TextWriter? stderr = null)
+    {
+        stderr ??= Console.Error;
+        if (!MqttBrokerOptions.TryParse(uri, clientId, out var broker, out var error))
+        {
+            await stderr.WriteLineAsync($"--mqtt: {error}");
+            return null;
+        }
+
+        var fromEnvironment = (environment ?? Environment.GetEnvironmentVariable)(PasswordVariable);
+        string? password;
+        string source;
+        if (passwordFile is not null)
+        {
+            (password, error) = ReadPasswordFile(passwordFile);
+            source = "--mqtt-password-file " + passwordFile;
+        }
+        else if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            (password, error) = (fromEnvironment, null);
+            source = "the environment variable " + PasswordVariable;
+        }
+        else
+        {
+            return broker;
+        }
+
+        if (error is not null)
+        {
+            await stderr.WriteLineAsync($"--mqtt-password-file: {error}");
+            return null;
+        }
+
+        if (broker.Password is not null)
+        {
+            await stderr.WriteLineAsync($"--mqtt: the URI holds a password and {source} gives one too; give it once (not in the URI on a shared host: ps shows it)");
+            return null;
+        }
+
+        if (passwordFile is not null && !string.IsNullOrEmpty(fromEnvironment))
+        {
+            await stderr.WriteLineAsync($"--mqtt-password-file {passwordFile} is used; {PasswordVariable} is ignored");
+        }
+
+        return broker with { Password = password };
+    }
+
+    /// <summary>The file's first line (without its line ending); an error for a missing, empty or unreadable file, or one any user may read.</summary>
+    private static (string? Password, string? Error) ReadPasswordFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return (null, $"cannot read {path}: {e.Message}");
+        }
+
+        var password = text.Split('\n', 2)[0].TrimEnd('\r');
+        if (password.Length == 0)
+        {
+            return (null, $"{path} is empty; write the password on its first line");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) != 0)
+        {
+            return (null, $"{path} may be read by any user of this host; chmod o-r {path} (0600 or 0640) first");
+        }
+
+        return (password, null);
     }
 }

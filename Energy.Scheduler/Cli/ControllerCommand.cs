@@ -21,13 +21,14 @@ internal static class ControllerCommand
         var http = new Option<string>("--http") { Description = "HTTP address to listen on, HOST:PORT.", DefaultValueFactory = _ => RunCommand.DefaultHttp };
         var data = new Option<string>("--data") { Description = "Data folder (store, epoch, demand-response evidence).", DefaultValueFactory = _ => RunCommand.DefaultData };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices file (CSV or ENTSO-E A44 XML). Default with --demo: the synthetic market." };
-        var demo = new Option<bool>("--demo") { Description = "Feed heat, meters and market from the demo's simulated world." };
+        var demo = new Option<bool>("--demo") { Description = "Feed heat, meters and market from the demo's simulated world (never its MQTT inputs: the broker's topics are real)." };
+        var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable})." };
         var keys = new Option<string?>("--agent-keys") { Description = $"The agents' keys, lines 'NODE KID BASE64KEY' (a node's first key signs, all are accepted; re-read when it changes). Default: the file {AgentKeySource.ControllerFileVariable} names. Make a line with 'heatgrid agent-key --node NODE'." };
         var insecure = new Option<bool>(AgentCommand.InsecureFlag) { Description = "Talk to agents without keys: nothing is signed or checked, and anyone who can publish on the broker can command the GPUs (a lab only)." };
         var allowedHosts = RunCommand.AllowedHostsOption();
-        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts };
+        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts, passwordFile };
         command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
-            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? []));
+            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? [], r.GetValue(passwordFile)));
         return command;
     }
 
@@ -77,7 +78,7 @@ internal static class ControllerCommand
     }
 
     private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure,
-        string[] allowedHosts)
+        string[] allowedHosts, string? passwordFile)
     {
         if (await KeysAsync(keyFile, insecure) is not { } agentKeys)
         {
@@ -96,9 +97,8 @@ internal static class ControllerCommand
             return 2;
         }
 
-        if (!MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out var broker, out var mqttError))
+        if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)
         {
-            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
             return 2;
         }
 
@@ -108,6 +108,7 @@ internal static class ControllerCommand
             return 1;
         }
 
+        demo |= site.Demo == true;
         if (pricesFile is null && !demo)
         {
             await Console.Error.WriteLineAsync("--prices: a controller needs day-ahead prices (a file), or --demo for the synthetic market");
@@ -116,10 +117,11 @@ internal static class ControllerCommand
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
-        var options = new RunOptions(site, sitePath, url, folder, ServeSimulatedDevices: demo,
+        var options = new RunOptions(site, sitePath, url, folder,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys,
-            AllowedHosts = RunCommand.SplitHosts(allowedHosts) };
+            AllowedHosts = RunCommand.SplitHosts(allowedHosts),
+            DemoWhy = site.Demo == true ? "the site file says demo: true" : "--demo" };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }

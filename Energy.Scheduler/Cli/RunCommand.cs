@@ -21,11 +21,13 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var site = new Option<string?>("--site") { Description = "Site file (YAML). Default: the built-in bathhouse demo." };
+        var site = new Option<string?>("--site") { Description = "Site file (YAML). Default: the built-in bathhouse demo. With a site file nothing is simulated unless the file (demo: true, devices marked simulate) or --demo says so." };
         var http = new Option<string>("--http") { Description = "HTTP address to listen on, HOST:PORT.", DefaultValueFactory = _ => DefaultHttp };
         var data = new Option<string>("--data") { Description = "Data folder for the embedded store.", DefaultValueFactory = _ => DefaultData };
-        var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER:PASS@HOST:PORT or mqtts://… Default: the embedded broker." };
-        var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT.", DefaultValueFactory = _ => DefaultMqttListen };
+        var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker, mqtt://USER@HOST:PORT or mqtts://… Default: the embedded broker." };
+        var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable}); keeps it out of ps." };
+        var mqttListen = new Option<string>("--mqtt-listen") { Description = "Where the embedded broker listens, HOST:PORT; 0.0.0.0 or [::] for every address (this process connects to loopback).", DefaultValueFactory = _ => DefaultMqttListen };
+        var demo = new Option<bool>("--demo") { Description = "Run the whole demo world on the site file: simulated plant, BMS (embedded broker only) and, without --prices, the synthetic market." };
         var prices = new Option<string?>("--prices") { Description = "Day-ahead prices: a CSV (timestamp_utc, price_<currency>_per_mwh) or ENTSO-E A44 XML file. Default: the demo's synthetic market." };
         var allowedHosts = AllowedHostsOption();
         var gpus = new Option<GpuBackendMode>("--gpu")
@@ -35,15 +37,16 @@ internal static class RunCommand
         };
         var command = new Command("run", "Run controller, GPUs (real when present, else simulated) and the demo inputs in one process.")
         {
-            site, http, data, mqtt, mqttListen, prices, gpus, allowedHosts,
+            site, http, data, mqtt, mqttListen, prices, gpus, allowedHosts, passwordFile, demo,
         };
         command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
-            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus), result.GetValue(allowedHosts) ?? []));
+            result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus), result.GetValue(allowedHosts) ?? [],
+            result.GetValue(passwordFile), result.GetValue(demo)));
         return command;
     }
 
     private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile,
-        GpuBackendMode gpus, string[] allowedHosts)
+        GpuBackendMode gpus, string[] allowedHosts, string? passwordFile, bool demo)
     {
         var site = await CliInputs.SiteOrErrorsAsync(sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath));
         if (site is null)
@@ -58,9 +61,14 @@ internal static class RunCommand
         }
 
         MqttBrokerOptions? broker = null;
-        if (mqttUri is not null && !MqttBrokerOptions.TryParse(mqttUri, "heatgrid", out broker, out var mqttError))
+        if (mqttUri is not null && (broker = await CliInputs.BrokerAsync(mqttUri, passwordFile)) is null)
         {
-            await Console.Error.WriteLineAsync($"--mqtt: {mqttError}");
+            return 2;
+        }
+
+        if (mqttUri is null && passwordFile is not null)
+        {
+            await Console.Error.WriteLineAsync("--mqtt-password-file: only with --mqtt (the embedded broker takes no password)");
             return 2;
         }
 
@@ -79,8 +87,12 @@ internal static class RunCommand
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
         var options = new RunOptions(site, sitePath ?? "built-in bathhouse demo", url, folder, Mqtt: new MqttSetup(broker, listen), Prices: prices,
-            Gpus: gpus)
-        { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AllowedHosts = SplitHosts(allowedHosts) };
+            Demo: sitePath is null || demo || site.Demo == true, Gpus: gpus)
+        {
+            PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile),
+            AllowedHosts = SplitHosts(allowedHosts),
+            DemoWhy = sitePath is null ? "the built-in bathhouse demo" : demo ? "--demo" : "the site file says demo: true",
+        };
         await using var app = HeatGridHost.Build(options);
         try
         {

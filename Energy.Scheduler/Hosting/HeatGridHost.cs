@@ -30,20 +30,18 @@ public static class HeatGridHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
         // The table of contents: one Add… per area, in the order their hosted services start.
-        builder.Services.AddSingleton(time ?? TimeProvider.System).AddSingleton(options).AddSingleton(options.Site);
+        var demo = options.DemoScope;
+        builder.Services.AddSingleton(time ?? TimeProvider.System).AddSingleton(options).AddSingleton(options.Site).AddSingleton(demo);
         builder.Services.AddEnergyTelemetry(options.DataFolder);                         // signals, time-series store
         if (options.Mqtt is { } mqtt)
         {
             builder.Services.AddControllerMqtt(options.Site, mqtt);                      // broker, link, ingest, state, curtailments
         }
 
-        if (options.Demo)
-        {
-            builder.Services.AddDemoPlant(options);                                      // the simulated plant and market
-        }
+        builder.Services.AddDemoPlant(demo);                                             // what the demo simulates, if it runs
 
         // Devices the demo simulates are polled only when the demo serves them.
-        builder.Services.AddModbusPolling(d => options.ServeSimulatedDevices || !SimulatedDeviceHost.IsSimulated(d));
+        builder.Services.AddModbusPolling(d => !SimulatedDeviceHost.IsSimulated(d) || (demo.Runs && demo.ServesDevices));
         builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
         if (options.Role == HostRole.All)
@@ -64,6 +62,7 @@ public static class HeatGridHost
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(
             app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Role == HostRole.All ? options.Site.TotalGpus : 0,
             app.Services.GetRequiredService<IAgentLink>().GpuBackend, options.HttpUrl, options.DataFolder, options.SiteSource));
+        app.Lifetime.ApplicationStarted.Register(() => Log.DemoScope(app.Services.GetRequiredService<ILogger<RunOptions>>(), demo.Describe()));
         return app;
     }
 }

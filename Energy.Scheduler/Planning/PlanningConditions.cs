@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
+using Energy.Contracts.Time;
 using Energy.Contracts.Units;
 
 namespace Energy.Scheduler.Planning;
@@ -118,7 +119,7 @@ public sealed record PlanningConditions(IReadOnlyList<CapWindow> CapWindows, IRe
                 foreach (var w in CapWindows.Where(w => w.From < s.Start + s.Length && w.Until > s.Start))
                 {
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"grid cap lowered to {w.Cap.Kilowatts:0.#} kW (contract {site.Grid.ImportCap.Kilowatts:0.#} kW) until {w.Until:HH:mm} UTC: {w.Why}"));
+                        $"grid cap lowered to {w.Cap.Kilowatts:0.#} kW (contract {site.Grid.ImportCap.Kilowatts:0.#} kW) until {TimeText.ClockUtc(w.Until, plan.CreatedAt)}: {w.Why}"));
                 }
 
                 return notes.Count == 0 ? s : s with { Explanations = [.. notes, .. s.Explanations] };

@@ -31,7 +31,8 @@ public sealed class PlanningService(
     ILogger<PlanningService> logger,
     IPlanningConditionsSource? conditions = null,
     ForecastLedger? ledger = null,
-    PlanningOptions? options = null) : BackgroundService
+    PlanningOptions? options = null,
+    Energy.Telemetry.Health.Alarms? alarms = null) : BackgroundService
 {
     private readonly TimeSpan _horizon = options?.Horizon ?? Horizon;
     private readonly TimeSpan _conditionsPoll = options?.ConditionsPoll ?? ConditionsPoll;
@@ -45,6 +46,9 @@ public sealed class PlanningService(
 
     /// <summary>The least time between two re-plans for changed conditions (an agent that flaps re-plans at most this often).</summary>
     public static readonly TimeSpan ConditionsReplanGap = TimeSpan.FromSeconds(10);
+
+    /// <summary>The alarm held while no prices cover now.</summary>
+    public const string NoPricesAlarm = "prices.none";
 
     private readonly SemaphoreSlim _planning = new(1, 1);
     private PlanningConditions? _planned;
@@ -70,6 +74,16 @@ public sealed class PlanningService(
         var now = time.GetUtcNow();
         var state = conditions?.Current(now) ?? PlanningConditions.None;
         var curve = await prices.GetPricesAsync(now, now + _horizon, cancellationToken);
+        if (curve.Prices.Count == 0)
+        {
+            // No demo market on a real site: without prices nothing is planned, and the operator is told why.
+            alarms?.Hold(NoPricesAlarm, $"no day-ahead prices from {prices.Name} for now: nothing is planned and the GPUs stay in the safe state; "
+                + $"give --prices FILE or publish a price file on heatgrid/{site.Name}/prices/day-ahead");
+        }
+        else
+        {
+            alarms?.Clear(NoPricesAlarm);
+        }
         var heat = forecast.Forecast(site, curve, now);
         LogHeatForecast(heat);
         var demand = heat.Demand;

@@ -33,9 +33,9 @@ public static class PlanningServices
         services.AddSingleton<HeatDemandForecast>();
         services.AddSingleton<HeatDemandPublisher>();
         services.AddSingleton<DemandHistoryRecorder>();
-        if (options.Prices is { } prices)
+        if (options.Prices is not null || !options.DemoScope.SyntheticMarket)
         {
-            AddDayAheadPrices(services, options, prices);
+            AddDayAheadPrices(services, options, options.Prices);
         }
 
         services.AddSingleton(sp =>
@@ -58,19 +58,25 @@ public static class PlanningServices
     /// <summary>
     /// Real prices: the last good ones kept across restarts (checked as they are read), the file's over them
     /// where published later (the file's last write against each kept slot's publication), MQTT updates after;
-    /// the planner sees a day only once it has been published (12:00 market time the day before).
+    /// the planner sees a day only once it has been published (12:00 market time the day before). Without any,
+    /// the planner has no prices, and says so.
     /// </summary>
-    private static void AddDayAheadPrices(IServiceCollection services, RunOptions options, PriceImportResult prices)
+    private static void AddDayAheadPrices(IServiceCollection services, RunOptions options, PriceImportResult? prices)
     {
         services.AddSingleton(sp => new LastGoodPriceStore(options.DataFolder, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LastGoodPriceStore>>(), sp.GetService<Alarms>(), options.Site));
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<LastGoodPriceStore>();
-            var held = store.Load() is { } last && last.Currency == options.Site.Currency ? last : PriceHistory.Empty(options.Site.Currency, prices.History.SlotLength);
+            var held = store.Load() is { } last && last.Currency == options.Site.Currency ? last
+                : PriceHistory.Empty(options.Site.Currency, prices?.History.SlotLength ?? TimeSpan.FromHours(1));
             var source = new FilePriceSource("day-ahead prices", held, sp.GetRequiredService<ILogger<FilePriceSource>>(), store,
                 sp.GetService<Alarms>(), sp.GetRequiredService<TimeProvider>(), options.Site.Currency);
-            source.Import(prices);
+            if (prices is not null)
+            {
+                source.Import(prices);
+            }
+
             return source;
         });
         services.AddSingleton<IPriceSource>(sp => new PublishedPriceSource(sp.GetRequiredService<FilePriceSource>(), sp.GetRequiredService<Site>().TimeZone,

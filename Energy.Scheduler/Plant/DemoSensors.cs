@@ -9,10 +9,10 @@ using Energy.Telemetry.Signals;
 namespace Energy.Scheduler.Plant;
 
 /// <summary>
-/// Where the demo's measurements go: into the simulated Modbus devices that map them (then HeatGrid
-/// reads them back over Modbus TCP like any meter), onto the MQTT topics the site maps (then HeatGrid
-/// reads them back through the broker like any BMS), and straight into the signal registry for the
-/// measurements neither serves.
+/// Where the demo's measurements go, as its <see cref="DemoScope"/> allows: into the simulated Modbus devices
+/// that map them (then HeatGrid reads them back over Modbus TCP like any meter), onto the MQTT topics the site
+/// maps when the broker is the embedded one (then HeatGrid reads them back like any BMS's), and straight into the
+/// signal registry for those neither serves. A signal a real device or a real topic feeds is never written.
 /// </summary>
 public sealed class DemoSensors
 {
@@ -21,26 +21,25 @@ public sealed class DemoSensors
     private readonly SignalRegistry _signals;
     private readonly SimulatedDeviceHost? _devices;
     private readonly MqttLink? _mqtt;
-    private readonly HashSet<string> _served;
-    private readonly Dictionary<string, TopicSignal> _topics;
+    private readonly DemoScope _scope;
+    private readonly Dictionary<string, bool> _direct = new(StringComparer.Ordinal);
 
-    public DemoSensors(Site site, SignalRegistry signals, SimulatedDeviceHost? devices = null, MqttLink? mqtt = null)
+    /// <param name="site">The site.</param>
+    /// <param name="signals">The registry.</param>
+    /// <param name="devices">The simulated Modbus devices, when served.</param>
+    /// <param name="mqtt">The link to the embedded broker, when the demo publishes the site's MQTT inputs.</param>
+    /// <param name="scope">What the demo may write; without one, the whole demo with <paramref name="devices"/> and <paramref name="mqtt"/> as given.</param>
+    public DemoSensors(Site site, SignalRegistry signals, SimulatedDeviceHost? devices = null, MqttLink? mqtt = null, DemoScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _signals = signals;
-        _devices = devices;
-        _mqtt = mqtt;
-        _served = devices is null
-            ? []
-            : site.Devices.Where(SimulatedDeviceHost.IsSimulated).SelectMany(d => d.Points).Select(p => p.Signal).ToHashSet(StringComparer.Ordinal);
-
-        // Only topics without wildcards can be published to; the demo's BMS speaks each mapped format.
-        _topics = mqtt is null
-            ? []
-            : site.TopicSignals.Where(t => !t.Topic.Contains('+', StringComparison.Ordinal) && !t.Topic.Contains('#', StringComparison.Ordinal))
-                .GroupBy(t => t.Signal, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        _served.UnionWith(_topics.Keys);
+        _scope = scope ?? DemoScope.For(site, wholeDemo: true, "the demo", mqtt is null ? DemoBroker.None : DemoBroker.Embedded, realPrices: false,
+            serveDevices: devices is not null);
+        _devices = _scope.ServesDevices ? devices : null;
+        _mqtt = _scope.PublishedTopics.Count > 0 ? mqtt : null;
     }
+
+    public DemoScope Scope => _scope;
 
     public void Publish(IReadOnlyDictionary<string, double> measurements, DateTimeOffset at)
     {
@@ -48,14 +47,19 @@ public sealed class DemoSensors
         _devices?.Update(measurements);
         foreach (var (signal, value) in measurements)
         {
-            if (!_served.Contains(signal))
+            if (!_direct.TryGetValue(signal, out var direct))
+            {
+                direct = _direct[signal] = _scope.WritesDirectly(signal);
+            }
+
+            if (direct)
             {
                 _signals.Publish(Reading.Good(signal, value, SignalUnits.Of(signal) ?? Unit.Dimensionless, at, Source));
             }
         }
     }
 
-    /// <summary>Publishes the MQTT-mapped measurements to the broker (a link that is down just skips them, as a BMS would).</summary>
+    /// <summary>Publishes the MQTT-mapped measurements to the embedded broker (a link that is down just skips them, as a BMS would).</summary>
     public async Task PublishMqttAsync(IReadOnlyDictionary<string, double> measurements, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(measurements);
@@ -64,9 +68,9 @@ public sealed class DemoSensors
             return;
         }
 
-        foreach (var (signal, map) in _topics)
+        foreach (var map in _scope.PublishedTopics)
         {
-            if (measurements.TryGetValue(signal, out var value))
+            if (measurements.TryGetValue(map.Signal, out var value))
             {
                 await _mqtt.PublishAsync(map.Topic, TopicPayload.Encode(map, value, at), map.Qos, retain: false, cancellationToken);
             }

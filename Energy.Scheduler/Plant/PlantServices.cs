@@ -8,20 +8,25 @@ namespace Energy.Scheduler.Plant;
 public static class PlantServices
 {
     /// <summary>
-    /// The demo world (heat loops, tank, boiler, site meter, BMS and tenants), its sensors (the simulated Modbus
-    /// devices when <see cref="RunOptions.ServeSimulatedDevices"/>, the site's MQTT topics, the signal registry) and,
-    /// without real prices, the synthetic day-ahead market. Its hosted services start before planning, so that the
-    /// first plan is made on its readings.
+    /// The demo world (heat loops, tank, boiler, site meter, BMS and tenants) and its sensors, as far as the
+    /// <paramref name="scope"/> reaches: the simulated Modbus devices (served when <see cref="RunOptions.ServeSimulatedDevices"/>),
+    /// the site's MQTT topics on the embedded broker, the signal registry, and the synthetic day-ahead market. Nothing
+    /// when the demo does not run. Its hosted services start before planning, so that the first plan is made on its readings.
     /// </summary>
-    public static IServiceCollection AddDemoPlant(this IServiceCollection services, RunOptions options)
+    public static IServiceCollection AddDemoPlant(this IServiceCollection services, DemoScope scope)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Prices is null)
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!scope.Runs)
+        {
+            return services;
+        }
+
+        if (scope.SyntheticMarket)
         {
             services.AddSingleton<IPriceSource, SyntheticMarket>();
         }
 
-        if (options.ServeSimulatedDevices)
+        if (scope.ServesDevices && scope.SimulatedDevices.Count > 0)
         {
             services.AddSingleton<SimulatedDeviceHost>();
             services.AddHostedService<SimulatedDevicesService>();

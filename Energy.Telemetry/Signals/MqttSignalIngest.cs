@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Energy.Contracts.Readings;
 using Energy.Contracts.Signals;
 using Energy.Contracts.Sites;
 using Energy.Telemetry.Mqtt;
@@ -40,6 +41,21 @@ public sealed class MqttSignalIngest
                 Handle(map, filter, message.Topic, message.Payload.Span, message.ReceivedAt);
                 return ValueTask.CompletedTask;
             });
+        }
+    }
+
+    /// <summary>
+    /// Marks each input of an exact topic that has no reading yet Bad, with the topic it waits for, so that a missing
+    /// BMS or tenant feed shows in <c>/api/signals</c> from the start instead of being absent.
+    /// </summary>
+    public void ExpectAll(DateTimeOffset now)
+    {
+        foreach (var map in _site.TopicSignals.Where(m => !m.Topic.Contains('+', StringComparison.Ordinal) && !m.Topic.Contains('#', StringComparison.Ordinal)))
+        {
+            if (_signals.Latest(map.Signal) is null)
+            {
+                _signals.Publish(Reading.Bad(map.Signal, map.SignalUnitOf(map.Signal), $"no message on {map.Topic} since start", now, "mqtt:" + map.Topic), map.MaxAge);
+            }
         }
     }
 

@@ -23,8 +23,8 @@ public static class MqttServices
             ? external with { ClientId = clientId, StatusTopic = MqttStatePublisher.StatusTopic(site) }
             : new MqttBrokerOptions
             {
-                Host = setup.Listen.Address.ToString(),
-                Port = setup.Listen.Port,
+                Host = setup.Connect.Address.ToString(),
+                Port = setup.Connect.Port,
                 ClientId = clientId,
                 StatusTopic = MqttStatePublisher.StatusTopic(site),
             };
@@ -58,6 +58,7 @@ public static class MqttServices
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             ingest.Attach(link);
+            ingest.ExpectAll(services.GetRequiredService<TimeProvider>().GetUtcNow());
             if (services.GetService<FilePriceSource>() is { } prices)
             {
                 MqttPriceFeed.Attach(link, site, prices, services.GetRequiredService<TimeProvider>());

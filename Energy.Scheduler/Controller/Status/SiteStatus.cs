@@ -39,6 +39,9 @@ public sealed record SiteStatus(
 
     /// <summary>What an operator must look at (forged messages, refused inputs, state that could not be kept), critical first; each is in <see cref="Warnings"/> too.</summary>
     public IReadOnlyList<Energy.Telemetry.Health.Alarm> Alarms { get; init; } = [];
+
+    /// <summary>Whether the demo runs here, why, and what it simulates; null where no host decided it (tests).</summary>
+    public DemoStatus? Demo { get; init; }
 }
 
 /// <summary>One GPU's assignment and state: wanted (workload, targetW) and reported (runningWorkload, powerW), and its place in the shed order.</summary>

@@ -1,8 +1,10 @@
 namespace Energy.Scheduler.Controller.Status;
 
-/// <summary>The latest status the control loop has published, for the HTTP API.</summary>
-public sealed class StatusBoard
+/// <summary>The latest status the control loop has published, for the HTTP API, with what the demo simulates.</summary>
+/// <param name="demo">What the demo simulates in this process; shown in every status.</param>
+public sealed class StatusBoard(DemoScope? demo = null)
 {
+    private readonly DemoStatus? _demo = demo?.Status();
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SiteStatus? _status;
 
@@ -13,7 +15,8 @@ public sealed class StatusBoard
 
     public void Publish(SiteStatus status)
     {
-        Volatile.Write(ref _status, status);
+        ArgumentNullException.ThrowIfNull(status);
+        Volatile.Write(ref _status, _demo is null ? status : status with { Demo = _demo });
         _first.TrySetResult();
     }
 }

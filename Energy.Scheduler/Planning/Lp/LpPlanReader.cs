@@ -1,6 +1,7 @@
 using System.Globalization;
 using Energy.Contracts.Planning;
 using Energy.Contracts.Sites;
+using Energy.Contracts.Time;
 using Energy.Contracts.Units;
 
 namespace Energy.Scheduler.Planning.Lp;
@@ -217,9 +218,9 @@ internal sealed class LpPlanReader(LpModel model)
 
             if (peak >= 0)
             {
-                var at = TimeZoneInfo.ConvertTime(model.Input.Prices.SlotStart(model.SlotIndices[peak]), _site.TimeZone);
+                var at = TimeText.Clock(model.Input.Prices.SlotStart(model.SlotIndices[peak]), model.Input.Now, _site.TimeZone);
                 explanations.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{loop.Name}: tank charging {Kw(toStorage)} ahead of the {at:HH:mm} price peak ({model.Cost[peak]:0} {_site.Currency.Code}/MWh all-in)"));
+                    $"{loop.Name}: tank charging {Kw(toStorage)} ahead of the {at} price peak ({model.Cost[peak]:0} {_site.Currency.Code}/MWh all-in)"));
             }
             else
             {

@@ -27,7 +27,7 @@ public sealed class RunBaseLoadStepTests : IDisposable
     public async Task DemoBaseLoadSteppedUp_MeteredImportHeldUnderTheCapAndTheEstimateFollows()
     {
         var port = FreePort.Next();
-        using var heatgrid = HeatGridProcess.Start("run", "--site", SiteAtTheCap(), "--http", $"127.0.0.1:{port}",
+        using var heatgrid = HeatGridProcess.Start("run", "--demo", "--site", SiteAtTheCap(), "--http", $"127.0.0.1:{port}",
             "--data", Path.Combine(_folder, "data"), "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}");
         var url = $"http://127.0.0.1:{port}";
 

@@ -31,8 +31,12 @@ internal sealed class HeatGridProcess : IDisposable
         }
     }
 
-    public static HeatGridProcess Start(params string[] args)
+    public static HeatGridProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the app with these environment variables set besides the inherited ones.</summary>
+    public static HeatGridProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var dll = Path.Combine(AppContext.BaseDirectory, "Energy.Scheduler.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +49,11 @@ internal sealed class HeatGridProcess : IDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -160,6 +160,20 @@ public sealed class PlanningConditionsTests
     }
 
     [Fact]
+    public void Explain_CurtailmentEndingOnAnotherDay_SaysItsDate()
+    {
+        var site = TestSites.Bathhouse();
+        var until = T0.AddHours(24).AddMinutes(48);
+        var conditions = new PlanningConditions([new CapWindow(T0, until, Power.FromKilowatts(500), "curtailment day-long")], []);
+        var plan = new MeritOrderPlanner().CreatePlan(PlanningInputs.Hourly(site, [40, 40], heatDemandKw: 400) with { Conditions = conditions });
+
+        var explained = conditions.Explain(plan, site);
+
+        const string expected = "until 2024-01-16 00:48 UTC: curtailment day-long";     // the plan is made on 15 January
+        Assert.All(explained.Slots, s => Assert.Contains(s.Explanations, e => e.EndsWith(expected, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Explain_MeasuredBaseLoadAwayFromTheSiteFiles_EverySlotSaysSo()
     {
         var site = TestSites.Bathhouse();
