@@ -74,7 +74,7 @@ public sealed class ControllerEpochGuardTests : IDisposable
 
         Assert.Equal(theirs + 1, _guard.Epoch);
         Assert.Equal(theirs + 1, _rig.Sequencer!.Epoch);
-        Assert.Equal((theirs + 1).ToString(CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(_folder, ControllerEpoch.FileName)));
+        Assert.Equal((theirs + 1).ToString(CultureInfo.InvariantCulture), Energy.Telemetry.Storage.StateFile.Read(Path.Combine(_folder, ControllerEpoch.FileName)).Body);
         Assert.Equal(AlarmSeverity.Critical, AlarmOf(ControllerEpochGuard.EpochAlarm)?.Severity);
         Assert.Single(_logger.WithEventId(3407));
 
