@@ -4,6 +4,7 @@ using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Planning;
+using Energy.Telemetry.Health;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller.Agents;
@@ -14,7 +15,17 @@ namespace Energy.Scheduler.Controller.Agents;
 /// <em>bound</em>: the highest of what the agent last reported commanding, the batch it acknowledged
 /// and every batch sent but not yet acknowledged, each until it has expired. A decrease therefore
 /// frees room only once acknowledged; an increase counts from the moment it is sent. A GPU heard of
-/// only through a heartbeat counts at its maximum until its telemetry arrives.
+/// only through a heartbeat counts at its maximum until its telemetry arrives (or, should none ever
+/// come, until whatever it may have been told has surely run out).
+/// <para>
+/// What agents say is checked against the site file, whoever signed it: a heartbeat offering a pool the
+/// file does not have, a GPU outside its pool's power range, a GPU another agent holds, or more GPUs than
+/// the file gives a pool (summed over all agents) is refused (the excess, where only the sum is too much)
+/// and alarmed (<c>agents.*</c>); agents known before keep working. Only an accepted heartbeat makes an
+/// agent known, and at most one agent per GPU of the site is tracked, so invented node names cannot grow
+/// memory. Telemetry naming GPUs its agent never offered, acknowledgements refusing commands for
+/// site-file reasons, and the warnings agents report are alarmed too.
+/// </para>
 /// </summary>
 public sealed class Fleet
 {
@@ -23,15 +34,17 @@ public sealed class Fleet
     private readonly ILogger _logger;
     private readonly Dictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly SiteLoad _load;
+    private readonly Alarms? _alarms;
     private readonly Lock _lock = new();
 
     private long _epoch;
     private DateTimeOffset _startedAt = DateTimeOffset.MinValue;
 
-    public Fleet(Site site, TimeProvider time, ILogger<Fleet> logger, TimeSpan? offlineAfter = null, TimeSpan? clockMargin = null)
+    public Fleet(Site site, TimeProvider time, ILogger<Fleet> logger, TimeSpan? offlineAfter = null, TimeSpan? clockMargin = null, Alarms? alarms = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _site = site;
+        _alarms = alarms;
         _time = time;
         _logger = logger;
         _load = new SiteLoad(site);
@@ -48,6 +61,13 @@ public sealed class Fleet
     /// <summary>Agents refuse batches older than this (by their send time), so an earlier controller's batches die out.</summary>
     public static TimeSpan MaxBatchAge => AssignmentBatch.MaxAge;
 
+    /// <summary>An agent offline and unheard this long gives its place (and its GPUs' count) up to one that needs it.</summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>At most this many agents are tracked: each offers at least one GPU of the site file.</summary>
+    public int MaxAgents => Math.Max(1, _site.TotalGpus);
+
+    private const double RangeToleranceW = 0.5;
     private const int ClockSamples = 10;
     private const double ClockWarnMs = 1000;
 
@@ -76,22 +96,33 @@ public sealed class Fleet
         }
     }
 
-    public void OnHeartbeat(AgentHeartbeat heartbeat, DateTimeOffset at)
+    /// <summary>An agent's inventory; refused (whole, or its excess GPUs) where it does not fit the site file. Returns whether it was taken.</summary>
+    public bool OnHeartbeat(AgentHeartbeat heartbeat, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         lock (_lock)
         {
-            var agent = Entry(heartbeat.Node);
-            var unknownPools = heartbeat.Gpus.Where(g => !_load.Knows(g.Pool)).Select(g => g.Pool).Distinct().ToList();
-            if (unknownPools.Count > 0)
+            if (Refusal(heartbeat) is { } refusal)
             {
-                Log.AgentUnknownPools(_logger, heartbeat.Node, string.Join(", ", unknownPools));
+                Alarm("agents.heartbeatRefused", $"heartbeat of agent '{Short(heartbeat.Node)}' refused: {refusal}; agents known before keep working");
+                return false;
             }
 
-            // A GPU listed twice counts once (the first); a broken inventory must not take the controller down.
-            agent.Inventory = heartbeat.Gpus.Where(g => _load.Knows(g.Pool) && double.IsFinite(g.MaxW))
-                .DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
+            if (!_agents.TryGetValue(heartbeat.Node, out var agent))
+            {
+                if (_agents.Count >= MaxAgents && !Forget(at))
+                {
+                    Alarm("agents.tooMany", $"heartbeat of agent '{Short(heartbeat.Node)}' refused: {MaxAgents} agents are known, one per GPU of the site file");
+                    return false;
+                }
+
+                agent = new AgentEntry(heartbeat.Node);
+                _agents[heartbeat.Node] = agent;
+            }
+
+            agent.Inventory = Fit(agent, heartbeat, at).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
             agent.Backend = heartbeat.Backend;
+            agent.DeadmanSeconds = heartbeat.DeadmanSeconds;
             if (heartbeat.StartedAt != agent.StartedAt)
             {
                 // A restarted agent: what its earlier run reported no longer holds (batches sent to it still count until they expire).
@@ -101,6 +132,7 @@ public sealed class Fleet
             }
 
             SetOnline(agent, heartbeat.Online, at);
+            return true;
         }
     }
 
@@ -121,10 +153,29 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(telemetry);
         lock (_lock)
         {
-            var agent = Entry(telemetry.Node);
+            if (!_agents.TryGetValue(telemetry.Node, out var agent))
+            {
+                Alarm("agents.unknown", $"telemetry of agent '{Short(telemetry.Node)}' ignored: no heartbeat of it was accepted");
+                return;
+            }
+
             if (agent.Telemetry is { } last && last.At > telemetry.At)
             {
                 return;   // an older report overtaken by a newer one (by the agent's clock: a restarted agent starts its sequence again)
+            }
+
+            var foreign = telemetry.Gpus.Where(g => !agent.Inventory.ContainsKey(g.Gpu)).Select(g => g.Gpu).Distinct(StringComparer.Ordinal).ToList();
+            if (foreign.Count > 0)
+            {
+                // Only what it offered (and was accepted) counts: a report cannot add GPUs.
+                Alarm("agents.telemetryRefused", $"telemetry of agent {telemetry.Node} names {foreign.Count} GPU(s) it does not hold here "
+                    + $"({string.Join(", ", foreign.Take(3).Select(g => Short(g)))}{(foreign.Count > 3 ? ", …" : "")}); those are ignored");
+                telemetry = telemetry with { Gpus = [.. telemetry.Gpus.Where(g => agent.Inventory.ContainsKey(g.Gpu))] };
+            }
+
+            if (telemetry.Warnings is { Count: > 0 } warnings)
+            {
+                Alarm($"agents.warnings.{telemetry.Node}", $"agent {telemetry.Node}: {string.Join("; ", warnings.Take(4).Select(w => Short(w, 200)))}");
             }
 
             agent.Telemetry = telemetry;
@@ -139,8 +190,21 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(ack);
         lock (_lock)
         {
-            var agent = Entry(ack.Node);
+            if (!_agents.TryGetValue(ack.Node, out var agent))
+            {
+                Alarm("agents.unknown", $"acknowledgement of agent '{Short(ack.Node)}' ignored: no heartbeat of it was accepted");
+                return;
+            }
+
             agent.LastHeard = at;
+            var siteFile = ack.Refused.Where(r => SiteFileRefusal.Is(r.Reason)).ToList();
+            if (SiteFileRefusal.Is(ack.Refusal) || siteFile.Count > 0)
+            {
+                // The agent enforces the site file itself: a command of ours that breaks it means a broken controller, or commands not ours.
+                Alarm("agents.commandsRefused", $"agent {ack.Node} refused commands of batch {ack.Epoch}/{ack.Seq} by the site file: "
+                    + Short(ack.Refusal ?? $"{siteFile.Count} GPU(s), e.g. {siteFile[0].Gpu}: {siteFile[0].Reason}", 300));
+            }
+
             var batch = agent.Pending.FirstOrDefault(p => p.Epoch == ack.Epoch && p.Seq == ack.Seq);
             if (ack.Refusal is null or "duplicate")
             {
@@ -172,7 +236,11 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(batch);
         lock (_lock)
         {
-            var agent = Entry(batch.Node);
+            if (!_agents.TryGetValue(batch.Node, out var agent))
+            {
+                return;   // batches go only to agents whose GPUs are known
+            }
+
             agent.Pending.Add(new SentBatch(batch.Epoch, batch.Seq, batch.ValidUntil,
                 batch.Gpus.DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, g => g, StringComparer.Ordinal)));
         }
@@ -260,6 +328,13 @@ public sealed class Fleet
     private (double Bound, GpuCommand Floor, bool Known) Bound(AgentEntry agent, GpuInventoryItem item, GpuTelemetry? reported, DateTimeOffset now)
     {
         var idle = new GpuCommand(item.Gpu, null, item.IdleW);
+        if (agent.Acked is null && agent.Telemetry is null && !Online(agent, now) && now >= HeartbeatOnlyUntil(agent))
+        {
+            // Heard of only through a heartbeat, silent since: whatever it may have been told (by an earlier
+            // controller, which stopped when we started) has run out by its dead-man; it is in the safe state at most.
+            return (SafePower(item.Range).Watts, idle, false);
+        }
+
         if (!Trusted(agent))
         {
             // Batches of an earlier controller may still reach this agent: anything up to its maximum.
@@ -320,6 +395,20 @@ public sealed class Fleet
     private bool Trusted(AgentEntry agent) =>
         agent.Acked is not null
         || (agent.Telemetry is { } t && (t.Epoch >= _epoch || t.At >= _startedAt + MaxBatchAge + ClockMargin));
+
+    /// <summary>
+    /// Until when an agent heard of only through its heartbeat may still follow a batch: an earlier controller's
+    /// last batch arrived by our start plus <see cref="MaxBatchAge"/>, and agents follow a batch at most their
+    /// dead-man after it arrived (at most <see cref="FleetAgentLink.MaxValidity"/>, whatever one claims).
+    /// </summary>
+    private DateTimeOffset HeartbeatOnlyUntil(AgentEntry agent)
+    {
+        var deadman = double.IsFinite(agent.DeadmanSeconds) && agent.DeadmanSeconds > 0
+            ? TimeSpan.FromSeconds(Math.Min(agent.DeadmanSeconds, FleetAgentLink.MaxValidity.TotalSeconds))
+            : FleetAgentLink.MaxValidity;
+        var latest = _startedAt == DateTimeOffset.MinValue ? agent.LastHeard : (_startedAt > agent.LastHeard ? _startedAt : agent.LastHeard);
+        return latest + MaxBatchAge + deadman + ClockMargin;
+    }
 
     /// <summary>Telemetry counts as the GPU's state only when it reports the acknowledged batch or a newer one (or nothing was acknowledged yet).</summary>
     private static bool IsCurrent(AgentEntry agent, AgentTelemetry t) =>
@@ -383,16 +472,127 @@ public sealed class Fleet
         }
     }
 
-    private AgentEntry Entry(string node)
+    /// <summary>Why a heartbeat does not fit the site file by itself, or null.</summary>
+    private string? Refusal(AgentHeartbeat heartbeat)
     {
-        if (!_agents.TryGetValue(node, out var agent))
+        if (string.IsNullOrWhiteSpace(heartbeat.Node) || heartbeat.Node.Length > 200 || heartbeat.Node.AsSpan().IndexOfAny("+#/ ") >= 0)
         {
-            agent = new AgentEntry(node);
-            _agents[node] = agent;
+            return "not a node name";
         }
 
-        return agent;
+        if (heartbeat.Gpus.Count > _site.TotalGpus)
+        {
+            return $"it offers {heartbeat.Gpus.Count} GPUs, the site file has {_site.TotalGpus}";
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in heartbeat.Gpus)
+        {
+            if (!seen.Add(g.Gpu))
+            {
+                return $"GPU {Short(g.Gpu)} is listed twice";
+            }
+
+            if (!_load.Knows(g.Pool))
+            {
+                Log.AgentUnknownPools(_logger, Short(heartbeat.Node), Short(g.Pool));
+                return $"GPU {Short(g.Gpu)} is in pool '{Short(g.Pool)}', which the site file does not have";
+            }
+
+            var range = _load.Pool(g.Pool).Range;
+            if (!(double.IsFinite(g.MinW) && double.IsFinite(g.IdleW) && double.IsFinite(g.MaxW)
+                && g.MinW >= range.Min.Watts - RangeToleranceW && g.MaxW <= range.Max.Watts + RangeToleranceW
+                && g.MinW <= g.MaxW && g.IdleW >= 0 && g.IdleW <= g.MaxW))
+            {
+                return $"GPU {Short(g.Gpu)} claims {g.MinW:0.#}–{g.MaxW:0.#} W (idle {g.IdleW:0.#} W), outside pool {g.Pool}'s {range.Min.Watts:0.#}–{range.Max.Watts:0.#} W";
+            }
+        }
+
+        foreach (var pool in heartbeat.Gpus.GroupBy(g => g.Pool, StringComparer.Ordinal))
+        {
+            var count = _load.Pool(pool.Key).Count;
+            if (pool.Count() > count)
+            {
+                return $"it offers {pool.Count()} GPUs of pool {pool.Key}, which has {count}";
+            }
+        }
+
+        foreach (var other in _agents.Values)
+        {
+            if (other.Node != heartbeat.Node && heartbeat.Gpus.FirstOrDefault(g => other.Inventory.ContainsKey(g.Gpu)) is { } taken)
+            {
+                return $"GPU {Short(taken.Gpu)} is held by agent {other.Node}";
+            }
+        }
+
+        return null;
     }
+
+    /// <summary>
+    /// The GPUs of a heartbeat that fit in their pools beside every other agent's (agents offline long enough
+    /// give up their place first); the excess is refused and alarmed. Known GPUs of this agent keep their place.
+    /// </summary>
+    private List<GpuInventoryItem> Fit(AgentEntry agent, AgentHeartbeat heartbeat, DateTimeOffset at)
+    {
+        var taken = new List<GpuInventoryItem>(heartbeat.Gpus.Count);
+        var excess = 0;
+        var forgotten = false;
+        foreach (var pool in heartbeat.Gpus.GroupBy(g => g.Pool, StringComparer.Ordinal))
+        {
+            int Free() => _load.Pool(pool.Key).Count - _agents.Values.Where(a => a != agent).Sum(a => a.Inventory.Values.Count(g => g.Pool == pool.Key));
+            var free = Free();
+            if (free < pool.Count() && !forgotten)
+            {
+                forgotten = true;
+                Forget(at);
+                free = Free();
+            }
+
+            var ordered = pool.OrderBy(g => agent.Inventory.ContainsKey(g.Gpu) ? 0 : 1).ThenBy(g => g.Gpu, StringComparer.Ordinal).ToList();
+            taken.AddRange(ordered.Take(Math.Max(0, free)));
+            excess += Math.Max(0, ordered.Count - Math.Max(0, free));
+        }
+
+        if (excess > 0)
+        {
+            Alarm("agents.heartbeatExcess", $"agent {heartbeat.Node} offers {excess} GPU(s) more than its pools have left beside the other agents' "
+                + "(site file counts); those are refused and get no work");
+        }
+
+        return taken;
+    }
+
+    /// <summary>Drops agents offline and unheard for <see cref="ForgetAfter"/>, whose batches have all run out. Returns whether any was.</summary>
+    private bool Forget(DateTimeOffset now)
+    {
+        var gone = _agents.Values.Where(a => !Online(a, now) && now - a.LastHeard >= ForgetAfter
+            && a.Pending.Count == 0 && (a.Acked is null || a.Acked.ValidUntil + ClockMargin <= now)).Select(a => a.Node).ToList();
+        foreach (var node in gone)
+        {
+            _agents.Remove(node);
+            Log.AgentForgotten(_logger, node, ForgetAfter.TotalMinutes);
+        }
+
+        return gone.Count > 0;
+    }
+
+    private void Alarm(string key, string message)
+    {
+        if (_alarms is not null)
+        {
+            _alarms.Raise(key, message);
+        }
+        else
+        {
+            Log.FleetRefused(_logger, key, message);
+        }
+    }
+
+    /// <summary>Text from a message, cut short for logs and alarms: a hostile one may be long.</summary>
+    private static string Short(string? text) => Short(text, 64);
+
+    private static string Short(string? text, int length) =>
+        text is null ? "" : text.Length <= length ? text : string.Concat(text.AsSpan(0, length), "…");
 
     private sealed class AgentEntry(string node)
     {
@@ -403,6 +603,8 @@ public sealed class Fleet
         public DateTimeOffset LastHeard { get; set; }
 
         public string Backend { get; set; } = "unknown";
+
+        public double DeadmanSeconds { get; set; } = double.NaN;
 
         public DateTimeOffset StartedAt { get; set; }
 
