@@ -110,7 +110,7 @@ public sealed class Fleet
 
             if (!_agents.TryGetValue(heartbeat.Node, out var agent))
             {
-                if (_agents.Count >= MaxAgents && !Forget(at))
+                if (_agents.Count >= MaxAgents && !Forget(at, null))
                 {
                     Alarm("agents.tooMany", $"heartbeat of agent '{Short(heartbeat.Node)}' refused: {MaxAgents} agents are known, one per GPU of the site file");
                     return false;
@@ -544,7 +544,7 @@ public sealed class Fleet
             if (free < pool.Count() && !forgotten)
             {
                 forgotten = true;
-                Forget(at);
+                Forget(at, agent);
                 free = Free();
             }
 
@@ -563,9 +563,9 @@ public sealed class Fleet
     }
 
     /// <summary>Drops agents offline and unheard for <see cref="ForgetAfter"/>, whose batches have all run out. Returns whether any was.</summary>
-    private bool Forget(DateTimeOffset now)
+    private bool Forget(DateTimeOffset now, AgentEntry? keep)
     {
-        var gone = _agents.Values.Where(a => !Online(a, now) && now - a.LastHeard >= ForgetAfter
+        var gone = _agents.Values.Where(a => a != keep && !Online(a, now) && now - a.LastHeard >= ForgetAfter
             && a.Pending.Count == 0 && (a.Acked is null || a.Acked.ValidUntil + ClockMargin <= now)).Select(a => a.Node).ToList();
         foreach (var node in gone)
         {

@@ -114,4 +114,15 @@ public class AgentCoreSiteFileTests
     {
         Assert.Equal(FrequencySource.Topic, Agent.FrequencySource);
     }
+
+    [Theory]
+    [InlineData(FrequencySource.Auto, FrequencySource.Signal)]
+    [InlineData(FrequencySource.Topic, FrequencySource.Topic)]
+    public void FrequencySource_SiteWhoseMeterGivesTheFrequency_TheMeterUnlessTheFileSaysTopic(FrequencySource configured, FrequencySource expected)
+    {
+        var site = TestSites.Bathhouse();
+        site = site with { Policy = site.Policy with { DemandResponse = site.Policy.DemandResponse with { Source = configured } } };
+
+        Assert.Equal(expected, AgentOptions.From(site, AgentOptions.DefaultDeadman).FrequencySource);
+    }
 }
