@@ -12,8 +12,9 @@ namespace Energy.IntegrationTests.Agents;
 /// <c>heatgrid controller</c> and <c>heatgrid agent</c> processes on a real mosquitto, attacked by a client
 /// with publish rights on the site's topics (a raw MQTTnet client, as a compromised host would have): a
 /// retained heartbeat claiming 2000 GPUs of an 8-GPU pool, and a single under-frequency sample followed by
-/// silence. The checks hold for a correctly signed message too: they are the site file's, not the signature's.
-/// Also: an agent stopped by SIGTERM or SIGINT exits 0 without an exception.
+/// silence. Every agent message is signed; the fake heartbeat is signed too, with the key of a host the
+/// controller knows ("evil": compromised, or misconfigured), so what refuses it is the site file, not the
+/// signature. Also: an agent stopped by SIGTERM or SIGINT exits 0 without an exception.
 /// </summary>
 public sealed class AgentGuardTests : IDisposable
 {
@@ -21,9 +22,13 @@ public sealed class AgentGuardTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-guard-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly AgentTopics _topics = new(SiteName);
+    private readonly AgentsRig _keys;
+
+    public AgentGuardTests() => _keys = new AgentsRig(_folder);
 
     public void Dispose()
     {
+        _keys.Dispose();
         _http.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
@@ -35,7 +40,7 @@ public sealed class AgentGuardTests : IDisposable
         var site = WriteSite(string.Empty);
         foreach (var signal in new[] { "TERM", "INT" })
         {
-            using var agent = HeatGridProcess.Start("agent", "--node", "n1", "--site", site, "--mqtt", broker.Uri(), "--simulate", "gpus:4");
+            using var agent = StartAgent(site, broker, "n1");
             await WaitAsync(() => Task.FromResult(agent.Output.Contains("Agent n1 started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
                 "the agent started", () => agent.Output);
 
@@ -61,7 +66,8 @@ public sealed class AgentGuardTests : IDisposable
 
         var fake = new AgentHeartbeat(AgentJson.Version, "evil", true, DateTimeOffset.UtcNow, "simulated", 10, 0,
             [.. Enumerable.Range(0, 2000).Select(i => new GpuInventoryItem($"evil/{i}", "gpus", "H100 SXM 80GB", 200, 80, 700))], DateTimeOffset.UtcNow);
-        await PublishAsync(broker, _topics.Heartbeat("evil"), AgentJson.Serialize(fake), retain: true);
+        var topic = _topics.Heartbeat("evil");
+        await PublishAsync(broker, topic, AgentSignature.Sign(AgentJson.Serialize(fake), topic, _keys.KeysOf("evil")[0]), retain: true);
 
         await WaitAsync(async () => (await AlarmsAsync(http)).Any(a => a.Key == "agents.heartbeatRefused" && a.Message.Contains("2000", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(15), "the refused heartbeat alarmed in /api/status", Logs);
@@ -117,12 +123,19 @@ public sealed class AgentGuardTests : IDisposable
         await WaitAsync(async () => await CommandedWAsync(http, "n1") > 1000, TimeSpan.FromSeconds(15), "the GPUs mining again", Logs);
     }
 
-    private HeatGridProcess StartController(string site, MosquittoBroker broker, int http) =>
-        HeatGridProcess.Start("controller", "--site", site, "--mqtt", broker.Uri(), "--http", $"127.0.0.1:{http}", "--data", Path.Combine(_folder, "data"),
-            "--prices", WritePrices());
+    private HeatGridProcess StartController(string site, MosquittoBroker broker, int http)
+    {
+        foreach (var node in new[] { "n1", "n2", "evil" })
+        {
+            _ = _keys.KeyFileOf(node);   // every key before the controller reads its file; "evil" is a host the controller holds a key of
+        }
 
-    private static HeatGridProcess StartAgent(string site, MosquittoBroker broker, string node) =>
-        HeatGridProcess.Start("agent", "--node", node, "--site", site, "--mqtt", broker.Uri(), "--simulate", "gpus:4");
+        return HeatGridProcess.Start("controller", "--site", site, "--mqtt", broker.Uri(), "--http", $"127.0.0.1:{http}", "--data", Path.Combine(_folder, "data"),
+            "--prices", WritePrices(), "--agent-keys", _keys.ControllerKeys);
+    }
+
+    private HeatGridProcess StartAgent(string site, MosquittoBroker broker, string node) =>
+        HeatGridProcess.Start("agent", "--node", node, "--site", site, "--mqtt", broker.Uri(), "--simulate", "gpus:4", "--key-file", _keys.KeyFileOf(node));
 
     private static async Task PublishAsync(MosquittoBroker broker, string topic, byte[] payload, bool retain)
     {
