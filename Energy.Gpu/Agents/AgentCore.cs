@@ -34,7 +34,7 @@ public sealed partial class AgentCore
     private readonly Dictionary<string, IGpuDevice> _byId;
     private readonly Dictionary<string, GpuPowerRange> _ranges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GpuPool?> _pools = new(StringComparer.Ordinal);
-    private readonly double _maxShareW = double.PositiveInfinity;
+    private readonly double _gridCapW = double.PositiveInfinity;
     private readonly double _minGridFactor = 1;
     private readonly Dictionary<string, GpuCommand> _wanted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Command> _commanded = new(StringComparer.Ordinal);
@@ -93,10 +93,9 @@ public sealed partial class AgentCore
 
         if (options.Site is { } site)
         {
-            // The share is GPU watts; the cap is grid watts. The share can draw at most share × the largest cooling factor.
-            var factors = _pools.Values.OfType<GpuPool>().Select(p => p.GridFactor).DefaultIfEmpty(1).ToList();
-            _minGridFactor = factors.Min();
-            _maxShareW = site.Grid.ImportCap.Watts / factors.Max();
+            // The share is GPU watts, the cap grid watts: each GPU's power counts with its pool's cooling (GpuPool.GridFactor).
+            _minGridFactor = _pools.Values.OfType<GpuPool>().Select(p => p.GridFactor).DefaultIfEmpty(1).Min();
+            _gridCapW = site.Grid.ImportCap.Watts;
         }
 
         foreach (var gpu in _gpus)
@@ -222,7 +221,7 @@ public sealed partial class AgentCore
             _epoch = batch.Epoch;
             _seq = batch.Seq;
             _validUntil = CutToDeadman(batch.ValidUntil, now);
-            _capShare = Math.Min(batch.CapShareW, _maxShareW);
+            _capShare = batch.CapShareW;
             if (_safe)
             {
                 Log.AgentFollowing(_logger, Node, batch.Epoch);
@@ -700,15 +699,18 @@ public sealed partial class AgentCore
             return changed;
         }
 
-        // Increases: what the GPUs are told, a GPU still coming down counted at what it still draws.
-        var counted = CountedW();
+        // Increases: what the GPUs are told, a GPU still coming down counted at what it still draws; within the
+        // share, and with the pools' cooling never above the site's import cap, whatever the share says.
+        var (counted, countedGrid) = CountedW();
         foreach (var (gpu, to) in increases.OrderByDescending(i => RankOf(i.Gpu.Id) ?? int.MaxValue))
         {
             var delta = to.Watts - _commanded[gpu.Id].Watts;
-            if (counted + delta <= _capShare + ShareToleranceW)
+            var deltaGrid = delta * GridFactor(gpu);
+            if (counted + delta <= _capShare + ShareToleranceW && countedGrid + deltaGrid <= _gridCapW + ShareToleranceW)
             {
                 Send(gpu, to);
                 counted += delta;
+                countedGrid += deltaGrid;
                 changed++;
             }
             else
@@ -747,9 +749,13 @@ public sealed partial class AgentCore
         _commanded[gpu.Id] = to;
     }
 
-    private double CountedW()
+    private double GridFactor(IGpuDevice gpu) => _pools[gpu.Id]?.GridFactor ?? 1;
+
+    /// <summary>What the GPUs count at for increases: GPU watts, and grid watts with their pools' cooling.</summary>
+    private (double Gpu, double Grid) CountedW()
     {
         var total = 0.0;
+        var grid = 0.0;
         foreach (var gpu in _gpus)
         {
             var told = _commanded[gpu.Id].Watts;
@@ -767,9 +773,10 @@ public sealed partial class AgentCore
             }
 
             total += told;
+            grid += told * GridFactor(gpu);
         }
 
-        return total;
+        return (total, grid);
     }
 
     private void SettleFalling()

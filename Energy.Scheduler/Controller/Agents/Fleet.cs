@@ -68,6 +68,7 @@ public sealed class Fleet
     public int MaxAgents => Math.Max(1, _site.TotalGpus);
 
     private const double RangeToleranceW = 0.5;
+    private static readonly TimeSpan UnknownGrace = TimeSpan.FromSeconds(30);
     private const int ClockSamples = 10;
     private const double ClockWarnMs = 1000;
 
@@ -155,7 +156,7 @@ public sealed class Fleet
         {
             if (!_agents.TryGetValue(telemetry.Node, out var agent))
             {
-                Alarm("agents.unknown", $"telemetry of agent '{Short(telemetry.Node)}' ignored: no heartbeat of it was accepted");
+                Unknown("telemetry", telemetry.Node, at);
                 return;
             }
 
@@ -192,7 +193,7 @@ public sealed class Fleet
         {
             if (!_agents.TryGetValue(ack.Node, out var agent))
             {
-                Alarm("agents.unknown", $"acknowledgement of agent '{Short(ack.Node)}' ignored: no heartbeat of it was accepted");
+                Unknown("acknowledgement", ack.Node, at);
                 return;
             }
 
@@ -574,6 +575,18 @@ public sealed class Fleet
         }
 
         return gone.Count > 0;
+    }
+
+    /// <summary>
+    /// A report of an agent no accepted heartbeat introduced: ignored (so invented names take no memory). Alarmed
+    /// once the controller has run a little: just after its start a report may overtake the retained heartbeat.
+    /// </summary>
+    private void Unknown(string what, string node, DateTimeOffset at)
+    {
+        if (_startedAt == DateTimeOffset.MinValue || at - _startedAt > UnknownGrace)
+        {
+            Alarm("agents.unknown", $"{what} of agent '{Short(node)}' ignored: no heartbeat of it was accepted");
+        }
     }
 
     private void Alarm(string key, string message)

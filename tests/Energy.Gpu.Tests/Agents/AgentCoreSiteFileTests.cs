@@ -92,13 +92,25 @@ public class AgentCoreSiteFileTests
     }
 
     [Fact]
-    public void Apply_CommandsAboveTheShare_GridDrawNeverAboveTheImportCap()
+    public void Apply_ShareWithinTheCapButCoolingOfAHotPoolAboveIt_IncreasesStopAtTheImportCap()
     {
-        Agent.Apply(_rig.Batch(1, 1442, Work("p/0", 600), Work("p/1", 600), Work("p/2", 600)));
-        _rig.Run(TimeSpan.FromSeconds(3));
+        // One GPU of p (4 % cooling), two of a pool whose cooling doubles its draw: 1400 W of GPU power is 1456 W
+        // from the grid at the lowest cooling (accepted), but 2608 W as commanded here.
+        var site = Site with { Pools = [TestSites.Pool("p", 1, maxW: 600), TestSites.Pool("hot", 2) with { CoolingOverhead = 1.0 }] };
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        var gpus = Energy.Gpu.Simulation.SimulatedFleet.ForSite(site, time);
+        var agent = new AgentCore("node-1", gpus, AgentOptions.From(site, AgentOptions.DefaultDeadman), time, new Energy.TestSupport.Logging.CapturingLogger<AgentCore>());
+        var now = time.GetUtcNow();
 
-        Assert.True(Agent.CommandedW * 1.04 <= 1500, $"{Agent.CommandedW} W commanded");
-        Assert.True(Agent.Telemetry().Gpus.Sum(g => g.PowerW) * 1.04 <= 1500 + 1);
+        var ack = agent.Apply(new AssignmentBatch(AgentJson.Version, "node-1", 1, 1, now, now + TimeSpan.FromSeconds(10), 1400,
+            [Work("p/0", 200), Work("hot/0", 600), Work("hot/1", 600)]));
+
+        // p/0 goes up (208 W from the grid); each hot GPU's 520 W more would be 1040 W more from the grid: over the cap, held.
+        Assert.Null(ack.Refusal);
+        var grid = agent.Telemetry().Gpus.Sum(g => g.TargetW * (g.Pool == "hot" ? 2 : 1.04));
+        Assert.Equal(200 * 1.04 + (2 * 80 * 2), grid, 3);
+        Assert.Equal(1040, ack.HeldW, 3);
+        Assert.True(agent.CommandedW < 1400, "the share alone would have let them up");
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public class FleetSiteFileTests
     [Fact]
     public void OnHeartbeat_InventedNodeNames_TrackedAgentsBoundedByTheSiteFile()
     {
+        _rig.Time.Advance(TimeSpan.FromMinutes(1));   // past the start, when a report may overtake its agent's retained heartbeat
         for (var i = 0; i < 10_000; i++)
         {
             _rig.Fleet.OnHeartbeat(Claiming($"ghost-{i}", 0), _rig.Now);
@@ -107,6 +108,15 @@ public class FleetSiteFileTests
         Assert.Equal(16, _rig.Fleet.MaxAgents);
         Assert.Single(Alarms("agents.tooMany"));
         Assert.Single(Alarms("agents.unknown"));
+    }
+
+    [Fact]
+    public void OnTelemetry_UnknownAgentJustAfterTheControllersStart_IgnoredWithoutAnAlarm()
+    {
+        _rig.Fleet.OnTelemetry(new AgentTelemetry(AgentJson.Version, "n9", _rig.Now, Epoch, 1, "following", 0, 0, []), _rig.Now);
+
+        Assert.Empty(_rig.Fleet.Nodes);
+        Assert.Empty(Alarms("agents.unknown"));
     }
 
     [Fact]
