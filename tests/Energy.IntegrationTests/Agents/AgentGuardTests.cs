@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Energy.Contracts.Agents.Protocol;
 using Energy.IntegrationTests.Support;
@@ -131,7 +130,7 @@ public sealed class AgentGuardTests : IDisposable
         }
 
         return HeatGridProcess.Start("controller", "--site", site, "--mqtt", broker.Uri(), "--http", $"127.0.0.1:{http}", "--data", Path.Combine(_folder, "data"),
-            "--prices", WritePrices(), "--agent-keys", _keys.ControllerKeys);
+            "--prices", _keys.WritePrices(), "--agent-keys", _keys.ControllerKeys);
     }
 
     private HeatGridProcess StartAgent(string site, MosquittoBroker broker, string node) =>
@@ -255,20 +254,6 @@ public sealed class AgentGuardTests : IDisposable
               safeState: idle
             {demandResponse}
             """);
-        return path;
-    }
-
-    private string WritePrices()
-    {
-        var path = Path.Combine(_folder, "prices.csv");
-        var start = DateTimeOffset.UtcNow.Date.AddDays(-1);
-        var lines = new List<string> { "timestamp_utc,price_eur_per_mwh" };
-        for (var h = 0; h < 24 * 4; h++)
-        {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddHours(h):yyyy-MM-ddTHH:mm:ssZ},20.0"));
-        }
-
-        File.WriteAllLines(path, lines);
         return path;
     }
 }
