@@ -28,6 +28,22 @@ internal static partial class Log
 
     [LoggerMessage(2207, LogLevel.Information, "Agent {Node}: grid recovered; {RestoredW:F0} W restored after its stagger of {OffsetSeconds:F1} s")]
     public static partial void DemandResponseRestored(ILogger logger, string node, double restoredW, double offsetSeconds);
+    // The agent's own guard of the site file and of its frequency feed: 2425–2449.
+    [LoggerMessage(2425, LogLevel.Warning, "Agent {Node}: grid frequency {Hz} Hz refused: {Reason} ({Refused} samples refused so far)")]
+    public static partial void FrequencyJump(ILogger logger, string node, double hz, string reason, long refused);
+
+    [LoggerMessage(2426, LogLevel.Warning, "Agent {Node}: the grid-frequency feed went silent while shedding (last sample seen {LastSeen:o}); onFrequencyLost: {Rule}")]
+    public static partial void FrequencyLostWhileShedding(ILogger logger, string node, DateTimeOffset lastSeen, string rule);
+
+    [LoggerMessage(2427, LogLevel.Warning, "Agent {Node}: {RestoredW:F0} W restored {SilentSeconds:F1} s after the last grid-frequency sample, with no live feed (onFrequencyLost: {Rule})")]
+    public static partial void FrequencyLostRestored(ILogger logger, string node, double restoredW, double silentSeconds, string rule);
+
+    [LoggerMessage(2428, LogLevel.Information, "Agent {Node}: the grid-frequency feed is back after {LostSeconds:F1} s")]
+    public static partial void FrequencyFeedBack(ILogger logger, string node, double lostSeconds);
+
+    [LoggerMessage(2429, LogLevel.Warning, "Agent {Node}: a batch valid until {ValidUntil:o} is followed only for the dead-man period of {DeadmanSeconds:F0} s after it arrived (logged once until batches are within it)")]
+    public static partial void BatchValidityCut(ILogger logger, string node, DateTimeOffset validUntil, double deadmanSeconds);
+
     // CUDA driver, NVRTC and cuBLAS bindings: 2100–2149.
     [LoggerMessage(2100, LogLevel.Information, "CUDA is not available: {Reason}")]
     public static partial void CudaUnavailable(ILogger logger, string reason);

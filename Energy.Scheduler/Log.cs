@@ -180,6 +180,13 @@ internal static partial class Log
     [LoggerMessage(3409, LogLevel.Critical, "Agent {Node} refused a batch this controller did not send ({Epoch}/{Seq}): {Reason}")]
     public static partial void AgentRefusedForgedBatch(ILogger logger, string node, long epoch, long seq, string reason);
 
+    // The controller's check of what agents say against the site file: 3450–3499.
+    [LoggerMessage(3450, LogLevel.Warning, "Controller refused what an agent said ({Key}): {Message}")]
+    public static partial void FleetRefused(ILogger logger, string key, string message);
+
+    [LoggerMessage(3451, LogLevel.Information, "Agent {Node} forgotten: offline for more than {Minutes:F0} min, and its place is needed")]
+    public static partial void AgentForgotten(ILogger logger, string node, double minutes);
+
     [LoggerMessage(3500, LogLevel.Information, "Demo: {Description}")]
     public static partial void DemoScope(ILogger logger, string description);
 }

@@ -15,6 +15,13 @@ internal sealed partial class SiteFileReader
         ["inferenceSla"] = ShedStep.InferenceSla,
     };
 
+    private static readonly Dictionary<string, FrequencySource> FrequencySources = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = FrequencySource.Auto,
+        ["signal"] = FrequencySource.Signal,
+        ["topic"] = FrequencySource.Topic,
+    };
+
     private static readonly Dictionary<string, SafeState> SafeStates = new(StringComparer.OrdinalIgnoreCase)
     {
         ["idle"] = SafeState.Idle,
@@ -46,6 +53,7 @@ internal sealed partial class SiteFileReader
         var priceLimits = Market(root.Section("market", required: false));
         grid = WithMeter(grid, devices, signals);
         var demo = Demo(root, devices);
+        CheckFrequencySource(policy, devices, signals);
 
         // Sections later issues add (device maps, MQTT signals) are read by their own readers.
         root.Allow(ExtensionSections);
@@ -183,7 +191,7 @@ internal sealed partial class SiteFileReader
     }
 
     /// <summary>Under-frequency stages and restore rules; anything left out keeps Nordic FFR's defaults.</summary>
-    private static DemandResponsePolicy DemandResponse(YamlSection? dr)
+    private DemandResponsePolicy DemandResponse(YamlSection? dr)
     {
         var defaults = DemandResponsePolicy.NordicFfr;
         if (dr is null)
@@ -230,8 +238,51 @@ internal sealed partial class SiteFileReader
             RestoreStagger = dr.Duration("restoreStagger", required: false) ?? defaults.RestoreStagger,
             FrequencySignal = dr.String("frequencySignal", required: false) ?? defaults.FrequencySignal,
             MaxFrequencyAge = dr.Duration("maxFrequencyAge", required: false) ?? defaults.MaxFrequencyAge,
+            Source = dr.Choice("frequencySource", FrequencySources, required: false) ?? defaults.Source,
+            OnFrequencyLost = FrequencyLoss(dr) ?? defaults.OnFrequencyLost,
         };
         dr.Complete();
+        _origins[result] = dr;
         return result;
+    }
+
+    /// <summary><c>onFrequencyLost: hold</c> or <c>onFrequencyLost: restoreAfter 60s</c>.</summary>
+    private static FrequencyLossRule? FrequencyLoss(YamlSection dr)
+    {
+        var text = dr.String("onFrequencyLost", required: false)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (string.Equals(text, "hold", StringComparison.OrdinalIgnoreCase))
+        {
+            return FrequencyLossRule.Hold;
+        }
+
+        const string Restore = "restoreAfter";
+        if (text.StartsWith(Restore, StringComparison.OrdinalIgnoreCase)
+            && DurationText.TryParse(text[Restore.Length..], out var after) && after > TimeSpan.Zero && after <= TimeSpan.FromHours(1))
+        {
+            return new FrequencyLossRule(after);
+        }
+
+        dr.ErrorAt("onFrequencyLost", $"expected 'hold' or 'restoreAfter DURATION' (more than 0 s, at most 1h, e.g. restoreAfter 30s), got '{text}'");
+        return null;
+    }
+
+    /// <summary><c>frequencySource: signal</c> needs a device point or an MQTT signal that feeds the frequency signal.</summary>
+    private void CheckFrequencySource(OperatorPolicy? policy, IReadOnlyList<Devices.ModbusDevice> devices, IReadOnlyList<Signals.TopicSignal> signals)
+    {
+        if (policy?.DemandResponse is not { Source: FrequencySource.Signal } dr || !_origins.TryGetValue(dr, out var section))
+        {
+            return;
+        }
+
+        var signal = dr.FrequencySignal;
+        if (!devices.Any(d => d.Points.Any(p => p.Signal == signal)) && !signals.Any(t => t.Signal == signal))
+        {
+            section.ErrorAt("frequencySource", $"'signal' needs a device point or an MQTT signal that feeds {signal}; none does");
+        }
     }
 }

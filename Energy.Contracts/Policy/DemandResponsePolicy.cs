@@ -39,6 +39,19 @@ public sealed record DemandResponsePolicy(
         DefaultFrequencySignal,
         MaxFrequencyAge: TimeSpan.FromSeconds(5));
 
+    /// <summary>Where the frequency comes from; <see cref="FrequencySource.Auto"/> unless the site file says (<c>frequencySource</c>).</summary>
+    public FrequencySource Source { get; init; } = FrequencySource.Auto;
+
+    /// <summary>What agents do when the feed goes silent while they shed (<c>onFrequencyLost</c>).</summary>
+    public FrequencyLossRule OnFrequencyLost { get; init; } = FrequencyLossRule.Default;
+
+    /// <summary>
+    /// The source in force: <see cref="FrequencySource.Signal"/> or <see cref="FrequencySource.Topic"/>;
+    /// <paramref name="siteMapsSignal"/> says whether a device point or an MQTT signal of the site file feeds <see cref="FrequencySignal"/>.
+    /// </summary>
+    public FrequencySource SourceFor(bool siteMapsSignal) =>
+        Source == FrequencySource.Auto ? siteMapsSignal ? FrequencySource.Signal : FrequencySource.Topic : Source;
+
     /// <summary>The deepest stage a frequency triggers (lowest threshold at or above it), or null for none.</summary>
     public FrequencyStage? StageFor(double hz) =>
         double.IsFinite(hz) ? Stages.Where(s => hz <= s.BelowHz).MinBy(s => s.BelowHz) : null;

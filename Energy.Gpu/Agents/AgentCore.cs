@@ -1,5 +1,6 @@
 using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Policy;
+using Energy.Contracts.Sites;
 using Energy.Gpu.Devices;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,9 @@ namespace Energy.Gpu.Agents;
 /// there), falls to the safe state when its assignments run out (dead-man), and answers under-frequency
 /// by itself — no round trip to the controller — shedding in the operator's shed order and coming back
 /// staggered once the grid has recovered. Every demand-response action yields evidence with its timing.
+/// It enforces the site file itself, whoever signed a batch (see <see cref="AgentOptions.Site"/>), and
+/// takes only plausible frequency samples; a shed whose feed went silent ends by the site's
+/// <c>onFrequencyLost</c> rule, with a warning in its telemetry meanwhile.
 /// Thread-safe: batches, frequency samples and ticks may arrive on different threads.
 /// </summary>
 public sealed partial class AgentCore
@@ -28,6 +32,10 @@ public sealed partial class AgentCore
 
     private readonly IGpuDevice[] _gpus;
     private readonly Dictionary<string, IGpuDevice> _byId;
+    private readonly Dictionary<string, GpuPowerRange> _ranges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GpuPool?> _pools = new(StringComparer.Ordinal);
+    private readonly double _gridCapW = double.PositiveInfinity;
+    private readonly double _minGridFactor = 1;
     private readonly Dictionary<string, GpuCommand> _wanted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Command> _commanded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _fallingFrom = new(StringComparer.Ordinal);
@@ -56,7 +64,12 @@ public sealed partial class AgentCore
     private ITimer? _observeTimer;
     private DateTimeOffset _observeUntil;
     private int _events;
-    private DateTimeOffset _lastStaleLog = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastRefusalLog = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastRefusalAt = DateTimeOffset.MinValue;
+    private (double Hz, DateTimeOffset At)? _lastSample;
+    private long _frequencyRefused;
+    private DateTimeOffset? _feedLostSince;
+    private bool _validityCut;
 
     public AgentCore(string node, IEnumerable<IGpuDevice> gpus, AgentOptions options, TimeProvider time, ILogger<AgentCore> logger)
     {
@@ -73,6 +86,20 @@ public sealed partial class AgentCore
         _startedAt = time.GetUtcNow();
         foreach (var gpu in _gpus)
         {
+            var pool = options.Site?.Pools.FirstOrDefault(p => p.Name == gpu.Pool);
+            _pools[gpu.Id] = pool;
+            _ranges[gpu.Id] = pool is null ? gpu.Range : Within(gpu.Range, pool.Range);
+        }
+
+        if (options.Site is { } site)
+        {
+            // The share is GPU watts, the cap grid watts: each GPU's power counts with its pool's cooling (GpuPool.GridFactor).
+            _minGridFactor = _pools.Values.OfType<GpuPool>().Select(p => p.GridFactor).DefaultIfEmpty(1).Min();
+            _gridCapW = site.Grid.ImportCap.Watts;
+        }
+
+        foreach (var gpu in _gpus)
+        {
             _commanded[gpu.Id] = new Command(null, gpu.IdlePower.Watts);
             gpu.Apply(null, gpu.IdlePower);
         }
@@ -86,6 +113,12 @@ public sealed partial class AgentCore
 
     /// <summary>The signal carrying the grid frequency this agent watches.</summary>
     public string FrequencySignal => _options.DemandResponse.FrequencySignal;
+
+    /// <summary>Where the frequency is taken from; a transport hands the agent samples of this source only.</summary>
+    public FrequencySource FrequencySource => _options.FrequencySource;
+
+    /// <summary>Grid-frequency samples refused as implausible (out of range, too old, in the future, an impossible jump).</summary>
+    public long FrequencyRefused => Interlocked.Read(ref _frequencyRefused);
 
     /// <summary>The controller epoch the agent follows; batches from older epochs are refused.</summary>
     public long Epoch
@@ -168,15 +201,26 @@ public sealed partial class AgentCore
                 {
                     refused.Add(new RefusedCommand(command.Gpu, $"target {command.TargetW} W is not a power"));
                 }
+                else if (NotAllowed(gpu, command.Workload) is { } why)
+                {
+                    // The GPU goes idle: what the site file does not allow is not run, whoever asked.
+                    refused.Add(new RefusedCommand(command.Gpu, SiteFileRefusal.Because(why)));
+                }
                 else
                 {
+                    if (command.Workload is not null && _pools[gpu.Id] is { } pool && command.TargetW > pool.MaxPowerPerGpu.Watts + ShareToleranceW)
+                    {
+                        refused.Add(new RefusedCommand(command.Gpu, SiteFileRefusal.Because(
+                            $"target {command.TargetW:0.#} W is above pool {pool.Name}'s {pool.MaxPowerPerGpu.Watts:0.#} W: held at {_ranges[gpu.Id].Max.Watts:0.#} W")));
+                    }
+
                     _wanted[gpu.Id] = command;
                 }
             }
 
             _epoch = batch.Epoch;
             _seq = batch.Seq;
-            _validUntil = batch.ValidUntil;
+            _validUntil = CutToDeadman(batch.ValidUntil, now);
             _capShare = batch.CapShareW;
             if (_safe)
             {
@@ -197,27 +241,22 @@ public sealed partial class AgentCore
     {
         ArgumentNullException.ThrowIfNull(sample);
         var policy = _options.DemandResponse;
-        if (!double.IsFinite(sample.Hz) || sample.Hz < AgentOptions.MinPlausibleHz || sample.Hz > AgentOptions.MaxPlausibleHz)
-        {
-            Log.FrequencyImplausible(_logger, Node, sample.Hz);
-            return null;
-        }
-
-        var age = seenAt - sample.At;
-        if (age > policy.MaxFrequencyAge || age < -policy.MaxFrequencyAge)
-        {
-            if (seenAt - _lastStaleLog > TimeSpan.FromMinutes(1))
-            {
-                _lastStaleLog = seenAt;
-                Log.FrequencyStale(_logger, Node, sample.Hz, sample.At, age.TotalSeconds);
-            }
-
-            return null;
-        }
-
         lock (_lock)
         {
+            if (Implausible(sample, seenAt, policy) is { } refusal)
+            {
+                RefuseSample(sample, seenAt, refusal);
+                return null;
+            }
+
+            _lastSample = (sample.Hz, sample.At);
             _lastSampleSeen = seenAt;
+            if (_feedLostSince is { } lostSince)
+            {
+                _feedLostSince = null;
+                Log.FrequencyFeedBack(_logger, Node, (seenAt - lostSince).TotalSeconds);
+            }
+
             var stage = policy.StageFor(sample.Hz);
             if (stage is null)
             {
@@ -273,25 +312,43 @@ public sealed partial class AgentCore
                 Log.AgentDeadman(_logger, Node, _validUntil, _options.SafeState);
             }
 
-            // Load comes back only on fresh evidence: a feed that went silent after one good sample keeps the shed.
-            if (_stage is not null && _recoveredSince is { } since && now - _lastSampleSeen > _options.DemandResponse.MaxFrequencyAge)
+            // A recovery counts only on a live feed; a feed that went silent while shedding is a warning, and
+            // the shed ends by the site's rule for a lost feed (onFrequencyLost), never by one missing sample.
+            var dr = _options.DemandResponse;
+            var silent = now - _lastSampleSeen > dr.MaxFrequencyAge;
+            if (_stage is not null && silent)
             {
                 _recoveredSince = null;
+                if (_feedLostSince is null)
+                {
+                    _feedLostSince = _lastSampleSeen + dr.MaxFrequencyAge;
+                    Log.FrequencyLostWhileShedding(_logger, Node, _lastSampleSeen, dr.OnFrequencyLost.ToString());
+                }
             }
 
-            if (_stage is not null && _recoveredSince is { } recovered
-                && now - recovered >= _options.DemandResponse.RestoreHold + _restoreOffset)
+            var lostRestore = _stage is not null && silent && dr.OnFrequencyLost.RestoreAfter is { } after && now - _lastSampleSeen >= after + _restoreOffset;
+            if (_stage is not null && (lostRestore || (_recoveredSince is { } recovered && now - recovered >= dr.RestoreHold + _restoreOffset)))
             {
                 var before = _commanded.Values.Sum(c => c.Watts);
                 var stage = _stage;
+                var from = lostRestore ? _lastSampleSeen : _recoveredSince!.Value;
                 _stage = null;
                 _recoveredSince = null;
+                _feedLostSince = null;
                 _shed.Clear();
                 var count = Reconcile();
                 var restore = new DemandResponseEvent(
-                    AgentJson.Version, Node, $"{Node}-{++_events}", "restore", _options.DemandResponse.RestoreAboveHz, stage.BelowHz,
-                    0, recovered, now, _time.GetUtcNow(), null, before, _commanded.Values.Sum(c => c.Watts), count);
-                Log.DemandResponseRestored(_logger, Node, restore.TargetW - before, _restoreOffset.TotalSeconds);
+                    AgentJson.Version, Node, $"{Node}-{++_events}", "restore", lostRestore ? _lastSample?.Hz ?? 0 : dr.RestoreAboveHz, stage.BelowHz,
+                    0, from, now, _time.GetUtcNow(), null, before, _commanded.Values.Sum(c => c.Watts), count);
+                if (lostRestore)
+                {
+                    Log.FrequencyLostRestored(_logger, Node, restore.TargetW - before, (now - _lastSampleSeen).TotalSeconds, dr.OnFrequencyLost.ToString());
+                }
+                else
+                {
+                    Log.DemandResponseRestored(_logger, Node, restore.TargetW - before, _restoreOffset.TotalSeconds);
+                }
+
                 events.Add(restore);
             }
             else
@@ -393,7 +450,7 @@ public sealed partial class AgentCore
             }
 
             return new AgentTelemetry(AgentJson.Version, Node, now, _epoch, _seq, StateLocked, _capShare,
-                _commanded.Values.Sum(c => c.Watts), gpus);
+                _commanded.Values.Sum(c => c.Watts), gpus, Warnings(now));
         }
     }
 
@@ -402,7 +459,8 @@ public sealed partial class AgentCore
         lock (_lock)
         {
             return new AgentHeartbeat(AgentJson.Version, Node, online, _time.GetUtcNow(), backend, deadman.TotalSeconds, _epoch,
-                [.. _gpus.Select(g => new GpuInventoryItem(g.Id, g.Pool, g.Model, g.MinPower.Watts, g.IdlePower.Watts, g.MaxPower.Watts))], _startedAt);
+                [.. _gpus.Select(g => new GpuInventoryItem(g.Id, g.Pool, g.Model, _ranges[g.Id].Min.Watts, _ranges[g.Id].Idle.Watts, _ranges[g.Id].Max.Watts))],
+                _startedAt);
         }
     }
 
@@ -443,6 +501,13 @@ public sealed partial class AgentCore
         if (!double.IsFinite(batch.CapShareW) || batch.CapShareW < 0)
         {
             return $"cap share {batch.CapShareW} W is not a power";
+        }
+
+        // Even at the lowest cooling of its pools, this share would draw more than the whole site may import.
+        if (_options.Site is { } site && batch.CapShareW * _minGridFactor > site.Grid.ImportCap.Watts + ShareToleranceW)
+        {
+            return SiteFileRefusal.Because(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"cap share {batch.CapShareW / 1000:0.###} kW ({batch.CapShareW * _minGridFactor / 1000:0.###} kW from the grid with cooling) is above the site's import cap of {site.Grid.ImportCap.Kilowatts:0.###} kW"));
         }
 
         return null;
@@ -513,15 +578,18 @@ public sealed partial class AgentCore
             return changed;
         }
 
-        // Increases: what the GPUs are told, a GPU still coming down counted at what it still draws.
-        var counted = CountedW();
+        // Increases: what the GPUs are told, a GPU still coming down counted at what it still draws; within the
+        // share, and with the pools' cooling never above the site's import cap, whatever the share says.
+        var (counted, countedGrid) = CountedW();
         foreach (var (gpu, to) in increases.OrderByDescending(i => RankOf(i.Gpu.Id) ?? int.MaxValue))
         {
             var delta = to.Watts - _commanded[gpu.Id].Watts;
-            if (counted + delta <= _capShare + ShareToleranceW)
+            var deltaGrid = delta * GridFactor(gpu);
+            if (counted + delta <= _capShare + ShareToleranceW && countedGrid + deltaGrid <= _gridCapW + ShareToleranceW)
             {
                 Send(gpu, to);
                 counted += delta;
+                countedGrid += deltaGrid;
                 changed++;
             }
             else
@@ -535,7 +603,7 @@ public sealed partial class AgentCore
 
     /// <summary>Where the GPU would go by itself once room or the grid allows: the batch's command (not shed, not held).</summary>
     private double WantedW(IGpuDevice gpu) =>
-        _safe || !_wanted.TryGetValue(gpu.Id, out var w) ? gpu.IdlePower.Watts : gpu.Range.HoldsWatts(w.Workload, w.TargetW);
+        _safe || !_wanted.TryGetValue(gpu.Id, out var w) ? gpu.IdlePower.Watts : _ranges[gpu.Id].HoldsWatts(w.Workload, w.TargetW);
 
     private Command Desired(IGpuDevice gpu)
     {
@@ -543,11 +611,11 @@ public sealed partial class AgentCore
         {
             var current = _commanded[gpu.Id];
             return _safe && _options.SafeState == SafeState.MinimumPower && current.Workload is not null && !_shed.Contains(gpu.Id)
-                ? new Command(current.Workload, gpu.MinPower.Watts)
+                ? new Command(current.Workload, _ranges[gpu.Id].Min.Watts)
                 : new Command(null, gpu.IdlePower.Watts);
         }
 
-        var wanted = new Command(w.Workload, gpu.Range.HoldsWatts(w.Workload, w.TargetW));
+        var wanted = new Command(w.Workload, _ranges[gpu.Id].HoldsWatts(w.Workload, w.TargetW));
 
         // While shedding, sheddable work does not come back elsewhere: no such GPU goes up until the grid has recovered.
         var now = _commanded[gpu.Id];
@@ -560,9 +628,13 @@ public sealed partial class AgentCore
         _commanded[gpu.Id] = to;
     }
 
-    private double CountedW()
+    private double GridFactor(IGpuDevice gpu) => _pools[gpu.Id]?.GridFactor ?? 1;
+
+    /// <summary>What the GPUs count at for increases: GPU watts, and grid watts with their pools' cooling.</summary>
+    private (double Gpu, double Grid) CountedW()
     {
         var total = 0.0;
+        var grid = 0.0;
         foreach (var gpu in _gpus)
         {
             var told = _commanded[gpu.Id].Watts;
@@ -580,9 +652,10 @@ public sealed partial class AgentCore
             }
 
             total += told;
+            grid += told * GridFactor(gpu);
         }
 
-        return total;
+        return (total, grid);
     }
 
     private void SettleFalling()

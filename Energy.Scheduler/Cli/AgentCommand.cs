@@ -24,7 +24,7 @@ internal static class AgentCommand
         var site = new Option<string>("--site") { Description = "Site file (YAML): pools, safe state, demand-response policy.", Required = true };
         var mqtt = new Option<string>("--mqtt") { Description = "The controller's broker, mqtt://USER:PASS@HOST:PORT or mqtts://…", Required = true };
         var gpus = new Option<string?>("--simulate") { Description = "Simulated GPUs instead of this host's: POOL:COUNT[,POOL:COUNT…], pools from the site file. Without it: this host's NVIDIA GPUs, or no start." };
-        var meter = new Option<bool>("--poll-meter") { Description = "Also poll the site meter that measures grid frequency over Modbus (besides the MQTT frequency topic)." };
+        var meter = new Option<bool>("--poll-meter") { Description = "Poll the site meter that measures grid frequency over Modbus (needed where the site file takes the frequency from the meter's signal; then the MQTT frequency topic is not listened to)." };
         var keyFile = new Option<string?>("--key-file") { Description = $"This agent's key file, lines 'NODE KID BASE64KEY' (the first of its node signs, all are accepted; re-read when it changes). Default: the {AgentKeySource.AgentKeyVariable} variable. Make one with 'heatgrid agent-key --node NODE'." };
         var insecure = new Option<bool>(InsecureFlag) { Description = "Run without keys: nothing is signed or checked, and anyone who can publish on the broker can command these GPUs (a lab only)." };
         var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable})." };
@@ -80,6 +80,16 @@ internal static class AgentCommand
         if (site is null)
         {
             return 1;
+        }
+
+        // Only the configured frequency source counts; an agent that cannot hear it would never answer the grid.
+        var dr = site.Policy.DemandResponse;
+        if (dr.SourceFor(site.Maps(dr.FrequencySignal)) == Energy.Contracts.Policy.FrequencySource.Signal
+            && !(pollMeter && site.Devices.Any(d => d.Points.Any(p => p.Signal == dr.FrequencySignal))))
+        {
+            await Console.Error.WriteLineAsync($"the site file takes the grid frequency from {dr.FrequencySignal} (policy.demandResponse.frequencySource: {dr.Source}): "
+                + $"poll the site meter with --poll-meter, or set frequencySource: topic to take it from {new AgentTopics(site.Name).Frequency}");
+            return 2;
         }
 
         if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)

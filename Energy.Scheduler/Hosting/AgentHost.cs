@@ -53,7 +53,7 @@ public static class AgentHost
         }
 
         builder.Services.AddSingleton(sp => new AgentCore(options.Node, sp.GetRequiredService<IReadOnlyList<IGpuDevice>>(),
-            AgentOptions.From(options.Site.Policy), clock, sp.GetRequiredService<ILogger<AgentCore>>()));
+            AgentOptions.From(options.Site, NodeAgentServices.Deadman), clock, sp.GetRequiredService<ILogger<AgentCore>>()));
         builder.Services.AddSingleton(sp => new MqttLink(options.Broker with
         {
             ClientId = $"heatgrid-agent-{options.Site.Name}-{options.Node}",

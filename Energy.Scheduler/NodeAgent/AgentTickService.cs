@@ -1,5 +1,6 @@
 using Energy.Contracts.Sites;
 using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Policy;
 using Energy.Contracts.Readings;
 using Energy.Gpu.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
@@ -12,7 +13,8 @@ namespace Energy.Scheduler.NodeAgent;
 /// <summary>
 /// Drives the in-process agent of <c>heatgrid run</c>: its 100-ms tick (dead-man, held increases,
 /// restore, evidence) and the grid frequency from the signal registry (the site meter polled over
-/// Modbus, or an MQTT signal), which the agent acts on itself the moment a reading arrives.
+/// Modbus, or an MQTT signal) or the agents' frequency topic, whichever the site file makes the source,
+/// which the agent acts on itself the moment a reading arrives.
 /// </summary>
 public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, DemandResponseLog evidence, TimeProvider time,
     MqttLink? mqtt = null, Site? site = null) : BackgroundService
@@ -24,7 +26,7 @@ public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, De
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         signals.Published += OnReading;
-        if (mqtt is not null && site is not null)
+        if (mqtt is not null && site is not null && agent.FrequencySource == FrequencySource.Topic)
         {
             // The same frequency topic agents on a broker watch: a relay or a test can publish a step there.
             mqtt.Subscribe(new AgentTopics(site.Name).Frequency, 0, message =>
@@ -62,7 +64,7 @@ public sealed class AgentTickService(AgentCore agent, SignalRegistry signals, De
 
     private void OnReading(Reading reading)
     {
-        if (reading.Signal != _frequencySignal || reading.Quality != Quality.Good)
+        if (reading.Signal != _frequencySignal || reading.Quality != Quality.Good || agent.FrequencySource != FrequencySource.Signal)
         {
             return;
         }

@@ -41,6 +41,7 @@ public sealed class MqttAgent : IAsyncDisposable
     private long _frequencySamples;
     private int _heartbeatDue = 1;
     private DateTimeOffset _nextRefusalAck = DateTimeOffset.MinValue;
+    private int _disposed;
 
     public MqttAgent(AgentCore core, MqttLink link, AgentTopics topics, AgentKeyRing keys, string backend, TimeSpan deadman, TimeProvider time,
         ILogger<MqttAgent> logger)
@@ -66,7 +67,12 @@ public sealed class MqttAgent : IAsyncDisposable
         _logger = logger;
         _link.Subscribe(topics.Assign(core.Node), 1, OnAssignAsync);
         _link.Subscribe(topics.Controller, 1, OnControllerAsync);
-        _link.Subscribe(topics.Frequency, 0, OnFrequencyAsync);
+        if (core.FrequencySource == Energy.Contracts.Policy.FrequencySource.Topic)
+        {
+            // Only the configured source counts: where the site meter gives the frequency, this topic is not listened to.
+            _link.Subscribe(topics.Frequency, 0, OnFrequencyAsync);
+        }
+
         _link.StateChanged += state =>
         {
             if (state == MqttLinkState.Connected)
@@ -95,7 +101,7 @@ public sealed class MqttAgent : IAsyncDisposable
     public async ValueTask OnFrequencyReadingAsync(Reading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reading);
-        if (reading.Quality != Quality.Good)
+        if (reading.Quality != Quality.Good || _core.FrequencySource != Energy.Contracts.Policy.FrequencySource.Signal)
         {
             return;
         }
@@ -135,8 +141,17 @@ public sealed class MqttAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Says "offline" (retained heartbeat) and stops the link. Idempotent: the host's service stops it, and
+    /// the container disposes it again at exit (a second call once threw ObjectDisposedException, exit code 1).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_link.State == MqttLinkState.Connected)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
@@ -288,7 +303,13 @@ public sealed class MqttAgent : IAsyncDisposable
     }
 
     private void Post<T>(string topic, T message, int qos)
-        where T : class => _ = PostAsync(topic, message, qos);
+        where T : class
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _ = PostAsync(topic, message, qos);
+        }
+    }
 
     private async Task PostAsync<T>(string topic, T message, int qos)
         where T : class
@@ -297,9 +318,13 @@ public sealed class MqttAgent : IAsyncDisposable
         {
             await PublishAsync(topic, message, qos, _stopping.Token);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (Volatile.Read(ref _disposed) == 1)
         {
             // stopping
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) == 1)
+        {
+            // stopped while this message was on its way out
         }
         catch (Exception e)
         {

@@ -11,7 +11,7 @@ namespace Energy.Scheduler.NodeAgent;
 public static class NodeAgentServices
 {
     /// <summary>How long an assignment holds without renewal before an agent falls to the safe state.</summary>
-    public static readonly TimeSpan Deadman = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Deadman = AgentOptions.DefaultDeadman;
 
     /// <summary>The node name of the agent in <c>heatgrid run</c>.</summary>
     public const string LocalNode = "local";
@@ -20,7 +20,7 @@ public static class NodeAgentServices
     public static IServiceCollection AddLocalAgent(this IServiceCollection services)
     {
         services.AddSingleton(sp => new AgentCore(LocalNode, sp.GetRequiredService<IReadOnlyList<IGpuDevice>>(),
-            AgentOptions.From(sp.GetRequiredService<Site>().Policy), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentCore>>()));
+            AgentOptions.From(sp.GetRequiredService<Site>(), Deadman), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentCore>>()));
         services.AddSingleton<IAgentTransport>(sp =>
         {
             // The in-process agent hears the controller's epoch at once, as agents on a broker do from its retained announcement.

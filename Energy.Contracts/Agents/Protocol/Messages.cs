@@ -54,6 +54,7 @@ public sealed record RefusedCommand(string Gpu, string Reason);
 
 /// <summary>Agent → controller, every second: per-GPU readings and what the agent is doing.</summary>
 /// <param name="State">following (a valid batch), safe (dead-man fired or nothing heard), shedding (demand response active).</param>
+/// <param name="Warnings">What the operator must see about this agent (a frequency feed lost while shedding, frequency samples refused); null or empty when none.</param>
 public sealed record AgentTelemetry(
     int V,
     string Node,
@@ -63,7 +64,8 @@ public sealed record AgentTelemetry(
     string State,
     double CapShareW,
     double CommandedW,
-    IReadOnlyList<GpuTelemetry> Gpus);
+    IReadOnlyList<GpuTelemetry> Gpus,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <param name="TargetW">What the GPU is told now.</param>
 /// <param name="WantedW">What the batch the agent follows asks for; higher than <paramref name="TargetW"/> while an increase is held or load is shed, and what the agent may go to by itself.</param>

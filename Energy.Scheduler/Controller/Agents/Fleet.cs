@@ -4,6 +4,7 @@ using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Planning;
+using Energy.Telemetry.Health;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller.Agents;
@@ -14,24 +15,36 @@ namespace Energy.Scheduler.Controller.Agents;
 /// <em>bound</em>: the highest of what the agent last reported commanding, the batch it acknowledged
 /// and every batch sent but not yet acknowledged, each until it has expired. A decrease therefore
 /// frees room only once acknowledged; an increase counts from the moment it is sent. A GPU heard of
-/// only through a heartbeat counts at its maximum until its telemetry arrives.
+/// only through a heartbeat counts at its maximum until its telemetry arrives (or, should none ever
+/// come, until whatever it may have been told has surely run out).
+/// <para>
+/// What agents say is checked against the site file, whoever signed it: a heartbeat offering a pool the
+/// file does not have, a GPU outside its pool's power range, a GPU another agent holds, or more GPUs than
+/// the file gives a pool (summed over all agents) is refused (the excess, where only the sum is too much)
+/// and alarmed (<c>agents.*</c>); agents known before keep working. Only an accepted heartbeat makes an
+/// agent known, and at most one agent per GPU of the site is tracked, so invented node names cannot grow
+/// memory. Telemetry naming GPUs its agent never offered, acknowledgements refusing commands for
+/// site-file reasons, and the warnings agents report are alarmed too.
+/// </para>
 /// </summary>
-public sealed class Fleet
+public sealed partial class Fleet
 {
     private readonly Site _site;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly SiteLoad _load;
+    private readonly Alarms? _alarms;
     private readonly Lock _lock = new();
 
     private long _epoch;
     private DateTimeOffset _startedAt = DateTimeOffset.MinValue;
 
-    public Fleet(Site site, TimeProvider time, ILogger<Fleet> logger, TimeSpan? offlineAfter = null, TimeSpan? clockMargin = null)
+    public Fleet(Site site, TimeProvider time, ILogger<Fleet> logger, TimeSpan? offlineAfter = null, TimeSpan? clockMargin = null, Alarms? alarms = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _site = site;
+        _alarms = alarms;
         _time = time;
         _logger = logger;
         _load = new SiteLoad(site);
@@ -48,6 +61,14 @@ public sealed class Fleet
     /// <summary>Agents refuse batches older than this (by their send time), so an earlier controller's batches die out.</summary>
     public static TimeSpan MaxBatchAge => AssignmentBatch.MaxAge;
 
+    /// <summary>An agent offline and unheard this long gives its place (and its GPUs' count) up to one that needs it.</summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>At most this many agents are tracked: each offers at least one GPU of the site file.</summary>
+    public int MaxAgents => Math.Max(1, _site.TotalGpus);
+
+    private const double RangeToleranceW = 0.5;
+    private static readonly TimeSpan UnknownGrace = TimeSpan.FromSeconds(30);
     private const int ClockSamples = 10;
     private const double ClockWarnMs = 1000;
 
@@ -76,22 +97,33 @@ public sealed class Fleet
         }
     }
 
-    public void OnHeartbeat(AgentHeartbeat heartbeat, DateTimeOffset at)
+    /// <summary>An agent's inventory; refused (whole, or its excess GPUs) where it does not fit the site file. Returns whether it was taken.</summary>
+    public bool OnHeartbeat(AgentHeartbeat heartbeat, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         lock (_lock)
         {
-            var agent = Entry(heartbeat.Node);
-            var unknownPools = heartbeat.Gpus.Where(g => !_load.Knows(g.Pool)).Select(g => g.Pool).Distinct().ToList();
-            if (unknownPools.Count > 0)
+            if (Refusal(heartbeat) is { } refusal)
             {
-                Log.AgentUnknownPools(_logger, heartbeat.Node, string.Join(", ", unknownPools));
+                Alarm("agents.heartbeatRefused", $"heartbeat of agent '{Short(heartbeat.Node)}' refused: {refusal}; agents known before keep working");
+                return false;
             }
 
-            // A GPU listed twice counts once (the first); a broken inventory must not take the controller down.
-            agent.Inventory = heartbeat.Gpus.Where(g => _load.Knows(g.Pool) && double.IsFinite(g.MaxW))
-                .DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
+            if (!_agents.TryGetValue(heartbeat.Node, out var agent))
+            {
+                if (_agents.Count >= MaxAgents && !Forget(at, null))
+                {
+                    Alarm("agents.tooMany", $"heartbeat of agent '{Short(heartbeat.Node)}' refused: {MaxAgents} agents are known, one per GPU of the site file");
+                    return false;
+                }
+
+                agent = new AgentEntry(heartbeat.Node);
+                _agents[heartbeat.Node] = agent;
+            }
+
+            agent.Inventory = Fit(agent, heartbeat, at).ToDictionary(g => g.Gpu, StringComparer.Ordinal);
             agent.Backend = heartbeat.Backend;
+            agent.DeadmanSeconds = heartbeat.DeadmanSeconds;
             if (heartbeat.StartedAt != agent.StartedAt)
             {
                 // A restarted agent: what its earlier run reported no longer holds (batches sent to it still count until they expire).
@@ -101,6 +133,7 @@ public sealed class Fleet
             }
 
             SetOnline(agent, heartbeat.Online, at);
+            return true;
         }
     }
 
@@ -121,10 +154,29 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(telemetry);
         lock (_lock)
         {
-            var agent = Entry(telemetry.Node);
+            if (!_agents.TryGetValue(telemetry.Node, out var agent))
+            {
+                Unknown("telemetry", telemetry.Node, at);
+                return;
+            }
+
             if (agent.Telemetry is { } last && last.At > telemetry.At)
             {
                 return;   // an older report overtaken by a newer one (by the agent's clock: a restarted agent starts its sequence again)
+            }
+
+            var foreign = telemetry.Gpus.Where(g => !agent.Inventory.ContainsKey(g.Gpu)).Select(g => g.Gpu).Distinct(StringComparer.Ordinal).ToList();
+            if (foreign.Count > 0)
+            {
+                // Only what it offered (and was accepted) counts: a report cannot add GPUs.
+                Alarm("agents.telemetryRefused", $"telemetry of agent {telemetry.Node} names {foreign.Count} GPU(s) it does not hold here "
+                    + $"({string.Join(", ", foreign.Take(3).Select(g => Short(g)))}{(foreign.Count > 3 ? ", …" : "")}); those are ignored");
+                telemetry = telemetry with { Gpus = [.. telemetry.Gpus.Where(g => agent.Inventory.ContainsKey(g.Gpu))] };
+            }
+
+            if (telemetry.Warnings is { Count: > 0 } warnings)
+            {
+                Alarm($"agents.warnings.{telemetry.Node}", $"agent {telemetry.Node}: {string.Join("; ", warnings.Take(4).Select(w => Short(w, 200)))}");
             }
 
             agent.Telemetry = telemetry;
@@ -139,8 +191,21 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(ack);
         lock (_lock)
         {
-            var agent = Entry(ack.Node);
+            if (!_agents.TryGetValue(ack.Node, out var agent))
+            {
+                Unknown("acknowledgement", ack.Node, at);
+                return;
+            }
+
             agent.LastHeard = at;
+            var siteFile = ack.Refused.Where(r => SiteFileRefusal.Is(r.Reason)).ToList();
+            if (SiteFileRefusal.Is(ack.Refusal) || siteFile.Count > 0)
+            {
+                // The agent enforces the site file itself: a command of ours that breaks it means a broken controller, or commands not ours.
+                Alarm("agents.commandsRefused", $"agent {ack.Node} refused commands of batch {ack.Epoch}/{ack.Seq} by the site file: "
+                    + Short(ack.Refusal ?? $"{siteFile.Count} GPU(s), e.g. {siteFile[0].Gpu}: {siteFile[0].Reason}", 300));
+            }
+
             var batch = agent.Pending.FirstOrDefault(p => p.Epoch == ack.Epoch && p.Seq == ack.Seq);
             if (ack.Refusal is null or "duplicate")
             {
@@ -172,7 +237,11 @@ public sealed class Fleet
         ArgumentNullException.ThrowIfNull(batch);
         lock (_lock)
         {
-            var agent = Entry(batch.Node);
+            if (!_agents.TryGetValue(batch.Node, out var agent))
+            {
+                return;   // batches go only to agents whose GPUs are known
+            }
+
             agent.Pending.Add(new SentBatch(batch.Epoch, batch.Seq, batch.ValidUntil,
                 batch.Gpus.DistinctBy(g => g.Gpu, StringComparer.Ordinal).ToDictionary(g => g.Gpu, g => g, StringComparer.Ordinal)));
         }
@@ -260,6 +329,13 @@ public sealed class Fleet
     private (double Bound, GpuCommand Floor, bool Known) Bound(AgentEntry agent, GpuInventoryItem item, GpuTelemetry? reported, DateTimeOffset now)
     {
         var idle = new GpuCommand(item.Gpu, null, item.IdleW);
+        if (agent.Acked is null && agent.Telemetry is null && !Online(agent, now) && now >= HeartbeatOnlyUntil(agent))
+        {
+            // Heard of only through a heartbeat, silent since: whatever it may have been told (by an earlier
+            // controller, which stopped when we started) has run out by its dead-man; it is in the safe state at most.
+            return (SafePower(item.Range).Watts, idle, false);
+        }
+
         if (!Trusted(agent))
         {
             // Batches of an earlier controller may still reach this agent: anything up to its maximum.
@@ -320,6 +396,20 @@ public sealed class Fleet
     private bool Trusted(AgentEntry agent) =>
         agent.Acked is not null
         || (agent.Telemetry is { } t && (t.Epoch >= _epoch || t.At >= _startedAt + MaxBatchAge + ClockMargin));
+
+    /// <summary>
+    /// Until when an agent heard of only through its heartbeat may still follow a batch: an earlier controller's
+    /// last batch arrived by our start plus <see cref="MaxBatchAge"/>, and agents follow a batch at most their
+    /// dead-man after it arrived (at most <see cref="FleetAgentLink.MaxValidity"/>, whatever one claims).
+    /// </summary>
+    private DateTimeOffset HeartbeatOnlyUntil(AgentEntry agent)
+    {
+        var deadman = double.IsFinite(agent.DeadmanSeconds) && agent.DeadmanSeconds > 0
+            ? TimeSpan.FromSeconds(Math.Min(agent.DeadmanSeconds, FleetAgentLink.MaxValidity.TotalSeconds))
+            : FleetAgentLink.MaxValidity;
+        var latest = _startedAt == DateTimeOffset.MinValue ? agent.LastHeard : (_startedAt > agent.LastHeard ? _startedAt : agent.LastHeard);
+        return latest + MaxBatchAge + deadman + ClockMargin;
+    }
 
     /// <summary>Telemetry counts as the GPU's state only when it reports the acknowledged batch or a newer one (or nothing was acknowledged yet).</summary>
     private static bool IsCurrent(AgentEntry agent, AgentTelemetry t) =>
@@ -383,17 +473,6 @@ public sealed class Fleet
         }
     }
 
-    private AgentEntry Entry(string node)
-    {
-        if (!_agents.TryGetValue(node, out var agent))
-        {
-            agent = new AgentEntry(node);
-            _agents[node] = agent;
-        }
-
-        return agent;
-    }
-
     private sealed class AgentEntry(string node)
     {
         public string Node { get; } = node;
@@ -403,6 +482,8 @@ public sealed class Fleet
         public DateTimeOffset LastHeard { get; set; }
 
         public string Backend { get; set; } = "unknown";
+
+        public double DeadmanSeconds { get; set; } = double.NaN;
 
         public DateTimeOffset StartedAt { get; set; }
 

@@ -73,5 +73,48 @@ public sealed class SiteFileDemandResponseTests
         Assert.Contains(errors, e => e.Field == field && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Parse_FrequencySourceAndLossRuleLeftOut_AutoAndRestoreAfter30s()
+    {
+        var policy = Load("""
+              demandResponse:
+                restoreHold: 10s
+            """).DemandResponse;
+
+        Assert.Equal(FrequencySource.Auto, policy.Source);
+        Assert.Equal(TimeSpan.FromSeconds(30), policy.OnFrequencyLost.RestoreAfter);
+        Assert.Equal(FrequencySource.Topic, policy.SourceFor(siteMapsSignal: false));
+        Assert.Equal(FrequencySource.Signal, policy.SourceFor(siteMapsSignal: true));
+    }
+
+    [Theory]
+    [InlineData("hold", null)]
+    [InlineData("restoreAfter 2m", 120.0)]
+    [InlineData("restoreAfter 45s", 45.0)]
+    public void Parse_OnFrequencyLost_TheRule(string text, double? seconds)
+    {
+        var policy = Load($"""
+              demandResponse:
+                onFrequencyLost: {text}
+                frequencySource: topic
+            """).DemandResponse;
+
+        Assert.Equal(seconds, policy.OnFrequencyLost.RestoreAfter?.TotalSeconds);
+        Assert.Equal(FrequencySource.Topic, policy.SourceFor(siteMapsSignal: true));
+    }
+
+    [Theory]
+    [InlineData("onFrequencyLost: never", "policy.demandResponse.onFrequencyLost", "expected 'hold' or 'restoreAfter DURATION'")]
+    [InlineData("onFrequencyLost: restoreAfter 0s", "policy.demandResponse.onFrequencyLost", "more than 0 s")]
+    [InlineData("onFrequencyLost: restoreAfter 2h", "policy.demandResponse.onFrequencyLost", "at most 1h")]
+    [InlineData("frequencySource: relay", "policy.demandResponse.frequencySource", "")]
+    [InlineData("frequencySource: signal", "policy.demandResponse.frequencySource", "needs a device point or an MQTT signal that feeds grid.frequencyHz")]
+    public void Parse_BrokenFrequencySettings_NamesTheField(string body, string field, string message)
+    {
+        var errors = SiteFile.Parse(Head + "  demandResponse:\n    " + body + "\n", "s.yaml").Errors;
+
+        Assert.Contains(errors, e => e.Field == field && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
     private static OperatorPolicy Load(string section) => SiteFile.Parse(Head + section, "s.yaml").GetSiteOrThrow().Policy;
 }

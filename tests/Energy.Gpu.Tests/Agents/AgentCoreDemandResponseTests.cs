@@ -233,15 +233,19 @@ public class AgentCoreDemandResponseTests
     }
 
     [Fact]
-    public void Tick_FrequencyFeedSilentAfterOneGoodSample_NoRestore()
+    public void Tick_FrequencyFeedSilentAfterOneGoodSample_NoRecoveryCountedRestoredOnlyByTheLostFeedRule()
     {
+        // A recovery needs a live feed; a silent one ends the shed by onFrequencyLost (30 s after the last sample by default), not by the recovery hold.
         var rig = Running5();
         rig.Frequency(49.6);
+        var last = rig.Now;
         rig.Frequency(49.95);
         rig.FeedFrequency = false;
 
-        Assert.DoesNotContain(rig.Run(TimeSpan.FromSeconds(120)), e => e.Kind == "restore");
-        Assert.Equal(AgentState.Shedding, rig.Agent.State);
+        var restore = Assert.Single(rig.Run(TimeSpan.FromSeconds(120)), e => e.Kind == "restore");
+        Assert.Equal(last + FrequencyLossRule.Default.RestoreAfter!.Value, restore.CommandedAt);
+        Assert.Single(rig.Logger.WithEventId(2427));
+        Assert.Empty(rig.Logger.WithEventId(2207));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal sealed class AgentRig
     {
         Time = time ?? new FakeTimeProvider(Start);
         Gpus = SimulatedFleet.ForSite(TestSites.With(TestSites.Pool("p", gpus)), Time);
-        Agent = new AgentCore(node, Gpus, options ?? AgentOptions.Default, Time, Logger);
+        Agent = new AgentCore(node, Gpus, options ?? LongDeadman(AgentOptions.Default), Time, Logger);
     }
 
     public FakeTimeProvider Time { get; }
@@ -37,7 +37,13 @@ internal sealed class AgentRig
     public DateTimeOffset Now => Time.GetUtcNow();
 
     public static AgentOptions WithDemandResponse(DemandResponsePolicy policy, SafeState safe = SafeState.Idle, IReadOnlyList<ShedStep>? order = null) =>
-        new(safe, policy, order ?? OperatorPolicy.DefaultShedOrder);
+        LongDeadman(new(safe, policy, order ?? OperatorPolicy.DefaultShedOrder));
+
+    /// <summary>
+    /// Options whose dead-man does not cut the rig's long batches (ten minutes, for tests of other rules);
+    /// <see cref="AgentCoreSiteFileTests"/> checks the cut with the real dead-man.
+    /// </summary>
+    public static AgentOptions LongDeadman(AgentOptions options) => options with { Deadman = TimeSpan.FromHours(1) };
 
     public static GpuCommand Work(string gpu, double watts, ShedStep? shed = ShedStep.Mining, string workload = "work") =>
         new(gpu, workload, watts, shed);

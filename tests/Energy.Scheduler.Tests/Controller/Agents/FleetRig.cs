@@ -3,14 +3,16 @@ using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Controller.Agents;
+using Energy.Telemetry.Health;
 using Energy.TestSupport.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Scheduler.Tests.Controller.Agents;
 
 /// <summary>
 /// A controller's <see cref="Fleet"/> of epoch 100 started at <see cref="Start"/> on a site with 1000 W base load
-/// and one pool "p" (200–700 W, idle 80 W, no cooling overhead, so grid watts are GPU watts plus the base load).
+/// and one pool "p" of 16 GPUs (200–700 W, idle 80 W, no cooling overhead, so grid watts are GPU watts plus the base load).
 /// Agents are played by hand: heartbeats, telemetry and acknowledgements are built here.
 /// </summary>
 internal sealed class FleetRig
@@ -23,7 +25,8 @@ internal sealed class FleetRig
     public FleetRig(double capW = 10_000, SafeState safe = SafeState.Idle, bool withSequencer = false)
     {
         Site = MakeSite(capW, safe);
-        Fleet = new Fleet(Site, Time, Logger);
+        Alarms = new Alarms(Time, NullLogger<Alarms>.Instance);
+        Fleet = new Fleet(Site, Time, Logger, alarms: Alarms);
         if (withSequencer)
         {
             Sequencer = new FleetSequencer(Site, Fleet, Epoch, Start);
@@ -37,6 +40,8 @@ internal sealed class FleetRig
     public FakeTimeProvider Time { get; } = new(Start);
 
     public CapturingLogger<Fleet> Logger { get; } = new();
+
+    public Alarms Alarms { get; }
 
     public Site Site { get; }
 
@@ -52,7 +57,7 @@ internal sealed class FleetRig
         TimeZone = TimeZoneInfo.Utc,
         Currency = Currency.Eur,
         Grid = new GridConnection(Power.FromWatts(capW), Power.FromWatts(BaseW), new GridTariff(EnergyPrice.EurPerMwh(0), EnergyPrice.EurPerMwh(0))),
-        Pools = [new GpuPool("p", "GPU", 8, Power.FromWatts(200), Power.FromWatts(80), Power.FromWatts(700), null, overhead)],
+        Pools = [new GpuPool("p", "GPU", 16, Power.FromWatts(200), Power.FromWatts(80), Power.FromWatts(700), null, overhead)],
         HeatLoops = [],
         Workloads = [],
         Policy = new OperatorPolicy(OperatorPolicy.DefaultShedOrder, null, null, TimeSpan.Zero, safe),

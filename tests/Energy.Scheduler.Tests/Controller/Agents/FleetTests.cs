@@ -216,15 +216,18 @@ public class FleetTests
     }
 
     [Fact]
-    public void OnHeartbeat_PoolTheSiteDoesNotHave_ThoseGpusIgnored()
+    public void OnHeartbeat_PoolTheSiteDoesNotHave_RefusedWholeAndAlarmed()
     {
+        // Was: those GPUs ignored, the rest taken. An agent that offers what the site file does not have is not believed at all.
         var heartbeat = Heartbeat("node-1", _rig.Now, true, "p/0", "x/0");
         heartbeat = heartbeat with { Gpus = [heartbeat.Gpus[0], heartbeat.Gpus[1] with { Pool = "x" }] };
 
-        _rig.Fleet.OnHeartbeat(heartbeat, _rig.Now);
+        Assert.False(_rig.Fleet.OnHeartbeat(heartbeat, _rig.Now));
 
-        Assert.Equal(["p/0"], _rig.Fleet.Gpus(_rig.Now).Select(g => g.State.GpuId));
+        Assert.Empty(_rig.Fleet.Gpus(_rig.Now));
+        Assert.Empty(_rig.Fleet.Nodes);
         Assert.Single(_rig.Logger.WithEventId(3102));
+        Assert.Contains(_rig.Alarms.Current(), a => a.Key == "agents.heartbeatRefused" && a.Message.Contains("pool 'x'", StringComparison.Ordinal));
     }
 
     [Fact]
