@@ -480,12 +480,12 @@ public sealed partial class AgentCore
 
         if (batch.Epoch < _epoch)
         {
-            return $"controller epoch {batch.Epoch} is older than {_epoch}";
+            return AssignmentAck.OlderRefusal("controller epoch", batch.Epoch, _epoch);
         }
 
         if (batch.Epoch == _epoch && batch.Seq <= _seq)
         {
-            return batch.Seq == _seq ? "duplicate" : $"sequence {batch.Seq} is older than {_seq}";
+            return batch.Seq == _seq ? "duplicate" : AssignmentAck.OlderRefusal("sequence", batch.Seq, _seq);
         }
 
         if (now - batch.SentAt > AssignmentBatch.MaxAge)

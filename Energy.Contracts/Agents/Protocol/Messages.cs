@@ -48,7 +48,13 @@ public sealed record AssignmentAck(
     double CommandedW,
     double HeldW,
     string? Refusal,
-    IReadOnlyList<RefusedCommand> Refused);
+    IReadOnlyList<RefusedCommand> Refused)
+{
+    /// <summary>What a <see cref="Refusal"/> of a batch from an older epoch or sequence says: another controller (or a forger) is ahead.</summary>
+    public const string Older = "older than";
+
+    public static string OlderRefusal(string what, long got, long current) => $"{what} {got} is {Older} {current}";
+}
 
 public sealed record RefusedCommand(string Gpu, string Reason);
 

@@ -154,7 +154,7 @@ public sealed class ControllerEpochGuard
     public void OnRefusal(AssignmentAck ack)
     {
         ArgumentNullException.ThrowIfNull(ack);
-        if (ack.Epoch != Epoch || ack.Refusal is not { } refusal || !refusal.Contains("older than", StringComparison.Ordinal))
+        if (ack.Epoch != Epoch || ack.Refusal is not { } refusal || !refusal.Contains(AssignmentAck.Older, StringComparison.Ordinal))
         {
             return;
         }
