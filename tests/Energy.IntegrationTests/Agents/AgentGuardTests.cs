@@ -40,7 +40,7 @@ public sealed class AgentGuardTests : IDisposable
         foreach (var signal in new[] { "TERM", "INT" })
         {
             using var agent = StartAgent(site, broker, "n1");
-            await WaitAsync(() => Task.FromResult(agent.Output.Contains("Agent n1 started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
+            await AgentsRig.WaitAsync(() => Task.FromResult(agent.Output.Contains("Agent n1 started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
                 "the agent started", () => agent.Output);
 
             agent.Signal(signal);
@@ -61,20 +61,20 @@ public sealed class AgentGuardTests : IDisposable
         using var n1 = StartAgent(site, broker, "n1");
         using var n2 = StartAgent(site, broker, "n2");
         string Logs() => $"controller:\n{controller.Output}\nn1:\n{n1.Output}\nn2:\n{n2.Output}\nmosquitto:\n{broker.Log}";
-        await WaitAsync(() => AgentsFollowingAsync(http, "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following", Logs);
+        await AgentsRig.WaitAsync(() => _keys.AgentsFollowingAsync(http, "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following", Logs);
 
         var fake = new AgentHeartbeat(AgentJson.Version, "evil", true, DateTimeOffset.UtcNow, "simulated", 10, 0,
             [.. Enumerable.Range(0, 2000).Select(i => new GpuInventoryItem($"evil/{i}", "gpus", "H100 SXM 80GB", 200, 80, 700))], DateTimeOffset.UtcNow);
         var topic = _topics.Heartbeat("evil");
         await PublishAsync(broker, topic, AgentSignature.Sign(AgentJson.Serialize(fake), topic, _keys.KeysOf("evil")[0]), retain: true);
 
-        await WaitAsync(async () => (await AlarmsAsync(http)).Any(a => a.Key == "agents.heartbeatRefused" && a.Message.Contains("2000", StringComparison.Ordinal)),
+        await AgentsRig.WaitAsync(async () => (await AlarmsAsync(http)).Any(a => a.Key == "agents.heartbeatRefused" && a.Message.Contains("2000", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(15), "the refused heartbeat alarmed in /api/status", Logs);
         var seqBefore = await AckedSeqsAsync(http);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(8))
         {
-            Assert.True(await AgentsFollowingAsync(http, "n1", "n2"), $"an agent stopped following after the fake heartbeat\n{Logs()}");
+            Assert.True(await _keys.AgentsFollowingAsync(http, "n1", "n2"), $"an agent stopped following after the fake heartbeat\n{Logs()}");
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
 
@@ -102,24 +102,24 @@ public sealed class AgentGuardTests : IDisposable
         using var controller = StartController(site, broker, http);
         using var n1 = StartAgent(site, broker, "n1");
         string Logs() => $"controller:\n{controller.Output}\nn1:\n{n1.Output}\nmosquitto:\n{broker.Log}";
-        await WaitAsync(() => AgentsFollowingAsync(http, "n1"), TimeSpan.FromSeconds(60), "the agent following", Logs);
-        await WaitAsync(async () => await CommandedWAsync(http, "n1") > 1000, TimeSpan.FromSeconds(30), "the GPUs mining", Logs);
+        await AgentsRig.WaitAsync(() => _keys.AgentsFollowingAsync(http, "n1"), TimeSpan.FromSeconds(60), "the agent following", Logs);
+        await AgentsRig.WaitAsync(async () => await CommandedWAsync(http, "n1") > 1000, TimeSpan.FromSeconds(30), "the GPUs mining", Logs);
 
         var sentAt = DateTimeOffset.UtcNow;
         await PublishAsync(broker, _topics.Frequency, AgentJson.Serialize(new FrequencySample(49.4, sentAt)), retain: false);
-        await WaitAsync(async () => await StateAsync(http, "n1") == "shedding", TimeSpan.FromSeconds(5), "the agent shedding", Logs);
+        await AgentsRig.WaitAsync(async () => await StateAsync(http, "n1") == "shedding", TimeSpan.FromSeconds(5), "the agent shedding", Logs);
 
         // While it lasts, the lost feed is a warning in the controller's status.
-        await WaitAsync(async () => (await AlarmsAsync(http)).Any(a => a.Key == "agents.warnings.n1" && a.Message.Contains("feed lost while shedding", StringComparison.Ordinal)),
+        await AgentsRig.WaitAsync(async () => (await AlarmsAsync(http)).Any(a => a.Key == "agents.warnings.n1" && a.Message.Contains("feed lost while shedding", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(6), "the lost-feed warning in /api/status", Logs);
         Assert.Equal("shedding", await StateAsync(http, "n1"));
 
         // Then the policy's rule ends the shed: 8 s after the sample, not never.
-        await WaitAsync(async () => await StateAsync(http, "n1") == "following", TimeSpan.FromSeconds(15), "the shed ended by onFrequencyLost", Logs);
+        await AgentsRig.WaitAsync(async () => await StateAsync(http, "n1") == "following", TimeSpan.FromSeconds(15), "the shed ended by onFrequencyLost", Logs);
         var shedFor = DateTimeOffset.UtcNow - sentAt;
         Assert.True(shedFor >= TimeSpan.FromSeconds(8), $"restored after {shedFor.TotalSeconds:F1} s, before the rule's 8 s\n{Logs()}");
         Assert.Contains("with no live feed (onFrequencyLost: restoreAfter 8s)", n1.Output, StringComparison.Ordinal);
-        await WaitAsync(async () => await CommandedWAsync(http, "n1") > 1000, TimeSpan.FromSeconds(15), "the GPUs mining again", Logs);
+        await AgentsRig.WaitAsync(async () => await CommandedWAsync(http, "n1") > 1000, TimeSpan.FromSeconds(15), "the GPUs mining again", Logs);
     }
 
     private HeatGridProcess StartController(string site, MosquittoBroker broker, int http)
@@ -191,36 +191,6 @@ public sealed class AgentGuardTests : IDisposable
 
     private async Task<Dictionary<string, long>> AckedSeqsAsync(int port) =>
         (await GetAsync(port, "/api/agents")).EnumerateArray().ToDictionary(a => a.GetProperty("node").GetString()!, a => a.GetProperty("ackedSeq").GetInt64());
-
-    private async Task<bool> AgentsFollowingAsync(int port, params string[] nodes)
-    {
-        foreach (var node in nodes)
-        {
-            if (await AgentAsync(port, node) is not { } a || !a.GetProperty("online").GetBoolean() || a.GetProperty("state").GetString() != "following"
-                || a.GetProperty("ackedSeq").GetInt64() == 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string> logs)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-
-        Assert.Fail($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}\n{logs()}");
-    }
 
     /// <summary>8 GPUs mining at up to 700 W (two agents of 4) under a cap with room for all of them; <paramref name="demandResponse"/> goes under <c>policy:</c>.</summary>
     private string WriteSite(string demandResponse)

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Controller.Status;
 using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Planning.Forecasting;
@@ -375,5 +377,31 @@ public sealed class StatusApiTests : IAsyncLifetime
         Assert.All(signals, s => Assert.Equal(JsonValueKind.String, s.GetProperty("unit").ValueKind));
         Assert.Equal("Hz", signals.Single(s => s.GetProperty("name").GetString() == "grid.frequencyHz").GetProperty("unit").GetString());
         Assert.Equal("kWh", signals.Single(s => s.GetProperty("name").GetString() == "bath.tankStoredKwh").GetProperty("unit").GetString());
+    }
+
+    [Fact]
+    public async Task GetSummary_PowerDownAgainstTheDeadlinePerKind_EventsStayAList()
+    {
+        var at = _time.GetUtcNow();
+        var log = _app!.Services.GetRequiredService<DemandResponseLog>();
+        foreach (var (node, downMs) in new[] { ("n1", 110.0), ("n2", 140.0), ("n3", 820.0) })
+        {
+            log.Record(new DemandResponseEvent(AgentJson.Version, node, node + "-1", "frequency", 49.45, 49.5, 0.7, at, at.AddMilliseconds(2),
+                at.AddMilliseconds(5), at.AddMilliseconds(downMs), 4000, 640, 8) { PowerReading = "nvml-instant", PowerReadingWindowMs = 25 });
+        }
+
+        using var summary = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/dr/summary", UriKind.Relative)));
+        var frequency = summary.RootElement.GetProperty("kinds").EnumerateArray().Single(k => k.GetProperty("kind").GetString() == "frequency");
+        Assert.Equal((3, 3, 2, 1), (frequency.GetProperty("count").GetInt32(), frequency.GetProperty("observed").GetInt32(),
+            frequency.GetProperty("met").GetInt32(), frequency.GetProperty("late").GetInt32()));
+        Assert.Equal((0.14, 0.82), (frequency.GetProperty("powerDownP50Seconds").GetDouble(), frequency.GetProperty("powerDownP99Seconds").GetDouble()));
+        Assert.Equal(0.7, frequency.GetProperty("deadlines")[0].GetProperty("deadlineSeconds").GetDouble());
+        Assert.Equal("nvml-instant", frequency.GetProperty("powerReadings")[0].GetString());
+
+        // The events themselves: still a list, now saying how long the power took and on which reading.
+        using var events = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/dr/events", UriKind.Relative)));
+        var late = events.RootElement.EnumerateArray().Single(e => e.GetProperty("node").GetString() == "n3");
+        Assert.Equal((0.82, false, "nvml-instant", 25.0), (late.GetProperty("powerDownSeconds").GetDouble(), late.GetProperty("metDeadline").GetBoolean(),
+            late.GetProperty("powerReading").GetString(), late.GetProperty("powerReadingWindowMs").GetDouble()));
     }
 }
