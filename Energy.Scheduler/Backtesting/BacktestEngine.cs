@@ -24,20 +24,46 @@ public sealed class BacktestEngine
 {
     private readonly Site _site;
     private readonly BacktestSeries _series;
+    private readonly Func<IPlanner> _planners;
     private readonly IPlanner _planner;
     private readonly BacktestOptions _options;
     private readonly SlotExecutor _executor;
+    private readonly bool _sequential;
 
+    /// <summary>A backtest whose rolling runs share one planner instance, one run after the other (for a stateless or thread-safe planner).</summary>
     public BacktestEngine(Site site, BacktestSeries series, IPlanner planner, BacktestOptions? options = null)
+        : this(site, series, NotNull(planner), options, sequential: true)
+    {
+    }
+
+    /// <summary>
+    /// A backtest whose rolling runs (HeatGrid, perfect foresight, each relaxed policy) each get their own
+    /// planner from <paramref name="planners"/>, so a planner may keep state between its solves (a re-used
+    /// model) and the runs go in parallel.
+    /// </summary>
+    public BacktestEngine(Site site, BacktestSeries series, Func<IPlanner> planners, BacktestOptions? options = null)
+        : this(site, series, planners, options, sequential: false)
+    {
+    }
+
+    private BacktestEngine(Site site, BacktestSeries series, Func<IPlanner> planners, BacktestOptions? options, bool sequential)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(series);
-        ArgumentNullException.ThrowIfNull(planner);
+        ArgumentNullException.ThrowIfNull(planners);
         _site = site;
         _series = series;
-        _planner = planner;
+        _planners = planners;
+        _planner = planners();
+        _sequential = sequential;
         _options = options ?? new BacktestOptions();
         _executor = new SlotExecutor(site, series.SlotLength);
+    }
+
+    private static Func<IPlanner> NotNull(IPlanner planner)
+    {
+        ArgumentNullException.ThrowIfNull(planner);
+        return () => planner;
     }
 
     public BacktestResult Run(Action<BacktestProgress>? progress = null)
@@ -64,9 +90,18 @@ public sealed class BacktestEngine
             }
         }
 
-        var honestTask = Task.Run(() => RunPlanner("HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n)));
-        var perfect = RunPlanner("perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
-        var honest = honestTask.GetAwaiter().GetResult();
+        BacktestRun honest, perfect;
+        if (_sequential)
+        {
+            honest = RunPlanner(_planner, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n));
+            perfect = RunPlanner(_planner, "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
+        }
+        else
+        {
+            var honestTask = Task.Run(() => RunPlanner(_planner, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n)));
+            perfect = RunPlanner(_planners(), "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
+            honest = honestTask.GetAwaiter().GetResult();
+        }
 
         var strike = _options.StrikePerMwh ?? StrikePriceBaseline.BreakEvenStrike(_site);
         IBaselinePolicy[] policies =
@@ -90,16 +125,16 @@ public sealed class BacktestEngine
         for (var i = first; i < last; i++)
         {
             var start = _series.SlotStart(i);
-            slots.Add(_executor.Execute(start, _series.SpotPerMwh[i], policy.Decide(start, _series.SpotPerMwh[i]), _series.HeatDemandKw[i], loops));
+            slots.Add(_executor.Execute(start, _series.SpotPerMwh[i], policy.Decide(start, _series.SpotPerMwh[i]), _series.HeatDemandKw[i], loops, MiningValue(i)));
         }
 
         return new BacktestRun(policy.Name, _series.SlotLength, slots);
     }
 
     /// <summary>The honest HeatGrid run alone, on this thread (exposed for tests of what it forecast).</summary>
-    internal BacktestRun RunHeatGrid(int first, int last) => RunPlanner("HeatGrid", perfect: false, first, last, null, _ => { });
+    internal BacktestRun RunHeatGrid(int first, int last) => RunPlanner(_planner, "HeatGrid", perfect: false, first, last, null, _ => { });
 
-    private BacktestRun RunPlanner(string name, bool perfect, int first, int last, List<double>? solveMs, Action<int> tick)
+    private BacktestRun RunPlanner(IPlanner planner, string name, bool perfect, int first, int last, List<double>? solveMs, Action<int> tick)
     {
         var loops = _executor.NewLoops();
         var forecaster = new Forecaster(_series, _site.TimeZone, _options.PublicationTime);
@@ -121,15 +156,15 @@ public sealed class BacktestEngine
                     : forecaster.HeatKw(now, observed[l], i, n, _site.HeatLoops[l].Consumer.PeakDemand.Kilowatts * 0.5);
             }
 
-            var input = Input(now, prices, heat, loops);
+            var input = Input(now, prices, heat, loops) with { MiningValue = MiningValueKnown(i, n, perfect) };
 
             var started = Stopwatch.GetTimestamp();
-            var plan = _planner.CreatePlan(input);
+            var plan = planner.CreatePlan(input);
             solveMs?.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
             // A planner that leaves the slot uncovered gets the safe state: every GPU idle.
             var allocations = plan.SlotAt(now)?.Allocations ?? [];
-            var outcome = _executor.Execute(now, _series.SpotPerMwh[i], allocations, _series.HeatDemandKw[i], loops);
+            var outcome = _executor.Execute(now, _series.SpotPerMwh[i], allocations, _series.HeatDemandKw[i], loops, MiningValue(i));
             slots.Add(outcome);
 
             // What the meters saw is the history the next forecast learns from: demand as it really was, not what was delivered.
@@ -166,6 +201,31 @@ public sealed class BacktestEngine
         }
 
         return observed;
+    }
+
+    /// <summary>What mining earned in slot <paramref name="index"/> (the executor's truth); null where every workload has its constant value.</summary>
+    private Func<MiningWorkload, GpuPool, double>? MiningValue(int index) =>
+        _series.MiningValuePerMwh.Count == 0 ? null : (m, p) => _series.MiningValueAt(m, p, index);
+
+    /// <summary>
+    /// The mining value the planner sees over <paramref name="count"/> slots from <paramref name="first"/>: the
+    /// actual values with perfect foresight; honestly, the value of the last slot that had ended (hashprice is
+    /// known only once the network's difficulty and fees are seen), held flat over the horizon.
+    /// </summary>
+    private Dictionary<(string Workload, string Pool), IReadOnlyList<double>>? MiningValueKnown(int first, int count, bool perfect)
+    {
+        if (_series.MiningValuePerMwh.Count == 0)
+        {
+            return null;
+        }
+
+        var known = new Dictionary<(string Workload, string Pool), IReadOnlyList<double>>();
+        foreach (var (key, values) in _series.MiningValuePerMwh)
+        {
+            known[key] = perfect ? values.AsSpan(first, count).ToArray() : Enumerable.Repeat(values[Math.Max(0, first - 1)], count).ToArray();
+        }
+
+        return known;
     }
 
     private PlanningInput Input(DateTimeOffset now, double[] prices, double[][] heatKw, HeatLoopSimulator[] loops)

@@ -35,6 +35,23 @@ public sealed record BacktestSeries(
     /// <summary>Slots per 24 hours.</summary>
     public int SlotsPerDay => (int)(TimeSpan.FromDays(1) / SlotLength);
 
+    /// <summary>
+    /// What a MWh of GPU energy spent mining earned in each slot, by (workload, pool) name (site currency);
+    /// empty where every mining workload is valued at its constant.
+    /// </summary>
+    public IReadOnlyDictionary<(string Workload, string Pool), double[]> MiningValuePerMwh { get; init; } =
+        new Dictionary<(string Workload, string Pool), double[]>();
+
+    /// <summary>What a MWh of GPU energy spent on <paramref name="workload"/> on <paramref name="pool"/> earned in slot <paramref name="index"/>.</summary>
+    public double MiningValueAt(Energy.Contracts.Sites.MiningWorkload workload, Energy.Contracts.Sites.GpuPool pool, int index)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(pool);
+        return MiningValuePerMwh.TryGetValue((workload.Name, pool.Name), out var values) && index >= 0 && index < values.Length
+            ? values[index]
+            : workload.ValuePerMwh.PerMegawattHour;
+    }
+
     /// <summary>Heat-series facts for the JSON: alignment method and gap counts.</summary>
     public HeatSeriesFacts HeatFacts { get; init; } = new("given per slot", 0, 0, 0);
 }

@@ -40,7 +40,9 @@ public sealed class SlotExecutor
 
     public HeatLoopSimulator[] NewLoops() => _site.HeatLoops.Select(l => new HeatLoopSimulator(l)).ToArray();
 
-    public SlotOutcome Execute(DateTimeOffset start, double spotPerMwh, IReadOnlyList<PoolAllocation> allocations, double heatDemandKw, HeatLoopSimulator[] loops)
+    /// <param name="miningValuePerMwh">What a MWh of GPU energy mining on a pool earned in this slot; null for each workload's constant.</param>
+    public SlotOutcome Execute(DateTimeOffset start, double spotPerMwh, IReadOnlyList<PoolAllocation> allocations, double heatDemandKw, HeatLoopSimulator[] loops,
+        Func<MiningWorkload, GpuPool, double>? miningValuePerMwh = null)
     {
         ArgumentNullException.ThrowIfNull(allocations);
         ArgumentNullException.ThrowIfNull(loops);
@@ -78,7 +80,7 @@ public sealed class SlotExecutor
                     inference += gpus * _hours * i.PricePerGpuHour.Amount;
                     break;
                 case MiningWorkload m:
-                    mining += watts / 1e6 * _hours * m.ValuePerMwh.PerMegawattHour;
+                    mining += watts / 1e6 * _hours * (miningValuePerMwh?.Invoke(m, pool) ?? m.ValuePerMwh.PerMegawattHour);
                     break;
             }
         }

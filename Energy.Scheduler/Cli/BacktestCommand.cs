@@ -69,8 +69,9 @@ internal static class BacktestCommand
                 StrikePerMwh = request.Strike,
             };
             var planner = BacktestPlanners.Create(request.Planner);
+            var planners = () => BacktestPlanners.Create(request.Planner);
             var series = BacktestSeriesLoader.Load(site, request.Prices, request.Heat, request.HeatScale, request.Temperature, request.Fx);
-            var engine = new BacktestEngine(site, series, planner, options);
+            var engine = new BacktestEngine(site, series, planners, options);
             var result = engine.Run(Progress(stdout, redirected));
             File.WriteAllText(request.Json, BacktestJson.Serialize(result) + Environment.NewLine);
             if (request.Report is { } folder)

@@ -25,6 +25,23 @@ public sealed record PlanningInput(
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>>? TenantDemand { get; init; }
 
+    /// <summary>
+    /// What a MWh of GPU energy spent on a mining workload earns on a pool, by (workload, pool) name, one
+    /// value per price slot (site currency): from a hashprice series × the pool's hash rate, or a ticket's
+    /// price. Where absent, the workload's constant <see cref="MiningWorkload.ValuePerMwh"/>.
+    /// </summary>
+    public IReadOnlyDictionary<(string Workload, string Pool), IReadOnlyList<double>>? MiningValue { get; init; }
+
+    /// <summary>What a MWh of GPU energy spent on <paramref name="workload"/> on <paramref name="pool"/> earns in price slot <paramref name="index"/>.</summary>
+    public double MiningValuePerMwhAt(MiningWorkload workload, GpuPool pool, int index)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(pool);
+        return MiningValue is not null && MiningValue.TryGetValue((workload.Name, pool.Name), out var values) && index >= 0 && index < values.Count
+            ? values[index]
+            : workload.ValuePerMwh.PerMegawattHour;
+    }
+
     /// <summary>GPUs <paramref name="workload"/> wants in price slot <paramref name="index"/>.</summary>
     public int TenantDemandAt(InferenceWorkload workload, int index)
     {

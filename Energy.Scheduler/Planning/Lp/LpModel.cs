@@ -153,7 +153,7 @@ internal sealed class LpModel : IDisposable
                 var value = w switch
                 {
                     InferenceWorkload inf => inf.PricePerGpuHour.Amount * Hours / pool.MaxPowerPerGpu.Kilowatts,
-                    MiningWorkload m => m.ValuePerMwh.PerMegawattHour * perKwh,
+                    MiningWorkload m => input.MiningValuePerMwhAt(m, pool, i) * perKwh,
                     _ => 0,
                 };
                 objective.SetCoefficient(x, value - (Cost[t] * perKwh * gridPerKw[k]) + tieBreak[k]);
