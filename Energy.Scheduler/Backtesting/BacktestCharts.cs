@@ -35,6 +35,20 @@ internal static class BacktestCharts
 
         Finish(plot, "Cumulative profit", currency);
         written.Add(Save(plot, folder, "profit.png"));
+
+        // The value at stake: what each strategy earned beyond always on (tenant revenue, which every strategy earns, drops out).
+        var stake = new Plot();
+        var alwaysOn = result.AlwaysOn.Slots;
+        foreach (var run in new[] { h, result.PerfectForesight }.Concat(result.Baselines.Skip(1)))
+        {
+            var sum = 0.0;
+            var ys = run.Slots.Select((s, k) => sum += s.Profit - alwaysOn[k].Profit).ToArray();
+            var line = stake.Add.ScatterLine(xs, ys);
+            line.LegendText = run.Name;
+        }
+
+        Finish(stake, "Cumulative profit minus always on", currency);
+        written.Insert(0, Save(stake, folder, "value-at-stake.png"));
         return written;
     }
 

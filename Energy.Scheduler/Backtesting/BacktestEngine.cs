@@ -93,50 +93,154 @@ public sealed class BacktestEngine
         BacktestRun honest, perfect;
         if (_sequential)
         {
-            honest = RunPlanner(_planner, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n));
-            perfect = RunPlanner(_planner, "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
+            honest = RunPlanner(_planner, _site, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n));
+            perfect = RunPlanner(_planner, _site, "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
         }
         else
         {
-            var honestTask = Task.Run(() => RunPlanner(_planner, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n)));
-            perfect = RunPlanner(_planners(), "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
+            var honestTask = Task.Run(() => RunPlanner(_planner, _site, "HeatGrid", perfect: false, first, last, solveMs, n => Tick(0, "HeatGrid and perfect foresight", n)));
+            perfect = RunPlanner(_planners(), _site, "perfect foresight", perfect: true, first, last, null, n => Tick(1, "HeatGrid and perfect foresight", n));
             honest = honestTask.GetAwaiter().GetResult();
         }
 
-        var strike = _options.StrikePerMwh ?? StrikePriceBaseline.BreakEvenStrike(_site);
         IBaselinePolicy[] policies =
         [
             new AlwaysOnBaseline(_site),
-            new StrikePriceBaseline(_site, strike, _options.CurtailAfterSlots, _options.ResumeAfterSlots),
+            _options.StrikePerMwh is { } strike || _series.MiningValuePerMwh.Count == 0
+                ? new StrikePriceBaseline(_site, _options.StrikePerMwh ?? StrikePriceBaseline.BreakEvenStrike(_site), _options.CurtailAfterSlots, _options.ResumeAfterSlots)
+                : StrikePriceBaseline.AtBreakEven(_site, _options.CurtailAfterSlots, _options.ResumeAfterSlots),
         ];
         var baselines = policies.Select(p => RunBaseline(p, first, last)).ToList();
-        return new BacktestResult(_site.Name, _planner.Name, _series, _options, honest, perfect, baselines, solveMs, wall.Elapsed.TotalSeconds)
+        var mainSeconds = wall.Elapsed.TotalSeconds;
+
+        var costWatch = Stopwatch.StartNew();
+        var costs = _options.PolicyCosts ? PolicyCosts(perfect, first, last, progress) : [];
+        return new BacktestResult(_site.Name, _planner.Name, _series, _options, honest, perfect, baselines, solveMs, mainSeconds)
         {
             WorkloadNames = _site.Workloads.Select(w => w.Name).ToList(),
+            PolicyCosts = costs,
+            PolicyCostsWallSeconds = costWatch.Elapsed.TotalSeconds,
         };
     }
 
-    /// <summary>Runs a fixed rule over the period (exposed for tests of the baselines).</summary>
+    /// <summary>Runs a fixed rule over the period under the operator's rules (exposed for tests of the baselines).</summary>
     public BacktestRun RunBaseline(IBaselinePolicy policy, int first, int last)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var loops = _executor.NewLoops();
+        var rules = new OperatorRules(_site, _series.SlotLength);
         var slots = new List<SlotOutcome>(last - first);
         for (var i = first; i < last; i++)
         {
             var start = _series.SlotStart(i);
-            slots.Add(_executor.Execute(start, _series.SpotPerMwh[i], policy.Decide(start, _series.SpotPerMwh[i]), _series.HeatDemandKw[i], loops, MiningValue(i)));
+            var value = MiningValue(i);
+            var decision = policy.Decide(new BaselineSlot(start, _series.SpotPerMwh[i], value));
+            slots.Add(Execute(_executor, rules, i, decision, loops));
         }
 
         return new BacktestRun(policy.Name, _series.SlotLength, slots);
     }
 
-    /// <summary>The honest HeatGrid run alone, on this thread (exposed for tests of what it forecast).</summary>
-    internal BacktestRun RunHeatGrid(int first, int last) => RunPlanner(_planner, "HeatGrid", perfect: false, first, last, null, _ => { });
-
-    private BacktestRun RunPlanner(IPlanner planner, string name, bool perfect, int first, int last, List<double>? solveMs, Action<int> tick)
+    /// <summary>
+    /// What each operator limit that bound cost: perfect foresight with that one limit relaxed, minus perfect
+    /// foresight under the whole policy, with the hours it bound. A limit that cannot have bound (no slot above the
+    /// price limit, no ramp reached, no slot at the cap…) is not re-run.
+    /// </summary>
+    internal IReadOnlyList<PolicyCost> PolicyCosts(BacktestRun perfect, int first, int last, Action<BacktestProgress>? progress = null)
     {
-        var loops = _executor.NewLoops();
+        ArgumentNullException.ThrowIfNull(perfect);
+        var hours = _series.SlotLength.TotalHours;
+        var policy = _site.Policy;
+        var c = _site.Currency.Code;
+        var candidates = new List<(string Limit, string Key, string Setting, Site Relaxed, Func<IPlanner> Planners, Func<BacktestRun, int> Bound)>();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+
+        if (policy.MaxImportPrice is { } limit && perfect.Slots.Any(s => s.Limits.HasFlag(PolicyLimits.PriceLimit)))
+        {
+            var bound = perfect.Slots.Count(s => s.Limits.HasFlag(PolicyLimits.PriceLimit));
+            candidates.Add(("priceLimit", "policy.maxImportPricePerMwh", string.Create(inv, $"{limit.PerMegawattHour:0.##} {c}/MWh all-in"),
+                _site with { Policy = policy with { MaxImportPrice = null } }, _planners, _ => bound));
+        }
+
+        var rules = new OperatorRules(_site, _series.SlotLength);
+        var step = rules.WorkKwPerGpu.DefaultIfEmpty(0).Min();
+        if (policy.RampLimitPerMinute is { } ramp)
+        {
+            var rampKw = ramp.Kilowatts * _series.SlotLength.TotalMinutes;
+            var work = perfect.Slots.Select(s => s.GridImportKw).ToArray();   // base load and idle draw are constant: its changes are the work's
+            var bound = Enumerable.Range(1, Math.Max(0, work.Length - 1)).Count(k => Math.Abs(work[k] - work[k - 1]) >= rampKw - step)
+                + perfect.Slots.Count(s => s.Limits.HasFlag(PolicyLimits.Ramp));
+            if (bound > 0)
+            {
+                candidates.Add(("rampLimit", "policy.rampLimitKwPerMinute", string.Create(inv, $"{ramp.Kilowatts:0.##} kW/min"),
+                    _site with { Policy = policy with { RampLimitPerMinute = null } }, _planners, _ => bound));
+            }
+        }
+
+        if (_series.SlotLength < policy.MinDwell && perfect.Slots.Any(s => s.Limits.HasFlag(PolicyLimits.Dwell)))
+        {
+            var bound = perfect.Slots.Count(s => s.Limits.HasFlag(PolicyLimits.Dwell));
+            candidates.Add(("minDwell", "policy.minDwell", string.Create(inv, $"{policy.MinDwell.TotalMinutes:0.#} min"),
+                _site with { Policy = policy with { MinDwell = TimeSpan.Zero } }, _planners, _ => bound));
+        }
+
+        if (perfect.Slots.Any(s => s.Limits.HasFlag(PolicyLimits.GridCap)))
+        {
+            var bound = perfect.Slots.Count(s => s.Limits.HasFlag(PolicyLimits.GridCap));
+            var never = _site.Grid.BaseLoad + Power.FromWatts(_site.Pools.Sum(p => p.GridPowerFor(p.MaxPower).Watts)) + Power.FromKilowatts(1);
+            candidates.Add(("gridCap", "grid.importCapKw", string.Create(inv, $"{_site.Grid.ImportCap.Kilowatts:0.##} kW"),
+                _site with { Grid = _site.Grid with { ImportCap = never } }, _planners, _ => bound));
+        }
+
+        // A tenant's SLA can bind only where its GPUs cost more than they earn; relaxed, the planner keeps no floor
+        // (the price limit still lets SLA work run above it).
+        var tenants = _site.Workloads.Select((w, i) => (Workload: w as InferenceWorkload, Index: i)).Where(t => t.Workload is { SlaMinGpus: > 0 }).ToList();
+        if (_options.SlaFreePlanners is { } slaFree && tenants.Count > 0 && perfect.Slots.Any(s => tenants.Any(t => Unprofitable(t.Workload!, s.SpotPerMwh))))
+        {
+            candidates.Add(("slaMinimums", "workloads[].slaMinGpus", string.Join(", ", tenants.Select(t => string.Create(inv, $"{t.Workload!.Name} {t.Workload.SlaMinGpus} GPUs"))),
+                _site, slaFree, run => run.Slots.Count(s => tenants.Any(t => s.PowerByWorkloadKw[t.Index] < (t.Workload!.SlaMinGpus * MinGpuKw(t.Workload)) - 1e-6))));
+        }
+
+        var results = new PolicyCost[candidates.Count];
+        var done = 0;
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _sequential ? 1 : Environment.ProcessorCount) }, k =>
+        {
+            var (name, key, setting, relaxed, planners, bound) = candidates[k];
+            var run = RunPlanner(_sequential ? _planner : planners(), relaxed, $"perfect foresight without {name}", perfect: true, first, last, null, _ => { });
+            results[k] = new PolicyCost(name, key, setting, run.Profit - perfect.Profit, bound(run) * hours, run.Profit);
+            var n = Interlocked.Increment(ref done);
+            progress?.Invoke(new BacktestProgress("policy costs (perfect foresight, one limit relaxed at a time)", n, candidates.Count));
+        });
+
+        return results;
+    }
+
+    private bool Unprofitable(InferenceWorkload tenant, double spotPerMwh)
+    {
+        var cost = _site.Grid.Tariff.CostAt(EnergyPrice.PerMwh(spotPerMwh, _site.Currency)).PerMegawattHour;
+        return _site.Pools.Where(tenant.MayRunOn).Any(p => cost * p.GridFactor * p.MaxPowerPerGpu.Megawatts > tenant.PricePerGpuHour.Amount);
+    }
+
+    private double MinGpuKw(InferenceWorkload tenant) =>
+        _site.Pools.Where(tenant.MayRunOn).Select(p => p.MaxPowerPerGpu.Kilowatts).DefaultIfEmpty(0).Min();
+
+    /// <summary>One slot of any strategy: the operator's rules on its decision, then the executor against reality.</summary>
+    private SlotOutcome Execute(SlotExecutor executor, OperatorRules rules, int i, IReadOnlyList<PoolAllocation> decision, HeatLoopSimulator[] loops)
+    {
+        var start = _series.SlotStart(i);
+        var (allowed, limits) = rules.Apply(start, _series.SpotPerMwh[i], decision);
+        var outcome = executor.Execute(start, _series.SpotPerMwh[i], allowed, _series.HeatDemandKw[i], loops, MiningValue(i));
+        return outcome with { Limits = limits };
+    }
+
+    /// <summary>The honest HeatGrid run alone, on this thread (exposed for tests of what it forecast).</summary>
+    internal BacktestRun RunHeatGrid(int first, int last) => RunPlanner(_planner, _site, "HeatGrid", perfect: false, first, last, null, _ => { });
+
+    private BacktestRun RunPlanner(IPlanner planner, Site site, string name, bool perfect, int first, int last, List<double>? solveMs, Action<int> tick)
+    {
+        var executor = ReferenceEquals(site, _site) ? _executor : new SlotExecutor(site, _series.SlotLength);
+        var rules = new OperatorRules(site, _series.SlotLength);
+        var loops = executor.NewLoops();
         var forecaster = new Forecaster(_series, _site.TimeZone, _options.PublicationTime);
         var observed = perfect ? [] : ObservedBefore(first);
         var horizon = Math.Max(1, (int)(_options.Horizon / _series.SlotLength));
@@ -147,16 +251,16 @@ public sealed class BacktestEngine
             var now = _series.SlotStart(i);
             var n = Math.Min(horizon, _series.Count - i);
             var prices = perfect ? _series.SpotPerMwh.AsSpan(i, n).ToArray() : forecaster.Prices(now, i, n);
-            var heat = new double[_site.HeatLoops.Count][];
+            var heat = new double[site.HeatLoops.Count][];
             for (var l = 0; l < heat.Length; l++)
             {
-                var share = _executor.LoopShare(l);
+                var share = executor.LoopShare(l);
                 heat[l] = perfect
                     ? Array.ConvertAll(_series.HeatDemandKw.AsSpan(i, n).ToArray(), kw => kw * share)
-                    : forecaster.HeatKw(now, observed[l], i, n, _site.HeatLoops[l].Consumer.PeakDemand.Kilowatts * 0.5);
+                    : forecaster.HeatKw(now, observed[l], i, n, site.HeatLoops[l].Consumer.PeakDemand.Kilowatts * 0.5);
             }
 
-            var input = Input(now, prices, heat, loops) with { MiningValue = MiningValueKnown(i, n, perfect) };
+            var input = Input(site, now, prices, heat, loops) with { MiningValue = MiningValueKnown(i, n, perfect) };
 
             var started = Stopwatch.GetTimestamp();
             var plan = planner.CreatePlan(input);
@@ -164,7 +268,7 @@ public sealed class BacktestEngine
 
             // A planner that leaves the slot uncovered gets the safe state: every GPU idle.
             var allocations = plan.SlotAt(now)?.Allocations ?? [];
-            var outcome = _executor.Execute(now, _series.SpotPerMwh[i], allocations, _series.HeatDemandKw[i], loops, MiningValue(i));
+            var outcome = Execute(executor, rules, i, allocations, loops);
             slots.Add(outcome);
 
             // What the meters saw is the history the next forecast learns from: demand as it really was, not what was delivered.
@@ -228,17 +332,17 @@ public sealed class BacktestEngine
         return known;
     }
 
-    private PlanningInput Input(DateTimeOffset now, double[] prices, double[][] heatKw, HeatLoopSimulator[] loops)
+    private PlanningInput Input(Site site, DateTimeOffset now, double[] prices, double[][] heatKw, HeatLoopSimulator[] loops)
     {
         var curve = new PriceCurve(now, _series.SlotLength, Array.ConvertAll(prices, p => EnergyPrice.PerMwh(p, _series.Currency)));
         var demand = new Dictionary<string, IReadOnlyList<Power>>(StringComparer.Ordinal);
         var stored = new Dictionary<string, EnergyAmount>(StringComparer.Ordinal);
-        for (var l = 0; l < _site.HeatLoops.Count; l++)
+        for (var l = 0; l < site.HeatLoops.Count; l++)
         {
-            demand[_site.HeatLoops[l].Name] = Array.ConvertAll(heatKw[l], Power.FromKilowatts);
-            stored[_site.HeatLoops[l].Name] = loops[l].Stored;
+            demand[site.HeatLoops[l].Name] = Array.ConvertAll(heatKw[l], Power.FromKilowatts);
+            stored[site.HeatLoops[l].Name] = loops[l].Stored;
         }
 
-        return new PlanningInput(_site, now, curve, demand, stored);
+        return new PlanningInput(site, now, curve, demand, stored);
     }
 }

@@ -18,11 +18,18 @@ public static class BacktestJson
     {
         ArgumentNullException.ThrowIfNull(result);
         var h = result.HeatGrid;
+        var best = result.BestRule;
         var summary = new Summary(
+            CaptureOfValueAtStake: Math.Round(result.CaptureOfValueAtStake, 6),
+            CaptureVsBestRule: Math.Round(result.CaptureVsBestRule, 6),
+            BestRule: best.Name,
+            UpperBound: new UpperBound(result.UpperBoundBreaches.Count == 0, Round(result.UpperBoundTolerance),
+                result.UpperBoundBreaches.Select(b => new Breach(b.Strategy, Round(b.Excess), b.Slots.Select(g => new Gain(g.Start, Round(g.Gain))).ToList())).ToList()),
+            PolicyCosts: result.PolicyCosts.Select(c => new Cost(c.Limit, c.SiteFileKey, c.Setting, Round(c.Cost), Math.Round(c.HoursBound, 2), Round(c.RelaxedProfit))).ToList(),
             ProfitEur: Round(h.Profit),
             PerfectForesightProfitEur: Round(result.PerfectForesight.Profit),
             RatioToPerfectForesight: Math.Round(result.RatioToPerfectForesight, 6),
-            Baselines: result.Baselines.Select(b => new Baseline(b.Name, Round(b.Profit), b.CapViolations, Round(b.UnmetHeatKwh))).ToList(),
+            Baselines: result.Baselines.Select(b => new Baseline(b.Name, Round(b.Profit), b.CapViolations, Round(b.UnmetHeatKwh), LimitHours(b))).ToList(),
             GridCapViolations: h.CapViolations,
             UnmetHeatKwh: Round(h.UnmetHeatKwh),
             HeatDeliveredKwh: Round(h.HeatDeliveredKwh),
@@ -31,6 +38,7 @@ public static class BacktestJson
             SolveMsP50: includeTimings ? Math.Round(result.SolveMsPercentile(0.5), 4) : 0,
             SolveMsP99: includeTimings ? Math.Round(result.SolveMsPercentile(0.99), 4) : 0,
             WallSeconds: includeTimings ? Math.Round(result.WallSeconds, 3) : 0,
+            PolicyCostsWallSeconds: includeTimings ? Math.Round(result.PolicyCostsWallSeconds, 3) : 0,
             Site: result.Site,
             Planner: result.Planner,
             Currency: result.Series.Currency.Code,
@@ -55,7 +63,24 @@ public static class BacktestJson
 
     private static double Round(double value) => Math.Round(value, 3);
 
+    /// <summary>Hours in which each operator limit changed or held the rule's decisions.</summary>
+    private static Dictionary<string, double> LimitHours(BacktestRun run)
+    {
+        var hours = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (flag, name) in new[] { (PolicyLimits.PriceLimit, "priceLimit"), (PolicyLimits.Ramp, "rampLimit"), (PolicyLimits.Dwell, "minDwell"), (PolicyLimits.GridCap, "gridCap") })
+        {
+            hours[name] = Math.Round(run.Slots.Count(s => s.Limits.HasFlag(flag)) * run.SlotLength.TotalHours, 2);
+        }
+
+        return hours;
+    }
+
     private sealed record Summary(
+        double CaptureOfValueAtStake,
+        double CaptureVsBestRule,
+        string BestRule,
+        UpperBound UpperBound,
+        IReadOnlyList<Cost> PolicyCosts,
         double ProfitEur,
         double PerfectForesightProfitEur,
         double RatioToPerfectForesight,
@@ -68,6 +93,7 @@ public static class BacktestJson
         double SolveMsP50,
         double SolveMsP99,
         double WallSeconds,
+        double PolicyCostsWallSeconds,
         string Site,
         string Planner,
         string Currency,
@@ -87,7 +113,15 @@ public static class BacktestJson
         double HeatScale,
         IReadOnlyList<string> Notes);
 
-    private sealed record Baseline(string Name, double ProfitEur, int GridCapViolations, double UnmetHeatKwh);
+    private sealed record Baseline(string Name, double ProfitEur, int GridCapViolations, double UnmetHeatKwh, IReadOnlyDictionary<string, double> HoursLimited);
+
+    private sealed record UpperBound(bool Holds, double Tolerance, IReadOnlyList<Breach> Breaches);
+
+    private sealed record Breach(string Strategy, double ExcessEur, IReadOnlyList<Gain> Slots);
+
+    private sealed record Gain(DateTimeOffset Start, double GainEur);
+
+    private sealed record Cost(string Limit, string SiteFileKey, string Setting, double CostEur, double HoursBound, double RelaxedPerfectForesightProfitEur);
 
     private sealed record Breakdown(double Inference, double Mining, double HeatSales, double GridCost, double BoilerFuel, double ShortfallPenalty);
 }

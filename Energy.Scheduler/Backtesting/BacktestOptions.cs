@@ -22,4 +22,10 @@ public sealed record BacktestOptions
 
     /// <summary>Consecutive slots below the strike price before it switches back on.</summary>
     public int ResumeAfterSlots { get; init; } = 2;
+
+    /// <summary>Whether to price each binding operator limit (<see cref="PolicyCost"/>): one more perfect-foresight run per limit that bound.</summary>
+    public bool PolicyCosts { get; init; } = true;
+
+    /// <summary>Planners without the tenants' SLA floor, for pricing the SLA minimums; null leaves that limit unpriced.</summary>
+    public Func<Planning.IPlanner>? SlaFreePlanners { get; init; }
 }

@@ -18,4 +18,14 @@ public static class BacktestPlanners
         "merit-order" => new MeritOrderPlanner(),
         _ => throw new BacktestInputException($"--planner: unknown planner '{name}'; known: {string.Join(", ", Names)}"),
     };
+
+    /// <summary>
+    /// The same planner without the tenants' SLA as a floor (the LP with no SLA penalty), for pricing the SLA
+    /// minimums; null for a planner that cannot drop it.
+    /// </summary>
+    public static Func<IPlanner>? SlaFree(string? name = null) => (name ?? Default) switch
+    {
+        "lp" => () => new LpPlanner(LpPlannerOptions.Default with { SlaPenaltyPerGpuHour = 0 }),
+        _ => null,
+    };
 }

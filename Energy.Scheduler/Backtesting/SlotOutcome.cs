@@ -23,5 +23,8 @@ public sealed record SlotOutcome(
     /// <summary>Each loop's meters, in the site's loop order.</summary>
     public IReadOnlyList<LoopHeatOutcome> Loops { get; init; } = [];
 
+    /// <summary>The operator limits that changed or held this slot's decision (<see cref="OperatorRules"/>).</summary>
+    public PolicyLimits Limits { get; init; }
+
     public double Profit => InferenceRevenue + MiningRevenue + HeatRevenue - GridCost - FuelCost - ShortfallPenalty;
 }

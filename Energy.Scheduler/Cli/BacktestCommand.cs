@@ -9,7 +9,8 @@ namespace Energy.Scheduler.Cli;
 /// <summary>
 /// <c>heatgrid backtest</c>: replays a price year and a heat series through the scheduler with only
 /// what it could have known, and writes the JSON summary and (optionally) a report folder. Exit 0 on
-/// success, 2 for unusable inputs (the message says which and why).
+/// success, 2 for unusable inputs (the message says which and why), 3 when a strategy beat perfect
+/// foresight (a bug in the model, the executor or a rule: the message names it, the slots and the difference).
 /// </summary>
 internal static class BacktestCommand
 {
@@ -28,15 +29,16 @@ internal static class BacktestCommand
         var planner = new Option<string>("--planner") { Description = "Planner: " + string.Join(", ", BacktestPlanners.Names) + ".", DefaultValueFactory = _ => BacktestPlanners.Default };
         var publishedAt = new Option<string>("--prices-published-at") { Description = "Local market time on D-1 when day D's prices are known.", DefaultValueFactory = _ => "12:00" };
         var strike = new Option<double?>("--strike") { Description = "Strike price of the curtailment baseline per MWh (default: the mining break-even)." };
+        var noPolicyCosts = new Option<bool>("--no-policy-costs") { Description = "Skip pricing each binding operator limit (one perfect-foresight run per limit)." };
 
         var command = new Command("backtest", "Replay prices and heat demand through the scheduler honestly; compare with perfect foresight and baselines.")
         {
-            site, prices, heat, heatScale, temperature, from, to, fx, json, report, planner, publishedAt, strike,
+            site, prices, heat, heatScale, temperature, from, to, fx, json, report, planner, publishedAt, strike, noPolicyCosts,
         };
         command.SetAction(r => Run(
             new Request(r.GetRequiredValue(site), r.GetRequiredValue(prices), r.GetRequiredValue(heat), r.GetValue(heatScale), r.GetValue(temperature),
                 r.GetValue(from), r.GetValue(to), r.GetValue(fx), r.GetRequiredValue(json), r.GetValue(report), r.GetRequiredValue(planner),
-                r.GetRequiredValue(publishedAt), r.GetValue(strike)),
+                r.GetRequiredValue(publishedAt), r.GetValue(strike)) { PolicyCosts = !r.GetValue(noPolicyCosts) },
             Console.Out, Console.Error, Console.IsOutputRedirected));
         return command;
     }
@@ -67,6 +69,8 @@ internal static class BacktestCommand
                 PublicationTime = TimeOnly.TryParse(request.PublishedAt, CultureInfo.InvariantCulture, out var t) ? t
                     : throw new BacktestInputException($"--prices-published-at: expected HH:MM, got '{request.PublishedAt}'"),
                 StrikePerMwh = request.Strike,
+                PolicyCosts = request.PolicyCosts,
+                SlaFreePlanners = BacktestPlanners.SlaFree(request.Planner),
             };
             var planner = BacktestPlanners.Create(request.Planner);
             var planners = () => BacktestPlanners.Create(request.Planner);
@@ -80,9 +84,23 @@ internal static class BacktestCommand
             }
 
             var baselines = string.Join(", ", result.Baselines.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Name} {b.Profit:0}")));
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"backtest {site.Name} ({planner.Name}, {result.HeatGrid.Slots.Count} slots): profit {result.HeatGrid.Profit:0} {site.Currency}, perfect foresight {result.PerfectForesight.Profit:0} (ratio {result.RatioToPerfectForesight:0.000}), {baselines}; {result.WallSeconds:0.0} s"));
-            return 0;
+            var inv = CultureInfo.InvariantCulture;
+            stdout.WriteLine(string.Create(inv,
+                $"backtest {site.Name} ({planner.Name}, {result.HeatGrid.Slots.Count} slots): capture of value at stake {result.CaptureOfValueAtStake:0.000}, vs best rule {result.CaptureVsBestRule:0.000}; "
+                + $"profit {result.HeatGrid.Profit:0} {site.Currency}, perfect foresight {result.PerfectForesight.Profit:0}, {baselines}; {result.WallSeconds:0.0} s"));
+            foreach (var cost in result.PolicyCosts)
+            {
+                stdout.WriteLine(string.Create(inv, $"policy cost: {cost.Limit} ({cost.SiteFileKey} {cost.Setting}) cost {cost.Cost:N0} {site.Currency} ({cost.HoursBound:0.##} h bound)"));
+            }
+
+            foreach (var breach in result.UpperBoundBreaches)
+            {
+                var slots = string.Join(", ", breach.Slots.Take(5).Select(g => string.Create(inv, $"{g.Start.UtcDateTime:yyyy-MM-dd HH:mm}Z +{g.Gain:0.##}")));
+                stderr.WriteLine(string.Create(inv,
+                    $"backtest: '{breach.Strategy}' beat perfect foresight by {breach.Excess:0.##} {site.Currency} (tolerance {result.UpperBoundTolerance:0.##}): a bug in the model, the executor or the rule; it gained most in slots {slots}"));
+            }
+
+            return result.UpperBoundBreaches.Count == 0 ? 0 : 3;
         }
         catch (BacktestInputException e)
         {
@@ -131,5 +149,9 @@ internal static class BacktestCommand
 
     internal sealed record Request(
         string Site, string Prices, string Heat, double HeatScale, string? Temperature, string? From, string? To, double? Fx,
-        string Json, string? Report, string Planner, string PublishedAt, double? Strike);
+        string Json, string? Report, string Planner, string PublishedAt, double? Strike)
+    {
+        /// <summary>Whether to price each binding operator limit.</summary>
+        public bool PolicyCosts { get; init; } = true;
+    }
 }
