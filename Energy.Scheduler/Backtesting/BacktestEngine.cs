@@ -6,6 +6,7 @@ using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Planning.Forecasting;
+using Energy.Scheduler.Planning.Lp;
 
 namespace Energy.Scheduler.Backtesting;
 
@@ -128,6 +129,7 @@ public sealed class BacktestEngine
     {
         ArgumentNullException.ThrowIfNull(policy);
         var loops = _executor.NewLoops();
+        var initial = loops.Select(l => l.Stored.KilowattHours).ToArray();
         var rules = new OperatorRules(_site, _series.SlotLength);
         var slots = new List<SlotOutcome>(last - first);
         for (var i = first; i < last; i++)
@@ -138,7 +140,7 @@ public sealed class BacktestEngine
             slots.Add(Execute(_executor, rules, i, decision, loops));
         }
 
-        return new BacktestRun(policy.Name, _series.SlotLength, slots);
+        return new BacktestRun(policy.Name, _series.SlotLength, slots) { StoredHeatChange = StoredHeatChange(_site, initial, loops) };
     }
 
     /// <summary>
@@ -224,6 +226,21 @@ public sealed class BacktestEngine
     private double MinGpuKw(InferenceWorkload tenant) =>
         _site.Pools.Where(tenant.MayRunOn).Select(p => p.MaxPowerPerGpu.Kilowatts).DefaultIfEmpty(0).Min();
 
+    /// <summary>
+    /// The heat a run leaves in the tanks beyond what they held at its start, valued as the planner values it
+    /// (the boiler heat it saves later): without it a strategy would gain by emptying the tanks at the end.
+    /// </summary>
+    private static double StoredHeatChange(Site site, double[] initialKwh, HeatLoopSimulator[] loops)
+    {
+        var value = 0.0;
+        for (var l = 0; l < loops.Length; l++)
+        {
+            value += (loops[l].Stored.KilowattHours - initialKwh[l]) / 1_000 * PlanEconomics.StoredHeatValuePerMwh(site.HeatLoops[l]);
+        }
+
+        return value;
+    }
+
     /// <summary>One slot of any strategy: the operator's rules on its decision, then the executor against reality.</summary>
     private SlotOutcome Execute(SlotExecutor executor, OperatorRules rules, int i, IReadOnlyList<PoolAllocation> decision, HeatLoopSimulator[] loops)
     {
@@ -241,6 +258,7 @@ public sealed class BacktestEngine
         var executor = ReferenceEquals(site, _site) ? _executor : new SlotExecutor(site, _series.SlotLength);
         var rules = new OperatorRules(site, _series.SlotLength);
         var loops = executor.NewLoops();
+        var initial = loops.Select(l => l.Stored.KilowattHours).ToArray();
         var forecaster = new Forecaster(_series, _site.TimeZone, _options.PublicationTime);
         var observed = perfect ? [] : ObservedBefore(first);
         var horizon = Math.Max(1, (int)(_options.Horizon / _series.SlotLength));
@@ -284,7 +302,7 @@ public sealed class BacktestEngine
             }
         }
 
-        return new BacktestRun(name, _series.SlotLength, slots);
+        return new BacktestRun(name, _series.SlotLength, slots) { StoredHeatChange = StoredHeatChange(site, initial, loops) };
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public static class BacktestJson
             BoilerKwh: Round(h.BoilerKwh),
             PerfectForesightUnmetHeatKwh: Round(result.PerfectForesight.UnmetHeatKwh),
             ProfitBreakdown: new Breakdown(Round(h.Slots.Sum(s => s.InferenceRevenue)), Round(h.Slots.Sum(s => s.MiningRevenue)), Round(h.Slots.Sum(s => s.HeatRevenue)),
-                Round(h.Slots.Sum(s => s.GridCost)), Round(h.Slots.Sum(s => s.FuelCost)), Round(h.Slots.Sum(s => s.ShortfallPenalty))),
+                Round(h.Slots.Sum(s => s.GridCost)), Round(h.Slots.Sum(s => s.FuelCost)), Round(h.Slots.Sum(s => s.ShortfallPenalty)), Round(h.StoredHeatChange)),
             HeatAlignment: result.Series.HeatFacts.Alignment,
             HeatSourceEmptyRows: result.Series.HeatFacts.SourceEmptyRows,
             HeatGapSlotsFilled: result.Series.HeatFacts.GapSlotsFilled,
@@ -123,5 +123,5 @@ public static class BacktestJson
 
     private sealed record Cost(string Limit, string SiteFileKey, string Setting, double CostEur, double HoursBound, double RelaxedPerfectForesightProfitEur);
 
-    private sealed record Breakdown(double Inference, double Mining, double HeatSales, double GridCost, double BoilerFuel, double ShortfallPenalty);
+    private sealed record Breakdown(double Inference, double Mining, double HeatSales, double GridCost, double BoilerFuel, double ShortfallPenalty, double StoredHeatChange);
 }

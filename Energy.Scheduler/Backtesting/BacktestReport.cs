@@ -84,7 +84,8 @@ public static class BacktestReport
         md.AppendLine("- **Execution.** Only the plan's first slot is executed, against the actual heat demand, with the heat-loop physics "
             + "(GPU heat to the consumer, then the tank; deficits from the tank, then the boiler). The resulting tank state starts the next plan.");
         md.AppendLine("- **Profit.** Inference GPU-hours × price per GPU-hour + mining GPU energy × value per MWh + heat delivered to the consumer (from any source) × heat price, "
-            + "minus grid energy (base load, idle GPUs and cooling included) × (spot + network fee + taxes), boiler fuel, and unmet heat × shortfall penalty.");
+            + "minus grid energy (base load, idle GPUs and cooling included) × (spot + network fee + taxes), boiler fuel, and unmet heat × shortfall penalty; "
+            + "plus the heat left in the tanks at the end beyond what they held at the start, at the boiler heat it saves (so no strategy gains by emptying them at the end).");
         md.AppendLine("- **Perfect foresight.** The same planner, rolled the same way, given the actual prices and heat demand over its whole horizon.");
         md.AppendLine("- **Baselines.** *Always on*: the tenant's GPUs plus every other GPU at full power on its most valuable unbounded workload. "
             + "*Strike price*: as always on, but interruptible work (mining, heater) is switched off after N consecutive slots above the strike price and back on after M below; the boiler carries the heat meanwhile.");

@@ -3,7 +3,14 @@ namespace Energy.Scheduler.Backtesting;
 /// <summary>One strategy's slots over the backtest period, with totals.</summary>
 public sealed record BacktestRun(string Name, TimeSpan SlotLength, IReadOnlyList<SlotOutcome> Slots)
 {
-    public double Profit => Slots.Sum(s => s.Profit);
+    /// <summary>The slots' profit plus <see cref="StoredHeatChange"/>: every strategy is settled with the tanks as it leaves them.</summary>
+    public double Profit => SlotProfit + StoredHeatChange;
+
+    /// <summary>The sum of the slots' profits.</summary>
+    public double SlotProfit => Slots.Sum(s => s.Profit);
+
+    /// <summary>Heat left in the tanks at the end minus at the start, valued at what it saves later (the boiler's heat cost; site currency).</summary>
+    public double StoredHeatChange { get; init; }
 
     public int CapViolations => Slots.Count(s => s.CapExceeded);
 
