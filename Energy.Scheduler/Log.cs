@@ -189,4 +189,14 @@ internal static partial class Log
 
     [LoggerMessage(3500, LogLevel.Information, "Demo: {Description}")]
     public static partial void DemoScope(ILogger logger, string description);
+
+    // Mining value for the planner (hashprice series, pools): 3640–3659.
+    [LoggerMessage(3640, LogLevel.Warning, "Mining workload {Workload} hashes SHA-256d without a pool: its shares go nowhere, so it earns nothing and is planned at zero")]
+    public static partial void MiningWithoutPool(ILogger logger, string workload);
+
+    [LoggerMessage(3641, LogLevel.Error, "The value series of mining workload {Workload} cannot be used; it is planned at its constant value: {Reason}")]
+    public static partial void MiningValueSeriesRefused(ILogger logger, string workload, string reason);
+
+    [LoggerMessage(3642, LogLevel.Information, "Mining value series {Path} read: {Rows} rows of {Column}, {First:o} to {Last:o}")]
+    public static partial void MiningValueSeriesRead(ILogger logger, string path, int rows, string column, DateTimeOffset first, DateTimeOffset last);
 }

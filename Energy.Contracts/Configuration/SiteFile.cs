@@ -101,7 +101,7 @@ public static class SiteFile
             return new SiteFileResult(null, errors.Errors);
         }
 
-        var site = new SiteFileReader().Read(new YamlSection(root, string.Empty, errors));
+        var site = new SiteFileReader { BaseDirectory = Path.GetDirectoryName(fileName) }.Read(new YamlSection(root, string.Empty, errors));
         return errors.Count == 0 && site is not null
             ? new SiteFileResult(site, [])
             : new SiteFileResult(null, errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());

@@ -74,13 +74,124 @@ internal sealed partial class SiteFileReader
                 demand ?? Enumerable.Repeat(max.Value, 24).ToList());
     }
 
+    private static readonly Dictionary<string, MiningAlgorithm> Algorithms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["workUnit"] = MiningAlgorithm.WorkUnit,
+        ["sha256d"] = MiningAlgorithm.Sha256d,
+    };
+
+    /// <summary>The site file's folder: relative paths in it (a mining value series) are read from there.</summary>
+    public string? BaseDirectory { get; init; }
+
     private MiningWorkload? Mining(YamlSection w, string? name, IReadOnlyList<string> pools)
     {
         var unit = w.String("unit");
         var joules = w.Number("joulesPerUnit", "J of GPU energy per unit of work", min: 1e-12);
         var revenue = w.Number("revenuePerUnit", $"{_currency} per unit of work", min: 0);
+        var algorithm = w.Choice("algorithm", Algorithms, required: false) ?? MiningAlgorithm.WorkUnit;
+        var rateAll = w.Number("hashRateGhPerGpu", "GH/s of SHA-256d per GPU", required: false, min: 1e-6, max: 1e9);
+        var powerAll = w.Number("hashPowerW", "W per GPU while hashing", required: false, min: 1, max: 10_000);
+        var rates = new Dictionary<string, Sha256dRate>(StringComparer.Ordinal);
+        foreach (var r in w.Sections("hashRates", required: false) ?? [])
+        {
+            var pool = r.String("pool");
+            var gh = r.Number("ghPerGpu", "GH/s of SHA-256d per GPU", min: 1e-6, max: 1e9);
+            var watts = r.Number("powerW", "W per GPU while hashing", required: false, min: 1, max: 10_000);
+            r.Complete();
+            if (pool is not null)
+            {
+                Refer(r, "pool", pool, ReferenceKind.Pool);
+                if (gh is not null && !rates.TryAdd(pool, new Sha256dRate(gh.Value, watts, "measured (site file)")))
+                {
+                    r.ErrorAt("pool", $"pool '{pool}' has a hash rate already");
+                }
+            }
+        }
+
+        if (powerAll is not null && rateAll is null)
+        {
+            w.ErrorAt("hashPowerW", "hashPowerW goes with hashRateGhPerGpu: the power at which that hash rate was measured");
+        }
+
+        var series = w.String("valueSeries", required: false);
+        var fx = w.Number("valueFx", $"{_currency} per unit of the value series' currency", required: false, min: 1e-9, max: 1e9);
+        if (fx is not null && series is null)
+        {
+            w.ErrorAt("valueFx", "valueFx converts the currency of valueSeries; there is no valueSeries");
+        }
+
+        var account = PoolAccount(w);
+        if (algorithm != MiningAlgorithm.Sha256d)
+        {
+            foreach (var key in new[] { "hashRateGhPerGpu", "hashRates", "pool" })
+            {
+                if (w.Has(key))
+                {
+                    w.ErrorAt(key, $"{key} is for SHA-256d mining: add 'algorithm: sha256d'");
+                }
+            }
+        }
+
         return name is null || unit is null || joules is null || revenue is null
             ? null
-            : new MiningWorkload(name, pools, unit, joules.Value, Money.Of(revenue.Value, _currency));
+            : new MiningWorkload(name, pools, unit, joules.Value, Money.Of(revenue.Value, _currency))
+            {
+                Algorithm = algorithm,
+                HashRates = rates,
+                HashRateForAllPools = rateAll is { } gh2 ? new Sha256dRate(gh2, powerAll, "measured (site file)") : null,
+                ValueSeries = series is null ? null : BaseDirectory is { Length: > 0 } dir ? Path.Combine(dir, series) : series,
+                ValueFx = fx,
+                Pool = account,
+            };
+    }
+
+    /// <summary><c>pool: stratum+tcp://HOST:PORT</c>, <c>worker</c> (required with a pool) and <c>passwordEnv</c>.</summary>
+    private static MiningPoolAccount? PoolAccount(YamlSection w)
+    {
+        var url = w.String("pool", required: false);
+        var worker = w.String("worker", required: url is not null);
+        var passwordEnv = w.String("passwordEnv", required: false);
+        if (url is null)
+        {
+            foreach (var key in new[] { "worker", "passwordEnv" })
+            {
+                if (w.Has(key))
+                {
+                    w.ErrorAt(key, $"{key} belongs to a pool: add 'pool: stratum+tcp://HOST:PORT'");
+                }
+            }
+
+            return null;
+        }
+
+        if (!PoolUrlLooksRight(url))
+        {
+            w.ErrorAt("pool", $"'{url}' is not a Stratum pool address; expected stratum+tcp://HOST:PORT (e.g. stratum+tcp://pool.example.com:3333)");
+            return null;
+        }
+
+        if (passwordEnv is not null && (passwordEnv.Contains('=', StringComparison.Ordinal) || passwordEnv.Any(char.IsWhiteSpace)))
+        {
+            w.ErrorAt("passwordEnv", $"'{passwordEnv}' is not an environment variable name; the password itself never goes in the site file");
+            return null;
+        }
+
+        return worker is null ? null : new MiningPoolAccount(url.Trim(), worker, passwordEnv);
+    }
+
+    private static bool PoolUrlLooksRight(string url)
+    {
+        const string Scheme = "stratum+tcp://";
+        var text = url.Trim();
+        if (!text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var authority = text[Scheme.Length..].TrimEnd('/');
+        var colon = authority.LastIndexOf(':');
+        return colon > 0 && !authority.Contains('@', StringComparison.Ordinal) && !authority.Contains('/', StringComparison.Ordinal)
+            && int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is >= 1 and <= 65535;
     }
 }

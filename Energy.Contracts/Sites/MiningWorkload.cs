@@ -22,4 +22,83 @@ public sealed record MiningWorkload(
 
     /// <summary>Revenue per MWh of GPU energy spent mining: comparable with the price of power.</summary>
     public EnergyPrice ValuePerMwh => EnergyPrice.PerMwh(RevenuePerUnit.Amount * JoulesPerMegawattHour / JoulesPerUnit, RevenuePerUnit.Currency);
+
+    /// <summary>What the GPUs compute: a unit of work valued by the fields above (a ticket), or Bitcoin's SHA-256d.</summary>
+    public MiningAlgorithm Algorithm { get; init; } = MiningAlgorithm.WorkUnit;
+
+    /// <summary>
+    /// SHA-256d hash rate and power per GPU by pool name, as the site file gives them (<c>hashRateGhPerGpu</c>,
+    /// <c>hashPowerW</c>, per pool under <c>hashRates</c>); a pool not listed uses <see cref="HashRateForAllPools"/>,
+    /// else the modelled rate of its GPU model (<see cref="Sha256dModel"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, Sha256dRate> HashRates { get; init; } = new Dictionary<string, Sha256dRate>(StringComparer.Ordinal);
+
+    /// <summary>The site file's <c>hashRateGhPerGpu</c> / <c>hashPowerW</c> for every pool not in <see cref="HashRates"/>; null: modelled.</summary>
+    public Sha256dRate? HashRateForAllPools { get; init; }
+
+    /// <summary>
+    /// A CSV series of what the work earns (<c>hashprice_&lt;cur&gt;_per_th_day</c> or <c>value_&lt;cur&gt;_per_mwh</c>),
+    /// the path resolved against the site file's folder; null: the constant <see cref="ValuePerMwh"/>.
+    /// </summary>
+    public string? ValueSeries { get; init; }
+
+    /// <summary>Site currency per unit of <see cref="ValueSeries"/>' currency (<c>valueFx</c>); null: the series must be in the site currency.</summary>
+    public double? ValueFx { get; init; }
+
+    /// <summary>The Stratum pool whose jobs the GPUs hash and to which shares go; null: none configured.</summary>
+    public MiningPoolAccount? Pool { get; init; }
+
+    /// <summary>
+    /// SHA-256d without a pool: shares are found and counted but sent nowhere, so the work earns nothing
+    /// and the live planner values it at zero.
+    /// </summary>
+    public bool EarnsNothing => Algorithm == MiningAlgorithm.Sha256d && Pool is null;
+
+    /// <summary>The SHA-256d working point of a GPU of <paramref name="pool"/>: the site file's, else the model's; null when neither knows the GPU.</summary>
+    public Sha256dRate? HashRateOn(GpuPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return HashRates.TryGetValue(pool.Name, out var rate) ? rate
+            : HashRateForAllPools is { } all ? all with { PowerW = all.PowerW ?? Sha256dModel.For(pool)?.PowerW ?? pool.MaxPowerPerGpu.Watts }
+            : Sha256dModel.For(pool);
+    }
+}
+
+/// <summary>What a mining workload computes.</summary>
+public enum MiningAlgorithm
+{
+    /// <summary>A unit of work with a price of its own (e.g. a proof-of-useful-work ticket).</summary>
+    WorkUnit,
+
+    /// <summary>Bitcoin's double SHA-256, paid by hashprice (revenue per TH/s per day) through a pool.</summary>
+    Sha256d,
+}
+
+/// <summary>A Stratum v1 pool account: <c>pool</c> (stratum+tcp://HOST:PORT), <c>worker</c> and the environment variable holding the password.</summary>
+public sealed record MiningPoolAccount(string Url, string Worker, string? PasswordEnv)
+{
+    /// <summary>The password from <see cref="PasswordEnv"/>; "x" (what pools expect when they ignore it) when none is named or it is unset.</summary>
+    public string Password(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        return PasswordEnv is { } name && environment(name) is { Length: > 0 } value ? value : "x";
+    }
+}
+
+/// <summary>A GPU's SHA-256d working point: hash rate (GH/s) at a power (W; null: the model's or the pool's maximum).</summary>
+public sealed record Sha256dRate(double GhPerSecond, double? PowerW, string Source)
+{
+    /// <summary>GPU energy per GH (J/GH).</summary>
+    public double JoulesPerGh(GpuPool pool) => (PowerW ?? pool.MaxPowerPerGpu.Watts) / GhPerSecond;
+
+    /// <summary>
+    /// What a MWh of GPU energy earns at <paramref name="hashpricePerThDay"/> (money per TH/s per day):
+    /// hashprice × TH/s per GPU / (MWh per GPU-day at the hashing power).
+    /// </summary>
+    public double ValuePerMwh(double hashpricePerThDay, GpuPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var watts = PowerW ?? pool.MaxPowerPerGpu.Watts;
+        return hashpricePerThDay * (GhPerSecond / 1_000) / (watts * 24 / 1e6);
+    }
 }

@@ -13,8 +13,14 @@ public static class BacktestSeriesLoader
     /// <param name="heatScale">Factor on the heat values (to size a measured load to the site).</param>
     /// <param name="temperaturePath">Optional outdoor temperature, a <c>*temp_c</c> column.</param>
     /// <param name="fxRate">Site currency per unit of the price file's currency; required when they differ.</param>
+    /// <param name="miningValuePath">
+    /// Optional mining-value series (<see cref="MiningValueSeries"/>) for every mining workload of the site
+    /// (<c>--mining-value</c>); without it, the workloads' own <c>valueSeries</c>, else their constant value.
+    /// </param>
+    /// <param name="miningFx">Site currency per unit of the mining series' currency (<c>--mining-fx</c>).</param>
     /// <exception cref="BacktestInputException">A file cannot be used; the message says why.</exception>
-    public static BacktestSeries Load(Site site, string pricesPath, string heatPath, double heatScale = 1, string? temperaturePath = null, double? fxRate = null)
+    public static BacktestSeries Load(Site site, string pricesPath, string heatPath, double heatScale = 1, string? temperaturePath = null, double? fxRate = null,
+        string? miningValuePath = null, double? miningFx = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         // History of any age is fine; prices outside the market's clearing-price limits and oversized files are not.
@@ -85,10 +91,44 @@ public static class BacktestSeriesLoader
             notes.Add($"Temperature ({source.Column} of {Path.GetFileName(temperaturePath)}): {aligned.Method}; {gaps} slots filled.");
         }
 
+        var mining = MiningValues(site, miningValuePath, miningFx, start, count, history.SlotLength, notes);
         return new BacktestSeries(start, history.SlotLength, site.Currency, spot, heatKw, temperature, notes)
         {
             HeatFacts = new HeatSeriesFacts(heat.Method, heat.SourceEmptyRows, heatGaps, heatScale),
+            MiningValuePerMwh = mining,
         };
+    }
+
+    private static Dictionary<(string Workload, string Pool), double[]> MiningValues(
+        Site site, string? path, double? fx, DateTimeOffset start, int count, TimeSpan slotLength, List<string> notes)
+    {
+        var miners = site.Workloads.OfType<MiningWorkload>().ToList();
+        if (path is not null && miners.Count == 0)
+        {
+            throw new BacktestInputException($"--mining-value: site '{site.Name}' has no mining workload to value");
+        }
+
+        if (path is null && fx is not null)
+        {
+            throw new BacktestInputException("--mining-fx converts the currency of --mining-value; there is no --mining-value");
+        }
+
+        List<(MiningWorkload, MiningValueSeries, double?, string)> sources;
+        if (path is not null)
+        {
+            var series = MiningValueSeries.Read(path);
+            sources = [.. miners.Select(m => (m, series, fx, "--mining-fx"))];
+            notes.Add($"--mining-value {Path.GetFileName(path)} values every mining workload ({string.Join(", ", miners.Select(m => m.Name))}), "
+                + "in place of the site file's value" + (series.Unit == MiningValueUnit.HashpricePerThDay ? ", as SHA-256d mining at each pool's hash rate." : "."));
+        }
+        else
+        {
+            var read = new Dictionary<string, MiningValueSeries>(StringComparer.Ordinal);
+            sources = [.. miners.Where(m => m.ValueSeries is not null).Select(m =>
+                (m, read.TryGetValue(m.ValueSeries!, out var s) ? s : read[m.ValueSeries!] = MiningValueSeries.Read(m.ValueSeries!), m.ValueFx, "valueFx on workload " + m.Name))];
+        }
+
+        return sources.Count == 0 ? [] : MiningValueAlignment.Align(site, sources, start, count, slotLength, notes);
     }
 
     /// <summary>

@@ -30,15 +30,18 @@ internal static class BacktestCommand
         var publishedAt = new Option<string>("--prices-published-at") { Description = "Local market time on D-1 when day D's prices are known.", DefaultValueFactory = _ => "12:00" };
         var strike = new Option<double?>("--strike") { Description = "Strike price of the curtailment baseline per MWh (default: the mining break-even)." };
         var noPolicyCosts = new Option<bool>("--no-policy-costs") { Description = "Skip pricing each binding operator limit (one perfect-foresight run per limit)." };
+        var miningValue = new Option<string?>("--mining-value") { Description = "Mining value CSV (timestamp_utc,hashprice_<cur>_per_th_day or value_<cur>_per_mwh) for every mining workload, e.g. ops/data/hashprice_usd_2024.csv." };
+        var miningFx = new Option<double?>("--mining-fx") { Description = "Site currency per unit of the mining value file's currency, e.g. 0.92 for USD hashprices at an EUR site." };
 
         var command = new Command("backtest", "Replay prices and heat demand through the scheduler honestly; compare with perfect foresight and baselines.")
         {
             site, prices, heat, heatScale, temperature, from, to, fx, json, report, planner, publishedAt, strike, noPolicyCosts,
+            miningValue, miningFx,
         };
         command.SetAction(r => Run(
             new Request(r.GetRequiredValue(site), r.GetRequiredValue(prices), r.GetRequiredValue(heat), r.GetValue(heatScale), r.GetValue(temperature),
                 r.GetValue(from), r.GetValue(to), r.GetValue(fx), r.GetRequiredValue(json), r.GetValue(report), r.GetRequiredValue(planner),
-                r.GetRequiredValue(publishedAt), r.GetValue(strike)) { PolicyCosts = !r.GetValue(noPolicyCosts) },
+                r.GetRequiredValue(publishedAt), r.GetValue(strike)) { PolicyCosts = !r.GetValue(noPolicyCosts), MiningValue = r.GetValue(miningValue), MiningFx = r.GetValue(miningFx) },
             Console.Out, Console.Error, Console.IsOutputRedirected));
         return command;
     }
@@ -74,7 +77,7 @@ internal static class BacktestCommand
             };
             var planner = BacktestPlanners.Create(request.Planner);
             var planners = () => BacktestPlanners.Create(request.Planner);
-            var series = BacktestSeriesLoader.Load(site, request.Prices, request.Heat, request.HeatScale, request.Temperature, request.Fx);
+            var series = BacktestSeriesLoader.Load(site, request.Prices, request.Heat, request.HeatScale, request.Temperature, request.Fx, request.MiningValue, request.MiningFx);
             var engine = new BacktestEngine(site, series, planners, options);
             var result = engine.Run(Progress(stdout, redirected));
             File.WriteAllText(request.Json, BacktestJson.Serialize(result) + Environment.NewLine);
@@ -153,5 +156,11 @@ internal static class BacktestCommand
     {
         /// <summary>Whether to price each binding operator limit.</summary>
         public bool PolicyCosts { get; init; } = true;
+
+        /// <summary>--mining-value: a mining value series for every mining workload.</summary>
+        public string? MiningValue { get; init; }
+
+        /// <summary>--mining-fx: site currency per unit of the mining series' currency.</summary>
+        public double? MiningFx { get; init; }
     }
 }

@@ -39,6 +39,11 @@ internal static class CheckConfigCommand
         var demo = DemoScope.For(site, site.Demo == true, "the site file says demo: true", DemoBroker.Embedded, realPrices: false);
         stdout.WriteLine($"{path}: demo under heatgrid run --site (embedded broker, no --prices): {demo.Describe()}"
             + (demo.Level == DemoLevel.Full ? "; with --mqtt (an external broker) it publishes and writes none of the site's MQTT inputs" : string.Empty));
+        foreach (var line in Energy.Scheduler.Planning.MiningValueCheck.Describe(site))
+        {
+            stdout.WriteLine($"{path}: {line}");
+        }
+
         return 0;
     }
 }

@@ -54,6 +54,7 @@ public sealed class PlanningService(
     private PlanningConditions? _planned;
     private DateTimeOffset _plannedAt = DateTimeOffset.MinValue;
     private readonly Dictionary<string, HeatForecastBasis> _heatBasis = new(StringComparer.Ordinal);
+    private readonly MiningValueSource _miningValues = new(site, time, logger, alarms);
 
     /// <summary>Makes one plan now. Used at every boundary, and directly by tests.</summary>
     public async Task PlanOnceAsync(CancellationToken cancellationToken)
@@ -96,7 +97,7 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
-        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants });
+        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants, MiningValue = _miningValues.For(curve) });
         plan = state.Explain(plan, site);
         current.Replace(plan);
         ledger?.Record(now, curve, demand, tenants);

@@ -37,7 +37,8 @@ public sealed class MeritOrderPlanner : IPlanner
                 l => input.HeatDemand.TryGetValue(l.Name, out var series) && i < series.Count ? series[i] : Contracts.Units.Power.Zero,
                 StringComparer.Ordinal);
             var tenants = site.Workloads.OfType<InferenceWorkload>().ToDictionary(w => w.Name, w => input.TenantDemandAt(w, i), StringComparer.Ordinal);
-            slots.Add(new MeritOrderSlot(input.SiteAt(i), start, input.Prices.SlotLength, input.Prices.Prices[i], demand, tenants, loops).Decide());
+            slots.Add(new MeritOrderSlot(input.SiteAt(i), start, input.Prices.SlotLength, input.Prices.Prices[i], demand, tenants, loops,
+                (m, p) => input.MiningValuePerMwhAt(m, p, i)).Decide());
         }
 
         return new Plan(site.Name, Name, input.Now, slots);

@@ -26,6 +26,7 @@ internal sealed class MeritOrderSlot
     private readonly Dictionary<string, Candidate> _lastSeen = new(StringComparer.Ordinal);
     private readonly List<string> _explanations = [];
     private readonly List<string> _violations = [];
+    private readonly Func<MiningWorkload, GpuPool, double> _miningValuePerMwh;
     private double _budgetW;
     private bool _capBinding;
 
@@ -36,8 +37,10 @@ internal sealed class MeritOrderSlot
         EnergyPrice spot,
         IReadOnlyDictionary<string, Power> demand,
         IReadOnlyDictionary<string, int> tenantDemand,
-        IReadOnlyDictionary<string, HeatLoopSimulator> loops)
+        IReadOnlyDictionary<string, HeatLoopSimulator> loops,
+        Func<MiningWorkload, GpuPool, double>? miningValuePerMwh = null)
     {
+        _miningValuePerMwh = miningValuePerMwh ?? ((m, _) => m.ValuePerMwh.PerMegawattHour);
         _site = site;
         _start = start;
         _length = length;
@@ -159,7 +162,7 @@ internal sealed class MeritOrderSlot
         var revenue = w switch
         {
             InferenceWorkload i => i.PricePerGpuHour.Amount,
-            MiningWorkload m => m.ValuePerMwh.PerMegawattHour * maxMw,
+            MiningWorkload m => _miningValuePerMwh(m, pool) * maxMw,
             _ => 0,
         };
         var available = w is InferenceWorkload inf
