@@ -164,4 +164,23 @@ internal static partial class Log
 
     [LoggerMessage(2451, LogLevel.Warning, "Agent {Node}: power observed down {PowerDownMs:F0} ms after the frequency signal, past its {DeadlineSeconds} s deadline ({Reading}, {WindowMs:F0}-ms window); GPUs commanded after {CommandMs:F1} ms")]
     public static partial void PowerDownLate(ILogger logger, string node, double powerDownMs, double deadlineSeconds, string reading, double windowMs, double commandMs);
+
+    // Mining on a configured pool (the site file's pool, worker, passwordEnv): 2460–2479.
+    [LoggerMessage(2460, LogLevel.Information, "Mining workload {Workload} hashes the jobs of Stratum pool {Endpoint} as worker {Worker}")]
+    public static partial void PoolConfigured(ILogger logger, string workload, string endpoint, string worker);
+
+    [LoggerMessage(2461, LogLevel.Error, "Mining workload {Workload}: the pool cannot be used ({Reason}); the GPUs hash a local job whose shares go nowhere")]
+    public static partial void PoolUnusable(ILogger logger, string workload, string reason);
+
+    [LoggerMessage(2462, LogLevel.Warning, "Mining workload {Workload}: the password variable {Variable} is not set; the pool gets the password x")]
+    public static partial void PoolPasswordUnset(ILogger logger, string workload, string variable);
+
+    [LoggerMessage(2463, LogLevel.Warning, "Mining workload {Workload}'s pool {Url} is used for every mining load; workload {Other} names another pool, which is not")]
+    public static partial void PoolOthersIgnored(ILogger logger, string workload, string url, string other);
+
+    [LoggerMessage(2464, LogLevel.Error, "The Stratum pool refused the worker, so the GPUs get no more work: {Reason}")]
+    public static partial void PoolWorkerRefused(ILogger logger, string reason);
+
+    [LoggerMessage(2465, LogLevel.Warning, "A share for job {JobId} was not delivered to the pool: {Reason}")]
+    public static partial void PoolShareLost(ILogger logger, string jobId, string reason);
 }

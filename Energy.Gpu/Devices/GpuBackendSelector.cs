@@ -83,7 +83,7 @@ public static class GpuBackendSelector
     {
         var compiler = new KernelCompiler(host.Nvrtc, new KernelCompilerOptions { CacheDirectory = options.KernelCacheDirectory },
             loggers.CreateLogger<KernelCompiler>(), time);
-        var jobs = LocalMiningJobSource.Genesis();
+        var (jobs, poolClient) = MiningJobSources.Create(site, time, loggers);
         var kinds = KindsOf(site);
         var devices = new List<IGpuDevice>();
         var owned = new List<IDisposable>();
@@ -109,7 +109,13 @@ public static class GpuBackendSelector
 
         if (devices.Count == 0)
         {
+            poolClient?.Dispose();
             return null;
+        }
+
+        if (poolClient is not null)
+        {
+            owned.Add(poolClient);   // after the devices, whose mining loads use it; before the host
         }
 
         owned.Add(host);
