@@ -1,5 +1,6 @@
 using System.Globalization;
 using Energy.Contracts.Sites;
+using Energy.Scheduler.Planning;
 using Energy.Telemetry.Prices;
 
 namespace Energy.Scheduler.Backtesting;
@@ -116,7 +117,7 @@ public static class BacktestSeriesLoader
         List<(MiningWorkload, MiningValueSeries, double?, string)> sources;
         if (path is not null)
         {
-            var series = MiningValueSeries.Read(path);
+            var series = MiningValueAlignment.Read(path);
             sources = [.. miners.Select(m => (m, series, fx, "--mining-fx"))];
             notes.Add($"--mining-value {Path.GetFileName(path)} values every mining workload ({string.Join(", ", miners.Select(m => m.Name))}), "
                 + "in place of the site file's value" + (series.Unit == MiningValueUnit.HashpricePerThDay ? ", as SHA-256d mining at each pool's hash rate." : "."));
@@ -125,7 +126,7 @@ public static class BacktestSeriesLoader
         {
             var read = new Dictionary<string, MiningValueSeries>(StringComparer.Ordinal);
             sources = [.. miners.Where(m => m.ValueSeries is not null).Select(m =>
-                (m, read.TryGetValue(m.ValueSeries!, out var s) ? s : read[m.ValueSeries!] = MiningValueSeries.Read(m.ValueSeries!), m.ValueFx, "valueFx on workload " + m.Name))];
+                (m, read.TryGetValue(m.ValueSeries!, out var s) ? s : read[m.ValueSeries!] = MiningValueAlignment.Read(m.ValueSeries!), m.ValueFx, "valueFx on workload " + m.Name))];
         }
 
         return sources.Count == 0 ? [] : MiningValueAlignment.Align(site, sources, start, count, slotLength, notes);

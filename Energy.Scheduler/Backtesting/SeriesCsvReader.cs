@@ -39,7 +39,7 @@ public static class SeriesCsvReader
             : throw new BacktestInputException($"{path}:1: no temperature column among '{string.Join(",", names)}'; expected one named *temp_c, e.g. temp_c");
     }
 
-    internal static string[] Header(string path)
+    private static string[] Header(string path)
     {
         string? header;
         try
@@ -61,7 +61,7 @@ public static class SeriesCsvReader
         return names;
     }
 
-    internal static TimedSeries Read(string path, int column, double factor)
+    private static TimedSeries Read(string path, int column, double factor)
     {
         var ticks = new List<long>(40_000);
         var values = new List<double>(40_000);

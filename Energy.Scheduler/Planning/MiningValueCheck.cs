@@ -1,6 +1,5 @@
 using System.Globalization;
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Backtesting;
 
 namespace Energy.Scheduler.Planning;
 
@@ -45,7 +44,7 @@ public static class MiningValueCheck
                     lines.Add(m.EarnsNothing ? text + ", but without a pool it earns nothing" : text);
                 }
             }
-            catch (BacktestInputException e)
+            catch (MiningValueException e)
             {
                 lines.Add($"WARNING: mining workload {m.Name}: its valueSeries cannot be used, so it is planned at its constant value: {e.Message}");
             }

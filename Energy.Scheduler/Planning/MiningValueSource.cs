@@ -1,7 +1,6 @@
 using System.Globalization;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Sites;
-using Energy.Scheduler.Backtesting;
 using Energy.Telemetry.Health;
 using Microsoft.Extensions.Logging;
 
@@ -85,7 +84,7 @@ public sealed class MiningValueSource(Site site, TimeProvider time, ILogger logg
                     alarms?.Clear(key);
                 }
             }
-            catch (BacktestInputException e)
+            catch (MiningValueException e)
             {
                 alarms?.Hold(key, $"the value series of mining workload {m.Name} cannot be used, so it is planned at its constant value: {e.Message}");
                 Log.MiningValueSeriesRefused(logger, m.Name, e.Message);
@@ -110,11 +109,11 @@ public sealed class MiningValueSource(Site site, TimeProvider time, ILogger logg
         try
         {
             var info = new FileInfo(path);
-            (written, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : throw new BacktestInputException($"{path}: no such file");
+            (written, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : throw new MiningValueException($"{path}: no such file");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BacktestInputException($"{path}: cannot read the file: {e.Message}", e);
+            throw new MiningValueException($"{path}: cannot read the file: {e.Message}", e);
         }
 
         if (_cache.TryGetValue(path, out var cached) && cached.Written == written && cached.Length == length)

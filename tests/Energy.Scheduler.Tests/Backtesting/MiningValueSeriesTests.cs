@@ -26,7 +26,7 @@ public sealed class MiningValueSeriesTests
     public void Read_BadFile_NamesFileLineAndWhy(string text, string expected)
     {
         var path = BacktestData.TempFile(text);
-        var e = Assert.Throws<BacktestInputException>(() => MiningValueSeries.Read(path));
+        var e = Assert.Throws<MiningValueException>(() => MiningValueSeries.Read(path));
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -54,12 +54,12 @@ public sealed class MiningValueSeriesTests
         var h100 = site.Pools.Single(p => p.Name == "liquid-h100");
         var series = MiningValueSeries.Read(BacktestData.TempFile("timestamp_utc,hashprice_usd_per_th_day\n2024-01-01T00:00:00Z,0.05\n"));
 
-        var e = Assert.Throws<BacktestInputException>(() => series.PerMwhFactor(site.Currency, mining, h100, null, "--mining-fx"));
+        var e = Assert.Throws<MiningValueException>(() => series.PerMwhFactor(site.Currency, mining, h100, null, "--mining-fx"));
         Assert.Contains("the mining value is in USD, but the site accounts in EUR: give --mining-fx RATE (EUR per USD)", e.Message, StringComparison.Ordinal);
 
         // 8.1 GH/s at 390 W (modelled H100): 0.0081 TH/s over 0.00936 MWh a day, at 0.9 EUR/USD.
         Assert.Equal(0.9 * 0.0081 / 0.00936, series.PerMwhFactor(site.Currency, mining, h100, 0.9, "--mining-fx"), 9);
-        Assert.Throws<BacktestInputException>(() => series.PerMwhFactor(site.Currency, mining, h100, -1, "--mining-fx"));
+        Assert.Throws<MiningValueException>(() => series.PerMwhFactor(site.Currency, mining, h100, -1, "--mining-fx"));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class MiningValueSeriesTests
         var mining = site.Workloads.OfType<MiningWorkload>().Single();
         var series = MiningValueSeries.Read(BacktestData.TempFile("timestamp_utc,hashprice_eur_per_th_day\n2024-01-01T00:00:00Z,0.05\n"));
 
-        var e = Assert.Throws<BacktestInputException>(() => series.PerMwhFactor(site.Currency, mining, site.Pools.Single(p => p.Name == "air-l40s"), null, "--mining-fx"));
+        var e = Assert.Throws<MiningValueException>(() => series.PerMwhFactor(site.Currency, mining, site.Pools.Single(p => p.Name == "air-l40s"), null, "--mining-fx"));
         Assert.Contains("give hashRateGhPerGpu (and hashPowerW) on workload 'mining'", e.Message, StringComparison.Ordinal);
     }
 

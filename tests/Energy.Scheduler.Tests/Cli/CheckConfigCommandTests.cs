@@ -65,6 +65,21 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.Contains("cannot read the file", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_Sha256dWithoutPool_WarnsItEarnsNothing_WithASeriesSaysWhatItIsWorth()
+    {
+        File.WriteAllText(Path.Combine(_folder, "hp.csv"), "timestamp_utc,hashprice_eur_per_th_day\n2024-01-01T00:00:00Z,0.05\n");
+        var path = Write("btc.yaml", RunCommand.DemoSite().Replace("revenuePerUnit: 0.0011", "revenuePerUnit: 0.0011\n    algorithm: sha256d\n    valueSeries: hp.csv", StringComparison.Ordinal));
+
+        var (code, stdout, _) = Run(path);
+
+        Assert.Equal(0, code);
+        Assert.Contains($"{path}: WARNING: mining workload mining hashes SHA-256d without a pool", stdout, StringComparison.Ordinal);
+        // Read from the site file's folder; 0.05 × 0.0081 TH/s / 0.00936 MWh a day on the H100s.
+        Assert.Contains("mining workload mining on liquid-h100: hashprice_eur_per_th_day of " + Path.Combine(_folder, "hp.csv") + " (2024-01-01..2024-01-01); its last value is worth 0.0433 EUR/MWh of GPU energy, but without a pool it earns nothing",
+            stdout, StringComparison.Ordinal);
+    }
+
     private string Write(string name, string text)
     {
         var path = Path.Combine(_folder, name);
