@@ -120,6 +120,7 @@ internal sealed partial class SiteFileReader
             w.ErrorAt("valueFx", "valueFx converts the currency of valueSeries; there is no valueSeries");
         }
 
+        var least = w.Number("minValuePerMwh", $"{_currency} per MWh of GPU energy", required: false, min: 0, max: 1e6);
         var account = PoolAccount(w);
         if (algorithm != MiningAlgorithm.Sha256d)
         {
@@ -142,6 +143,7 @@ internal sealed partial class SiteFileReader
                 ValueSeries = series is null ? null : BaseDirectory is { Length: > 0 } dir ? Path.Combine(dir, series) : series,
                 ValueFx = fx,
                 Pool = account,
+                MinValuePerMwh = least ?? MiningWorkload.DefaultMinValuePerMwh,
             };
     }
 

@@ -23,6 +23,19 @@ public sealed record MiningWorkload(
     /// <summary>Revenue per MWh of GPU energy spent mining: comparable with the price of power.</summary>
     public EnergyPrice ValuePerMwh => EnergyPrice.PerMwh(RevenuePerUnit.Amount * JoulesPerMegawattHour / JoulesPerUnit, RevenuePerUnit.Currency);
 
+    /// <summary>The least a MWh of GPU energy must earn for mining to run (<see cref="MinValuePerMwh"/>) unless the site file says.</summary>
+    public const double DefaultMinValuePerMwh = 1.0;
+
+    /// <summary>
+    /// <c>minValuePerMwh</c>: mining runs only in slots where it earns at least this per MWh of GPU energy (site
+    /// currency; default 1). Below it the revenue is noise against the price of power (GPU SHA-256d earns ~0.05 per MWh
+    /// at 2024 hashprices): the GPUs are left to the heater, other work or idle, and no hashes are sold as a heater's by-product.
+    /// </summary>
+    public double MinValuePerMwh { get; init; } = DefaultMinValuePerMwh;
+
+    /// <summary>Whether mining earning <paramref name="valuePerMwh"/> per MWh of GPU energy may run.</summary>
+    public bool Runs(double valuePerMwh) => valuePerMwh >= MinValuePerMwh;
+
     /// <summary>What the GPUs compute: a unit of work valued by the fields above (a ticket), or Bitcoin's SHA-256d.</summary>
     public MiningAlgorithm Algorithm { get; init; } = MiningAlgorithm.WorkUnit;
 

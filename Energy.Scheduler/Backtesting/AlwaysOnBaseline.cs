@@ -6,7 +6,7 @@ namespace Energy.Scheduler.Backtesting;
 /// <summary>
 /// "Always on": every GPU works at its power limit. The tenant gets the GPUs it wants (it pays most per
 /// GPU-hour); every other GPU runs the pool's most valuable unbounded workload in the slot (mining before
-/// heater while mining earns anything). The operator's rules then apply as to every strategy
+/// heater while mining earns at least its minimum). The operator's rules then apply as to every strategy
 /// (<see cref="OperatorRules"/>): above the price limit only SLA work runs, and where the grid cap (base
 /// load included) would break, whole GPUs are shed in the shed order.
 /// </summary>
@@ -53,9 +53,9 @@ public sealed class AlwaysOnBaseline : IBaselinePolicy
         return allocations;
     }
 
-    /// <summary>The pool's unbounded workload earning most per GPU-hour in the slot: mining while it earns anything, else the heater.</summary>
+    /// <summary>The pool's unbounded workload earning most per GPU-hour in the slot: mining while it earns at least its minimum, else the heater.</summary>
     private Workload? Filler(GpuPool pool, BaselineSlot slot) => _site.Workloads
-        .Where(w => w is not InferenceWorkload && w.MayRunOn(pool))
+        .Where(w => w is not InferenceWorkload && w.MayRunOn(pool) && (w is not MiningWorkload m || m.Runs(slot.MiningValue(m, pool))))
         .OrderByDescending(w => w is MiningWorkload m ? Math.Max(0, slot.MiningValue(m, pool)) : 0)
         .ThenBy(w => w is MiningWorkload ? 1 : 0)
         .FirstOrDefault();

@@ -245,7 +245,7 @@ public sealed class BacktestEngine
     private SlotOutcome Execute(SlotExecutor executor, OperatorRules rules, int i, IReadOnlyList<PoolAllocation> decision, HeatLoopSimulator[] loops)
     {
         var start = _series.SlotStart(i);
-        var (allowed, limits) = rules.Apply(start, _series.SpotPerMwh[i], decision);
+        var (allowed, limits) = rules.Apply(start, _series.SpotPerMwh[i], decision, miningValuePerMwh: MiningValue(i));
         var outcome = executor.Execute(start, _series.SpotPerMwh[i], allowed, _series.HeatDemandKw[i], loops, MiningValue(i));
         return outcome with { Limits = limits };
     }

@@ -31,7 +31,8 @@ public enum PolicyLimits
 /// The operator's policy, applied to every strategy's decision before it is executed, as the controller
 /// applies it to a plan: a backtest compares strategies under the same rules. In this order:
 /// <list type="number">
-/// <item>Reality: no more GPUs than a pool has, no more than a tenant wants; every working GPU at its power limit (the planners' power model).</item>
+/// <item>Reality: no more GPUs than a pool has, no more than a tenant wants; every working GPU at its power limit (the planners' power model);
+/// no mining in a slot where it earns less than its <see cref="MiningWorkload.MinValuePerMwh"/>.</item>
 /// <item>Price limit: above <see cref="OperatorPolicy.MaxImportPrice"/> (all-in) only SLA work runs: mining and heater off, each tenant at most its SLA.</item>
 /// <item>Minimum dwell: a GPU that started a workload less than <see cref="OperatorPolicy.MinDwell"/> ago may go idle but not to another
 /// workload (as <c>GpuDispatcher</c>); a tenant below its SLA outranks dwell.</item>
@@ -68,7 +69,10 @@ public sealed class OperatorRules
     public IReadOnlyList<double> WorkKwPerGpu => _workKwPerGpu;
 
     /// <summary>Applies the policy to one slot's decision; <paramref name="capKw"/> is the import cap in force.</summary>
-    public (IReadOnlyList<PoolAllocation> Allocations, PolicyLimits Limits) Apply(DateTimeOffset start, double spotPerMwh, IReadOnlyList<PoolAllocation> proposed, double? capKw = null)
+    /// <param name="miningValuePerMwh">What mining on a pool earns in the slot; null for each workload's constant. Mining below its
+    /// <see cref="MiningWorkload.MinValuePerMwh"/> does not run.</param>
+    public (IReadOnlyList<PoolAllocation> Allocations, PolicyLimits Limits) Apply(DateTimeOffset start, double spotPerMwh, IReadOnlyList<PoolAllocation> proposed, double? capKw = null,
+        Func<MiningWorkload, GpuPool, double>? miningValuePerMwh = null)
     {
         ArgumentNullException.ThrowIfNull(proposed);
         var pools = _site.Pools;
@@ -86,7 +90,8 @@ public sealed class OperatorRules
         {
             var p = PoolIndex(a.Pool);
             var w = WorkloadIndex(a.Workload);
-            if (p < 0 || w < 0 || !_workloads[w].MayRunOn(pools[p]))
+            if (p < 0 || w < 0 || !_workloads[w].MayRunOn(pools[p])
+                || (_workloads[w] is MiningWorkload m && !m.Runs(miningValuePerMwh?.Invoke(m, pools[p]) ?? m.ValuePerMwh.PerMegawattHour)))
             {
                 continue;
             }

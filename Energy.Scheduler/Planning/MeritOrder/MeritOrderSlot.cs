@@ -165,9 +165,12 @@ internal sealed class MeritOrderSlot
             MiningWorkload m => _miningValuePerMwh(m, pool) * maxMw,
             _ => 0,
         };
-        var available = w is InferenceWorkload inf
-            ? Math.Max(0, _tenantDemand[inf.Name] - Allocated(inf.Name))
-            : int.MaxValue;
+        var available = w switch
+        {
+            InferenceWorkload inf => Math.Max(0, _tenantDemand[inf.Name] - Allocated(inf.Name)),
+            MiningWorkload m when !m.Runs(_miningValuePerMwh(m, pool)) => 0,   // below its minimum value mining does not run
+            _ => int.MaxValue,
+        };
 
         double heatW = 0, heatValue = 0, heatLimitGpus = int.MaxValue;
         if (pool.HeatLoop is { } loopName)
