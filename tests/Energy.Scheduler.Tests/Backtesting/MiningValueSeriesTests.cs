@@ -126,28 +126,26 @@ public sealed class MiningValueSeriesTests
     }
 
     [Fact]
-    public void Backtest_With2024Hashprices_MiningRunsOnlyWhereTheGpusWouldDrawThePowerAnyway()
+    public void Backtest_With2024Hashprices_MiningIsOffInEverySlot_EvenWherePowerIsFree()
     {
-        // Early April 2024: spot near or below zero. GPU heat is then worth more than the power (and below -40 EUR/MWh
-        // spot the all-in price is negative), so the GPUs draw power for its own sake: SHA-256d at 0.05 EUR/MWh
-        // takes the place of the heater (the same heat) but adds no GPU power a worthless workload would not draw.
+        // Early April 2024: spot near or below zero, where GPU heat is worth more than the power and (below -40 EUR/MWh
+        // spot) the all-in price is negative. SHA-256d at ~0.05 EUR/MWh is below the workload's minimum value (1 EUR/MWh):
+        // no strategy mines; the heater takes the power where it is worth drawing.
         var site = TestSites.Bathhouse();
-        var options = new BacktestOptions { From = new DateTimeOffset(2024, 4, 5, 22, 0, 0, TimeSpan.Zero), Until = new DateTimeOffset(2024, 4, 7, 22, 0, 0, TimeSpan.Zero) };
+        var options = new BacktestOptions { From = new DateTimeOffset(2024, 4, 5, 22, 0, 0, TimeSpan.Zero), Until = new DateTimeOffset(2024, 4, 7, 22, 0, 0, TimeSpan.Zero), PolicyCosts = false };
         var mining = site.Workloads.ToList().FindIndex(w => w is MiningWorkload);
+        var heater = site.Workloads.ToList().FindIndex(w => w is HeaterWorkload);
         var hashprice = BacktestSeriesLoader.Load(site, BacktestData.DeLuPrices, BacktestData.BavariaHeat, miningValuePath: Hashprice2024, miningFx: 0.92);
-        var worthless = BacktestSeriesLoader.Load(site, BacktestData.DeLuPrices, BacktestData.BavariaHeat,
-            miningValuePath: BacktestData.TempFile("timestamp_utc,value_eur_per_mwh\n2024-01-01T00:00:00Z,0\n"));
 
-        var paid = new BacktestEngine(site, hashprice, () => BacktestPlanners.Create(BacktestPlanners.Default), options).Run().PerfectForesight;
-        var unpaid = new BacktestEngine(site, worthless, () => BacktestPlanners.Create(BacktestPlanners.Default), options).Run().PerfectForesight;
+        var result = new BacktestEngine(site, hashprice, () => BacktestPlanners.Create(BacktestPlanners.Default), options).Run();
 
-        Assert.Contains(paid.Slots, s => s.PowerByWorkloadKw[mining] > 0);
-        for (var i = 0; i < paid.Slots.Count; i++)
+        foreach (var run in result.Baselines.Prepend(result.PerfectForesight).Prepend(result.HeatGrid))
         {
-            Assert.Equal(unpaid.Slots[i].GridImportKw, paid.Slots[i].GridImportKw, 1.0);
+            Assert.All(run.Slots, s => Assert.Equal(0, s.PowerByWorkloadKw[mining]));
+            Assert.Equal(0, run.Slots.Sum(s => s.MiningRevenue));
         }
 
-        Assert.InRange(paid.Profit - unpaid.Profit, 0, 0.001 * paid.Slots.Sum(s => s.GridImportKw));   // under 1 EUR per MWh drawn
+        Assert.Contains(result.PerfectForesight.Slots, s => s.PowerByWorkloadKw[heater] > 0);
     }
 
     [Fact]
