@@ -78,8 +78,9 @@ public static class BacktestReport
         md.AppendLine();
         md.Append(inv, $"- **Information rule.** At each slot boundary the planner sees day-ahead prices only for local days published by then ({result.Options.PublicationTime:HH\\:mm} market time on the day before); ");
         md.AppendLine("later slots get the price of the same slot one week earlier. "
-            + "Heat demand is forecast from slots already measured: the mean of the same slot on the latest measured day and one week earlier "
-            + "(with a temperature series, corrected by a heat-vs-temperature slope fitted on the last 28 days; the slot's temperature is taken as a perfect weather forecast). "
+            + "Heat demand is forecast from slots already measured: a weighted mean of the same slot on the last 14 measured days (newer days and the same weekday weigh more), "
+            + "plus how far the last hours ran from that profile, fading over a day ahead (with a temperature series, each copied slot is corrected by a heat-vs-temperature slope "
+            + "fitted on day-to-day changes over the last 28 days; the slot's temperature is taken as a perfect weather forecast). "
             + "Tenant demand comes from the contract profile.");
         md.AppendLine("- **Execution.** Only the plan's first slot is executed, against the actual heat demand, with the heat-loop physics "
             + "(GPU heat to the consumer, then the tank; deficits from the tank, then the boiler). The resulting tank state starts the next plan.");

@@ -10,8 +10,8 @@ namespace Energy.Scheduler.Backtesting;
 /// <see cref="PublicationTime"/> market time on the day before, as <c>PublishedPriceSource</c>);
 /// beyond that, the price of the same slot one week earlier (a week back keeps the weekday shape),
 /// or a day earlier at the start of the data, always from a published day.</item>
-/// <item>Heat demand: the live planner's <see cref="HeatDemandForecaster"/> (same code), over the demand
-/// observed in the slots that had ended by <c>now</c>. The outdoor temperature series is its outlook,
+/// <item>Heat demand: the live planner's <see cref="HeatDemandForecaster"/> (same code: recent days'
+/// profile, temperature slope, recent level), over the demand observed in the slots that had ended by <c>now</c>. The outdoor temperature series is its outlook,
 /// a perfect weather forecast (day-ahead temperature forecasts are good to about 1 K).</item>
 /// </list>
 /// Tenant demand is the contract profile, which the planner reads from the site itself.

@@ -49,13 +49,13 @@ public sealed class ForecasterTests
         var series = BacktestData.Hourly(new double[20 * 24]) with { HeatDemandKw = Enumerable.Range(0, 20 * 24).Select(i => (double)i).ToArray() };
         var forecaster = new Forecaster(series, Berlin);
         var first = 10 * 24 + 5;
-        var heat = forecaster.HeatKw(series.SlotStart(first), series.HeatDemandKw, first, 48, fallbackKw: -1);
-        for (var k = 0; k < heat.Length; k++)
-        {
-            Assert.True(heat[k] < first, $"slot {first + k}: forecast {heat[k]} uses a slot not measured at the decision time");
-        }
+        var unknown = series.HeatDemandKw.Select((kw, i) => i < first ? kw : double.NaN).ToArray();
 
-        // Slot 'first' copies yesterday (first - 24) and last week (first - 168).
-        Assert.Equal(((first - 24) + (first - 168)) / 2.0, heat[0]);
+        // The whole series, the slots from 'first' on included, gives what their absence gives.
+        var heat = forecaster.HeatKw(series.SlotStart(first), series.HeatDemandKw, first, 48, fallbackKw: -1);
+        var honest = forecaster.HeatKw(series.SlotStart(first), unknown, first, 48, fallbackKw: -1);
+
+        Assert.Equal(honest, heat);
+        Assert.All(heat, kw => Assert.InRange(kw, 0, first));
     }
 }
