@@ -22,8 +22,10 @@ internal static class BenchCommand
         var reusedOnly = new Option<bool>("--reused-only") { Description = "Only the re-used model (for a profiler)." };
         rolling.Options.Add(hourly);
         rolling.Options.Add(replans);
+        var solver = new Option<string>("--solver") { Description = "Solver of the re-used model: CLP (default) or GLOP; the fresh baseline is GLOP.", DefaultValueFactory = _ => "CLP" };
         rolling.Options.Add(reusedOnly);
-        rolling.SetAction(r => RollingPlanBench.Run(Console.Out, r.GetValue(replans), r.GetValue(hourly) ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(15), r.GetValue(reusedOnly)));
+        rolling.Options.Add(solver);
+        rolling.SetAction(r => RollingPlanBench.Run(Console.Out, r.GetValue(replans), r.GetValue(hourly) ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(15), r.GetValue(reusedOnly), r.GetValue(solver)!));
         command.Subcommands.Add(rolling);
         return command;
     }

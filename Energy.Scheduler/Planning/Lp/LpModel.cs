@@ -23,7 +23,8 @@ namespace Energy.Scheduler.Planning.Lp;
 /// coefficients and bounds change, never the matrix, so GLOP (presolve off) starts each solve from the
 /// last optimal basis. Its slots form a ring: the model's slot positions rotate with the plan's start
 /// (<c>head</c>), so after a one-slot step every position keeps the data it had, the basis stays nearly
-/// optimal, and only the slot that dropped out is re-used for the new last slot. The ring's seam (the
+/// optimal, and only the slot that dropped out is re-used for the new last slot. A rolling model is
+/// solved by <see cref="LpPlannerOptions.ReuseSolverId"/> with presolve off. The ring's seam (the
 /// link from the last slot back to the first) is cut with bounds only: a free "jump" per tank and
 /// position takes the tank from the last slot's energy to the initial energy at the head, and the ramp
 /// rows at the head are unbounded. The reader sees plan order (slot t of the input) either way.
@@ -93,9 +94,10 @@ internal sealed class LpModel : IDisposable
         Hours = slotLength.TotalHours;
         _perKwh = Hours / 1_000;          // EUR/MWh × kW × slot → EUR
         _rampKw = site.Policy.RampLimitPerMinute is { } r ? r.Kilowatts * slotLength.TotalMinutes : null;
-        _solver = Solver.CreateSolver(options.SolverId)
-            ?? throw new InvalidOperationException($"OR-Tools has no LP solver '{options.SolverId}' here.");
-        if (rolling && options.SolverId == "GLOP")
+        var solverId = rolling ? options.ReuseSolverId : options.SolverId;
+        _solver = Solver.CreateSolver(solverId)
+            ?? throw new InvalidOperationException($"OR-Tools has no LP solver '{solverId}' here.");
+        if (rolling && solverId == "GLOP")
         {
             // Presolve would hand the simplex a different (reduced) matrix whenever a bound changes, which
             // throws the previous basis away; without it the matrix stays the same and the basis is re-used.
@@ -350,7 +352,17 @@ internal sealed class LpModel : IDisposable
     /// <summary>Simplex iterations of the last solve.</summary>
     public long Iterations => _solver.Iterations();
 
-    public Solver.ResultStatus Solve() => _solver.Solve();
+    public Solver.ResultStatus Solve()
+    {
+        if (!_rolling)
+        {
+            return _solver.Solve();
+        }
+
+        using var parameters = new MPSolverParameters();
+        parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
+        return _solver.Solve(parameters);
+    }
 
     public double Objective => _objective.Value();
 
