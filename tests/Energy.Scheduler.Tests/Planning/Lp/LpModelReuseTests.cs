@@ -8,14 +8,16 @@ namespace Energy.Scheduler.Tests.Planning.Lp;
 /// <summary>A re-used (rolling) LP model plans what a fresh model plans, input after input.</summary>
 public sealed class LpModelReuseTests
 {
-    [Fact]
-    public void CreatePlan_RollingInputs_ReusedModelReachesTheFreshModelsOptimum()
+    [Theory]
+    [InlineData("CLP")]
+    [InlineData("GLOP")]
+    public void CreatePlan_RollingInputs_ReusedModelReachesTheFreshModelsOptimum(string reuseSolver)
     {
         var site = LpPlannerBench.Bathhouse();
         const int horizon = 96;
         var sequence = new RollingSequence(site, TimeSpan.FromMinutes(15), dataSlots: horizon + 60, horizon, seed: 3);
         var fresh = new LpPlanner(LpPlannerOptions.Default with { ReuseModel = false });
-        var reused = new LpPlanner();
+        var reused = new LpPlanner(LpPlannerOptions.Default with { ReuseSolverId = reuseSolver });
         var tank = site.HeatLoops[0].Storage!;
 
         // One slot at a time, a jump of three, the same slot twice, then the horizon shrinking at the end of the data.
