@@ -74,6 +74,23 @@ public sealed class LpModelReuseTests
         }
     }
 
+    [Fact]
+    public void CreatePlan_CalledFromSeveralThreads_EachPlanIsTheFreshModelsPlan()
+    {
+        var site = LpPlannerBench.Bathhouse();
+        var sequence = new RollingSequence(site, TimeSpan.FromHours(1), dataSlots: 80, horizon: 48, seed: 9);
+        var inputs = Enumerable.Range(0, 24).Select(step => sequence.Input(step, sequence.InitialStored)).ToArray();
+        var fresh = new LpPlanner(LpPlannerOptions.Default with { ReuseModel = false });
+        var expected = inputs.Select(i => Allocations(fresh.CreatePlan(i).Slots[0])).ToArray();
+        var shared = new LpPlanner();
+
+        // One planner, planned from four threads at once: a call that finds it busy plans with a fresh model.
+        var actual = new string[inputs.Length];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k => actual[k] = Allocations(shared.CreatePlan(inputs[k]).Slots[0]));
+
+        Assert.Equal(expected, actual);
+    }
+
     private static string Allocations(Energy.Contracts.Planning.PlanSlot slot) =>
         string.Join(", ", slot.Allocations.Select(a => $"{a.Pool}/{a.Workload}={a.Gpus}"));
 }
