@@ -10,11 +10,12 @@ public static class BacktestPlanners
     /// <summary>The planner used when none is named: the LP optimizer, as in <c>heatgrid run</c>.</summary>
     public const string Default = "lp";
 
-    public static IReadOnlyList<string> Names { get; } = ["lp", "merit-order"];
+    public static IReadOnlyList<string> Names { get; } = ["lp", "lp-fresh", "merit-order"];
 
     public static IPlanner Create(string? name = null) => (name ?? Default) switch
     {
         "lp" => new LpPlanner(),
+        "lp-fresh" => new LpPlanner(LpPlannerOptions.Default with { ReuseModel = false }),   // the LP with a fresh model per plan: the baseline of the re-used one
         "merit-order" => new MeritOrderPlanner(),
         _ => throw new BacktestInputException($"--planner: unknown planner '{name}'; known: {string.Join(", ", Names)}"),
     };

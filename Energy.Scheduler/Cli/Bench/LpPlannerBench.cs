@@ -37,7 +37,7 @@ public static class LpPlannerBench
                 }
             }
 
-            var planner = new LpPlanner(LpPlannerOptions.Default with { SolverId = id });
+            var planner = new LpPlanner(LpPlannerOptions.Default with { SolverId = id, ReuseModel = false });   // each solver on its own: no re-used model (bench backtest measures that)
             var times = new List<double>(replans);
             for (var run = 0; run < replans + 3; run++)
             {

@@ -17,6 +17,11 @@ internal sealed class LpPlanReader(LpModel model)
 
     private readonly Site _site = model.Site;
 
+    /// <summary>Pairs in the order allocations are listed: by pool name, then workload name.</summary>
+    private readonly int[] _allocationOrder = [.. Enumerable.Range(0, model.Pairs.Length)
+        .OrderBy(k => model.Site.Pools[model.Pairs[k].Pool].Name, StringComparer.Ordinal)
+        .ThenBy(k => model.Site.Workloads[model.Pairs[k].Workload].Name, StringComparer.Ordinal)];
+
     public Plan Read(string planner)
     {
         var slots = new List<PlanSlot>(model.SlotIndices.Count);
@@ -56,11 +61,13 @@ internal sealed class LpPlanReader(LpModel model)
         var importKw = GridImportKw(power, gpus);
 
         var allocations = new List<PoolAllocation>();
-        foreach (var k in Enumerable.Range(0, pairs.Length)
-            .Where(k => gpus[k] > 0)
-            .OrderBy(k => pools[pairs[k].Pool].Name, StringComparer.Ordinal)
-            .ThenBy(k => workloads[pairs[k].Workload].Name, StringComparer.Ordinal))
+        foreach (var k in _allocationOrder)
         {
+            if (gpus[k] <= 0)
+            {
+                continue;
+            }
+
             var pool = pools[pairs[k].Pool];
             allocations.Add(new PoolAllocation(pool.Name, workloads[pairs[k].Workload].Name, pool.MaxPowerPerGpu * gpus[k], gpus[k]));
         }
@@ -71,7 +78,7 @@ internal sealed class LpPlanReader(LpModel model)
         for (var l = 0; l < _site.HeatLoops.Count; l++)
         {
             heatShadow[l] = model.PerMwh(model.HeatRow[t, l]);
-            heat.Add(ReadLoop(t, l, power, gpus, stored, explanations, violations));
+            heat.Add(ReadLoop(t, l, power, gpus, stored, heatShadow[l], explanations, violations));
         }
 
         // Violations: the soft limits' slack.
@@ -88,7 +95,7 @@ internal sealed class LpPlanReader(LpModel model)
         {
             if (workloads[w] is InferenceWorkload { SlaMinGpus: > 0 } inf)
             {
-                var served = Enumerable.Range(0, pairs.Length).Where(k => pairs[k].Workload == w).Sum(k => gpus[k]);
+                var served = Served(w, gpus);
                 if (served < inf.SlaMinGpus)
                 {
                     var reason = LpModel.Positive(over) || capShadow > 1e-6 ? "grid cap" : "heat or pool limits";
@@ -124,7 +131,7 @@ internal sealed class LpPlanReader(LpModel model)
         return new PlanSlot(start, length, spot, cost, allocations, heat, Power.FromKilowatts(importKw), explanations, violations);
     }
 
-    private HeatDispatch ReadLoop(int t, int l, double[] power, int[] gpus, double[] stored, List<string> explanations, List<string> violations)
+    private HeatDispatch ReadLoop(int t, int l, double[] power, int[] gpus, double[] stored, double heatValue, List<string> explanations, List<string> violations)
     {
         var loop = _site.HeatLoops[l];
         var hours = model.Hours;
@@ -192,16 +199,15 @@ internal sealed class LpPlanReader(LpModel model)
             violations.Add($"{loop.Name}: {Kw(beyond)} of heat beyond what the loop can absorb or reject");
         }
 
-        ExplainLoop(t, l, toStorage, fromStorage, boiler, explanations);
+        ExplainLoop(t, l, toStorage, fromStorage, boiler, heatValue, explanations);
         return new HeatDispatch(loop.Name, Power.FromKilowatts(demand), Power.FromKilowatts(captured), Power.FromKilowatts(demand - shortfall),
             Power.FromKilowatts(toStorage), Power.FromKilowatts(fromStorage), Power.FromKilowatts(dumped), Power.FromKilowatts(boiler),
             Power.FromKilowatts(shortfall), EnergyAmount.FromKilowattHours(stored[l]));
     }
 
-    private void ExplainLoop(int t, int l, double toStorage, double fromStorage, double boiler, List<string> explanations)
+    private void ExplainLoop(int t, int l, double toStorage, double fromStorage, double boiler, double heatValue, List<string> explanations)
     {
         var loop = _site.HeatLoops[l];
-        var heatValue = model.PerMwh(model.HeatRow[t, l]);
         explanations.Add(string.Create(CultureInfo.InvariantCulture,
             $"{loop.Name}: heat worth {heatValue:0} {_site.Currency.Code}/MWh at the margin"));
         if (toStorage > 1 && toStorage > fromStorage)
@@ -242,7 +248,7 @@ internal sealed class LpPlanReader(LpModel model)
     {
         var workload = _site.Workloads[w];
         var pairs = model.Pairs;
-        var n = Enumerable.Range(0, pairs.Length).Where(k => pairs[k].Workload == w).Sum(k => gpus[k]);
+        var n = Served(w, gpus);
         if (workload is InferenceWorkload inf)
         {
             var demand = model.Input.TenantDemandAt(inf, model.SlotIndices[t]);
@@ -286,6 +292,21 @@ internal sealed class LpPlanReader(LpModel model)
             : string.Create(CultureInfo.InvariantCulture, $"{workload.Name} off: cost {b.Cost:0} {currency}/MWh > its value {b.Value + b.Heat:0} {currency}/MWh (worth {b.Value:0} + heat {b.Heat:0})");
     }
 
+    /// <summary>GPUs given to workload <paramref name="w"/> over every pool.</summary>
+    private int Served(int w, int[] gpus)
+    {
+        var n = 0;
+        for (var k = 0; k < model.Pairs.Length; k++)
+        {
+            if (model.Pairs[k].Workload == w)
+            {
+                n += gpus[k];
+            }
+        }
+
+        return n;
+    }
+
     /// <summary>Whole GPUs: each pair rounded down, an inference tenant's total rounded once and spread back.</summary>
     private int[] RoundGpus(double[] power)
     {
@@ -306,8 +327,24 @@ internal sealed class LpPlanReader(LpModel model)
                 continue;
             }
 
+            double exactSum = 0;
+            var roundedSum = 0;
+            for (var k = 0; k < pairs.Length; k++)
+            {
+                if (pairs[k].Workload == w)
+                {
+                    exactSum += exact[k];
+                    roundedSum += gpus[k];
+                }
+            }
+
+            var missing = (int)Math.Floor(exactSum + RoundingSlack) - roundedSum;
+            if (missing <= 0)
+            {
+                continue;
+            }
+
             var mine = Enumerable.Range(0, pairs.Length).Where(k => pairs[k].Workload == w).ToList();
-            var missing = (int)Math.Floor(mine.Sum(k => exact[k]) + RoundingSlack) - mine.Sum(k => gpus[k]);
             foreach (var k in mine.OrderByDescending(k => exact[k] - gpus[k]))
             {
                 if (missing <= 0)
