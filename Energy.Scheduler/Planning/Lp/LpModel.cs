@@ -472,11 +472,14 @@ internal sealed class LpModel : IDisposable
             {
                 var pool = pools[Pairs[k].Pool];
                 var w = workloads[Pairs[k].Workload];
-                _planXUb[t, k] = OnlySla[t] && w is not InferenceWorkload ? 0 : pool.MaxPower.Kilowatts;
+                var mining = w is MiningWorkload mw ? input.MiningValuePerMwhAt(mw, pool, i) : 0;
+
+                // Above the price limit only SLA work; mining only where it earns at least its minimum value.
+                _planXUb[t, k] = (OnlySla[t] && w is not InferenceWorkload) || (w is MiningWorkload least && !least.Runs(mining)) ? 0 : pool.MaxPower.Kilowatts;
                 var value = w switch
                 {
                     InferenceWorkload inf => inf.PricePerGpuHour.Amount * Hours / pool.MaxPowerPerGpu.Kilowatts,
-                    MiningWorkload m => input.MiningValuePerMwhAt(m, pool, i) * _perKwh,
+                    MiningWorkload => mining * _perKwh,
                     _ => 0,
                 };
                 _planXObjective[t, k] = value - (Cost[t] * _perKwh * GridPerKw[k]) + TieBreak[k];

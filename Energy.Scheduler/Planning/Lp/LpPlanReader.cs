@@ -262,6 +262,13 @@ internal sealed class LpPlanReader(LpModel model)
             return $"{workload.Name} off: only SLA work runs";
         }
 
+        if (workload is MiningWorkload least && pairs.Where(p => p.Workload == w).All(p => !least.Runs(model.Input.MiningValuePerMwhAt(least, _site.Pools[p.Pool], model.SlotIndices[t]))))
+        {
+            var earns = pairs.Where(p => p.Workload == w).Select(p => model.Input.MiningValuePerMwhAt(least, _site.Pools[p.Pool], model.SlotIndices[t])).DefaultIfEmpty(0).Max();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{workload.Name} off: it earns {earns:0.###} {_site.Currency}/MWh of GPU energy, below its minimum {least.MinValuePerMwh:0.###} (minValuePerMwh)");
+        }
+
         // Per MWh of the GPU's working power, on the pool where it is worth most.
         (double Value, double Heat, double Cost)? best = null;
         for (var k = 0; k < pairs.Length; k++)
@@ -271,7 +278,7 @@ internal sealed class LpPlanReader(LpModel model)
                 continue;
             }
 
-            var value = workload is MiningWorkload m ? m.ValuePerMwh.PerMegawattHour : 0;
+            var value = workload is MiningWorkload m ? model.Input.MiningValuePerMwhAt(m, _site.Pools[pairs[k].Pool], model.SlotIndices[t]) : 0;
             var loop = model.PoolLoop[pairs[k].Pool];
             var heat = loop < 0 ? 0 : model.HeatPerKw[k] * heatShadow[loop];
             var cost = model.GridPerKw[k] * (model.Cost[t] + capShadow);

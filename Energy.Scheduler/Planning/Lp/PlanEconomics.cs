@@ -33,7 +33,8 @@ public static class PlanEconomics
                 compute += workloads[a.Workload] switch
                 {
                     InferenceWorkload i => i.PricePerGpuHour.Amount * a.Gpus * hours,
-                    MiningWorkload m => m.ValuePerMwh.PerMegawattHour * a.Power.Megawatts * hours,
+                    MiningWorkload m => input.MiningValuePerMwhAt(m, site.Pools.First(p => p.Name == a.Pool), (int)Math.Floor((slot.Start - input.Prices.Start) / input.Prices.SlotLength))
+                        * a.Power.Megawatts * hours,
                     _ => 0,
                 };
             }
