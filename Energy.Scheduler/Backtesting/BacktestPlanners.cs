@@ -12,10 +12,13 @@ public static class BacktestPlanners
 
     public static IReadOnlyList<string> Names { get; } = ["lp", "lp-fresh", "merit-order"];
 
+    /// <summary>The backtest executes only each plan's first slot: the LP reads no more of its solution.</summary>
+    private static LpPlannerOptions FirstSlotOnly { get; } = LpPlannerOptions.Default with { ReadSlots = 1 };
+
     public static IPlanner Create(string? name = null) => (name ?? Default) switch
     {
-        "lp" => new LpPlanner(),
-        "lp-fresh" => new LpPlanner(LpPlannerOptions.Default with { ReuseModel = false }),   // the LP with a fresh model per plan: the baseline of the re-used one
+        "lp" => new LpPlanner(FirstSlotOnly),
+        "lp-fresh" => new LpPlanner(FirstSlotOnly with { ReuseModel = false }),   // the LP with a fresh model per plan: the baseline of the re-used one
         "merit-order" => new MeritOrderPlanner(),
         _ => throw new BacktestInputException($"--planner: unknown planner '{name}'; known: {string.Join(", ", Names)}"),
     };
@@ -26,7 +29,7 @@ public static class BacktestPlanners
     /// </summary>
     public static Func<IPlanner>? SlaFree(string? name = null) => (name ?? Default) switch
     {
-        "lp" => () => new LpPlanner(LpPlannerOptions.Default with { SlaPenaltyPerGpuHour = 0 }),
+        "lp" => () => new LpPlanner(FirstSlotOnly with { SlaPenaltyPerGpuHour = 0 }),
         _ => null,
     };
 }

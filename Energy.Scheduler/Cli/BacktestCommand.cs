@@ -63,6 +63,7 @@ internal static class BacktestCommand
         }
 
         var site = loaded.Site!;
+        NativeHeapTuning.KeepSolverMemory();
         try
         {
             var options = new BacktestOptions

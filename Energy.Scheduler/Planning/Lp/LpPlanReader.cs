@@ -22,11 +22,14 @@ internal sealed class LpPlanReader(LpModel model)
         .OrderBy(k => model.Site.Pools[model.Pairs[k].Pool].Name, StringComparer.Ordinal)
         .ThenBy(k => model.Site.Workloads[model.Pairs[k].Workload].Name, StringComparer.Ordinal)];
 
-    public Plan Read(string planner)
+    /// <param name="planner">The planner's name.</param>
+    /// <param name="count">Slots to read from the first (null: all).</param>
+    public Plan Read(string planner, int? count = null)
     {
-        var slots = new List<PlanSlot>(model.SlotIndices.Count);
+        var n = Math.Min(model.SlotIndices.Count, Math.Max(1, count ?? int.MaxValue));
+        var slots = new List<PlanSlot>(n);
         var stored = (double[])model.InitialStored.Clone();
-        for (var t = 0; t < model.SlotIndices.Count; t++)
+        for (var t = 0; t < n; t++)
         {
             slots.Add(ReadSlot(t, stored));
         }

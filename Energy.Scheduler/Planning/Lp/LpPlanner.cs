@@ -157,7 +157,7 @@ public sealed class LpPlanner(LpPlannerOptions? options = null) : IPlanner
             })]);
         }
 
-        return new LpPlanReader(model).Read(Name);
+        return new LpPlanReader(model).Read(Name, _options.ReadSlots);
     }
 
     /// <summary>A rolling model and the start of the first slot it was last loaded with.</summary>

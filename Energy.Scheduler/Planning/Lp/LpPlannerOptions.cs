@@ -26,6 +26,11 @@ namespace Energy.Scheduler.Planning.Lp;
 /// its last basis; "GLOP" re-extracts the whole model at every solve (its basis survives with presolve off),
 /// ≈ 1.5× the CPU of CLP per re-plan at 192 slots (`heatgrid bench backtest --solver`).
 /// </param>
+/// <param name="ReadSlots">
+/// How many slots of the solution become the plan (null: all). A rolling backtest executes only the first
+/// slot of each plan, so it reads one: explanations and whole-GPU rounding of 191 unused slots cost a quarter
+/// of a 15-minute re-plan.
+/// </param>
 public sealed record LpPlannerOptions(
     string SolverId = "GLOP",
     double GridCapPenaltyPerMwh = 1_000_000,
@@ -35,7 +40,8 @@ public sealed record LpPlannerOptions(
     double SlaPenaltyPerGpuHour = 100,
     double TerminalTankValueFactor = 1.0,
     bool ReuseModel = true,
-    string ReuseSolverId = "CLP")
+    string ReuseSolverId = "CLP",
+    int? ReadSlots = null)
 {
     public static LpPlannerOptions Default { get; } = new();
 }
