@@ -71,7 +71,13 @@ public static class BacktestSeriesLoader
             notes.Add($"{priceGaps} price slots missing in the file were filled with the price of the same slot a day earlier (or later).");
         }
 
-        var heatSource = SeriesCsvReader.ReadHeatKw(heatPath);
+        var heatSource = SampledSeries.HourlyMeansIfSampled(SeriesCsvReader.ReadHeatKw(heatPath), out var alternation);
+        if (alternation < SampledSeries.AlternationThreshold)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Heat demand of {Path.GetFileName(heatPath)} alternates from row to row (lag-1 autocorrelation of its changes {alternation:0.00}): read as instantaneous meter readings, averaged over each clock hour before alignment."));
+        }
+
         var heat = SlotAligner.Align(heatSource, start, count, history.SlotLength, site.TimeZone);
         var heatKw = heat.Values.Select(v => v * heatScale).ToArray();
         var heatGaps = FillByDay(heatKw, (int)(TimeSpan.FromDays(1) / history.SlotLength));
