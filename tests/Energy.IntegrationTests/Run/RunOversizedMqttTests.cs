@@ -11,6 +11,7 @@ namespace Energy.IntegrationTests.Run;
 /// 1.65 GB of the process's memory): each is disconnected at the packet's header, the process's resident
 /// memory stays under 1 GB, the control loop keeps its 1-s tick, and the refusal is an alarm in /api/status.
 /// </summary>
+[Collection(DemoPorts.Name)]
 public sealed class RunOversizedMqttTests : IDisposable
 {
     private const long OneGigabyte = 1L << 30;

@@ -14,6 +14,7 @@ namespace Energy.IntegrationTests.Run;
 /// (with <c>--demo</c> neither: the broker's topics are real). Also: the MQTT password from a file or the environment,
 /// never on the command line, and the embedded broker listening on every address while this process connects to loopback.
 /// </summary>
+[Collection(DemoPorts.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed partial class RunRealSiteTests : IDisposable
 {

@@ -6,6 +6,7 @@ using Energy.IntegrationTests.Support;
 namespace Energy.IntegrationTests.Run;
 
 /// <summary><c>heatgrid run</c> as a user starts it: a real process, real sockets, real signals.</summary>
+[Collection(DemoPorts.Name)]
 public sealed class RunVerbTests : IDisposable
 {
     private static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(15);
