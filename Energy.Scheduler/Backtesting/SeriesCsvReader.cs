@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Energy.Scheduler.Planning;
+
 namespace Energy.Scheduler.Backtesting;
 
 /// <summary>
@@ -39,27 +41,8 @@ public static class SeriesCsvReader
             : throw new BacktestInputException($"{path}:1: no temperature column among '{string.Join(",", names)}'; expected one named *temp_c, e.g. temp_c");
     }
 
-    private static string[] Header(string path)
-    {
-        string? header;
-        try
-        {
-            using var reader = new StreamReader(path);
-            header = reader.ReadLine();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BacktestInputException($"{path}: cannot read the file: {e.Message}", e);
-        }
-
-        var names = (header ?? string.Empty).TrimStart('\uFEFF').Split(',').Select(n => n.Trim().ToLowerInvariant()).ToArray();
-        if (names[0] != "timestamp_utc")
-        {
-            throw new BacktestInputException($"{path}:1: the first column is '{names[0]}'; expected 'timestamp_utc' (UTC interval start)");
-        }
-
-        return names;
-    }
+    private static string[] Header(string path) =>
+        TimedCsvRow.Header(path, "UTC interval start", (message, cause) => cause is null ? new BacktestInputException(message) : new BacktestInputException(message, cause));
 
     private static TimedSeries Read(string path, int column, double factor)
     {
@@ -82,29 +65,12 @@ public static class SeriesCsvReader
                 continue;
             }
 
-            if (cells.Length <= column)
+            if (TimedCsvRow.Read(path, line, cells, column, columnName, ticks.Count > 0 ? ticks[^1] : null, out var instant, out var value) is { } error)
             {
-                throw new BacktestInputException($"{path}:{line}: {cells.Length} cells; the column '{columnName}' is number {column + 1}");
+                throw new BacktestInputException(error);
             }
 
-            if (!DateTimeOffset.TryParse(cells[0].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-            {
-                throw new BacktestInputException($"{path}:{line}: '{cells[0]}' is not an ISO-8601 UTC timestamp such as 2024-01-01T00:00:00Z");
-            }
-
-            var cell = cells[column].Trim();
-            double value = double.NaN;
-            if (cell.Length > 0 && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
-            {
-                throw new BacktestInputException($"{path}:{line}: '{cell}' is not a finite number");
-            }
-
-            if (ticks.Count > 0 && instant.UtcTicks <= ticks[^1])
-            {
-                throw new BacktestInputException($"{path}:{line}: {cells[0]} is not after the row before; rows must be in time order, each once");
-            }
-
-            ticks.Add(instant.UtcTicks);
+            ticks.Add(instant);
             values.Add(value * factor);
         }
 

@@ -52,7 +52,7 @@ public sealed record MiningValueSeries(string Source, string Column, MiningValue
                 + "expected hashprice_<cur>_per_th_day (revenue per TH/s per day, e.g. hashprice_usd_per_th_day) or value_<cur>_per_mwh");
         }
 
-        var read = ReadColumn(path, column);
+        var read = ReadColumn(path, column, names[column]);
         if (read.Ticks.Length == 0)
         {
             throw new MiningValueException($"{path}: no rows after the header");
@@ -153,25 +153,10 @@ public sealed record MiningValueSeries(string Source, string Column, MiningValue
         return rate * hash.ValuePerMwh(1, pool);
     }
 
-    private static string[] Header(string path)
-    {
-        string? header;
-        try
-        {
-            using var reader = new StreamReader(path);
-            header = reader.ReadLine();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MiningValueException($"{path}: cannot read the file: {e.Message}", e);
-        }
+    private static string[] Header(string path) =>
+        TimedCsvRow.Header(path, "UTC start of the interval the value holds from", (message, cause) => cause is null ? new MiningValueException(message) : new MiningValueException(message, cause));
 
-        var names = (header ?? string.Empty).TrimStart('\uFEFF').Split(',').Select(n => n.Trim().ToLowerInvariant()).ToArray();
-        return names[0] == "timestamp_utc" ? names
-            : throw new MiningValueException($"{path}:1: the first column is '{names[0]}'; expected 'timestamp_utc' (UTC start of the interval the value holds from)");
-    }
-
-    private static (long[] Ticks, double[] Values) ReadColumn(string path, int column)
+    private static (long[] Ticks, double[] Values) ReadColumn(string path, int column, string columnName)
     {
         var ticks = new List<long>();
         var values = new List<double>();
@@ -184,21 +169,9 @@ public sealed record MiningValueSeries(string Source, string Column, MiningValue
             }
 
             var cells = text.Split(',');
-            if (cells.Length <= column)
+            if (TimedCsvRow.Read(path, line, cells, column, columnName, ticks.Count > 0 ? ticks[^1] : null, out var instant, out var value) is { } error)
             {
-                throw new MiningValueException($"{path}:{line}: {cells.Length} cells; the value is column {column + 1}");
-            }
-
-            if (!DateTimeOffset.TryParse(cells[0].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-            {
-                throw new MiningValueException($"{path}:{line}: '{cells[0]}' is not an ISO-8601 UTC timestamp such as 2024-01-01T00:00:00Z");
-            }
-
-            var cell = cells[column].Trim();
-            var value = double.NaN;
-            if (cell.Length > 0 && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
-            {
-                throw new MiningValueException($"{path}:{line}: '{cell}' is not a finite number");
+                throw new MiningValueException(error);
             }
 
             if (value < 0)
@@ -206,12 +179,7 @@ public sealed record MiningValueSeries(string Source, string Column, MiningValue
                 throw new MiningValueException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: the value {value} is negative; mining earns zero or more"));
             }
 
-            if (ticks.Count > 0 && instant.UtcTicks <= ticks[^1])
-            {
-                throw new MiningValueException($"{path}:{line}: {cells[0]} is not after the row before; rows must be in time order, each once");
-            }
-
-            ticks.Add(instant.UtcTicks);
+            ticks.Add(instant);
             values.Add(value);
         }
 
