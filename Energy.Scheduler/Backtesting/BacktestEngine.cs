@@ -170,8 +170,9 @@ public sealed class BacktestEngine
         {
             var rampKw = ramp.Kilowatts * _series.SlotLength.TotalMinutes;
             var work = perfect.Slots.Select(s => s.GridImportKw).ToArray();   // base load and idle draw are constant: its changes are the work's
-            var bound = Enumerable.Range(1, Math.Max(0, work.Length - 1)).Count(k => Math.Abs(work[k] - work[k - 1]) >= rampKw - step)
-                + perfect.Slots.Count(s => s.Limits.HasFlag(PolicyLimits.Ramp));
+            // A slot counts once: at the limit as planned, or cut to it by the rules.
+            var bound = Enumerable.Range(0, work.Length).Count(k =>
+                perfect.Slots[k].Limits.HasFlag(PolicyLimits.Ramp) || (k > 0 && Math.Abs(work[k] - work[k - 1]) >= rampKw - step));
             if (bound > 0)
             {
                 candidates.Add(("rampLimit", "policy.rampLimitKwPerMinute", string.Create(inv, $"{ramp.Kilowatts:0.##} kW/min"),

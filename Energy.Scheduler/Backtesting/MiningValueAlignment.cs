@@ -7,12 +7,6 @@ namespace Energy.Scheduler.Backtesting;
 /// <summary>Turns mining-value series into per-slot values per MWh of GPU energy, by (workload, pool).</summary>
 public static class MiningValueAlignment
 {
-    /// <summary>
-    /// Values for <paramref name="count"/> slots from <paramref name="start"/>: each slot takes the value in force at
-    /// its start; slots before the series' first row take its first value and slots after its last row hold the
-    /// last, both said in <paramref name="notes"/> with any gap in the series.
-    /// </summary>
-    /// <exception cref="BacktestInputException">The series does not overlap the slots, or cannot be converted.</exception>
     /// <summary>Reads a series for the backtest: <see cref="MiningValueSeries.Read"/>, its errors as <see cref="BacktestInputException"/>.</summary>
     public static MiningValueSeries Read(string path)
     {
@@ -26,6 +20,12 @@ public static class MiningValueAlignment
         }
     }
 
+    /// <summary>
+    /// Values for <paramref name="count"/> slots from <paramref name="start"/>: each slot takes the value in force at
+    /// its start; slots before the series' first row take its first value and slots after its last row hold the
+    /// last, both said in <paramref name="notes"/> with any gap in the series.
+    /// </summary>
+    /// <exception cref="BacktestInputException">The series does not overlap the slots, or cannot be converted.</exception>
     public static Dictionary<(string Workload, string Pool), double[]> Align(
         Site site, IReadOnlyList<(MiningWorkload Workload, MiningValueSeries Series, double? Fx, string FxOption)> sources,
         DateTimeOffset start, int count, TimeSpan slotLength, List<string> notes)
@@ -44,22 +44,10 @@ public static class MiningValueAlignment
                     + $"which does not overlap the backtest's {start:yyyy-MM-dd}..{end:yyyy-MM-dd}");
             }
 
-            var values = new double[count];
-            int before = 0, after = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var at = start + (slotLength * i);
-                if (series.At(at) is { } v)
-                {
-                    values[i] = v;
-                    after += at >= series.Last + TimeSpan.FromDays(1) ? 1 : 0;
-                }
-                else
-                {
-                    values[i] = series.FirstValue;
-                    before++;
-                }
-            }
+            var values = series.ValuesAt(start, slotLength, count);
+            var starts = Enumerable.Range(0, count).Select(i => start + (slotLength * i)).ToList();
+            var before = starts.Count(at => series.At(at) is null);
+            var after = starts.Count(at => at >= series.Last + TimeSpan.FromDays(1));
 
             foreach (var pool in site.Pools.Where(workload.MayRunOn))
             {

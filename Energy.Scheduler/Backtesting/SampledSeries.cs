@@ -67,32 +67,15 @@ public static class SampledSeries
             return series;
         }
 
+        // Each row takes the (time-weighted) mean of its clock hour; a gap stays a gap.
         var hour = TimeSpan.TicksPerHour;
+        var firstHour = series.Ticks[0] / hour * hour;
+        var hours = (int)((series.Ticks[^1] - firstHour) / hour) + 1;
+        var hourly = SlotAligner.Average(series, firstHour, hours, TimeSpan.FromHours(1));
         var means = new double[series.Values.Length];
-        var i = 0;
-        while (i < series.Values.Length)
+        for (var r = 0; r < means.Length; r++)
         {
-            var bucket = series.Ticks[i] / hour;
-            var j = i;
-            double sum = 0;
-            var n = 0;
-            while (j < series.Values.Length && series.Ticks[j] / hour == bucket)
-            {
-                if (double.IsFinite(series.Values[j]))
-                {
-                    sum += series.Values[j];
-                    n++;
-                }
-
-                j++;
-            }
-
-            for (var k = i; k < j; k++)
-            {
-                means[k] = double.IsFinite(series.Values[k]) && n > 0 ? sum / n : double.NaN;
-            }
-
-            i = j;
+            means[r] = double.IsFinite(series.Values[r]) ? hourly[(int)((series.Ticks[r] - firstHour) / hour)] : double.NaN;
         }
 
         return series with { Values = means };

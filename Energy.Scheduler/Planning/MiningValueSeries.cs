@@ -119,6 +119,18 @@ public sealed record MiningValueSeries(string Source, string Column, MiningValue
     /// <summary>The first value that is not a gap (what slots before the series' start are given, with a note).</summary>
     public double FirstValue => Values.First(v => !double.IsNaN(v));
 
+    /// <summary>The value in force at the start of each of <paramref name="count"/> slots from <paramref name="start"/>; the first value before the series starts.</summary>
+    public double[] ValuesAt(DateTimeOffset start, TimeSpan slotLength, int count)
+    {
+        var values = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = At(start + (slotLength * i)) ?? FirstValue;
+        }
+
+        return values;
+    }
+
     /// <summary>
     /// Factor from this series' value to a value per MWh of GPU energy in the site currency, for
     /// <paramref name="workload"/> on <paramref name="pool"/>: the currency rate, and for hashprice the pool's

@@ -61,11 +61,7 @@ public sealed class MiningValueSource(Site site, TimeProvider time, ILogger logg
             try
             {
                 var series = Load(path);
-                var perSlot = new double[curve.Prices.Count];
-                for (var i = 0; i < perSlot.Length; i++)
-                {
-                    perSlot[i] = series.At(curve.Start + (curve.SlotLength * i)) ?? series.FirstValue;
-                }
+                var perSlot = series.ValuesAt(curve.Start, curve.SlotLength, curve.Prices.Count);
 
                 foreach (var pool in pools)
                 {
