@@ -220,7 +220,10 @@ public sealed class ControlLoop(
         {
             var a = wanted.GetValueOrDefault(g.State.GpuId);
             return new GpuAssignmentView(g.State.GpuId, g.Node, g.State.Pool, a?.Workload, Math.Round(a?.PowerTarget.Watts ?? 0, 1),
-                g.State.Workload, Math.Round(g.State.Power.Watts, 1), a?.Shed is { } shed ? ShedSteps.WireName(shed) : null);
+                g.State.Workload, Math.Round(g.State.Power.Watts, 1), a?.Shed is { } shed ? ShedSteps.WireName(shed) : null)
+            {
+                EnergyCounterKwh = g.State.EnergyCounter.KilowattHours,
+            };
         })];
     }
 

@@ -45,7 +45,11 @@ public sealed record SiteStatus(
 }
 
 /// <summary>One GPU's assignment and state: wanted (workload, targetW) and reported (runningWorkload, powerW), and its place in the shed order.</summary>
-public sealed record GpuAssignmentView(string Gpu, string Node, string Pool, string? Workload, double TargetW, string? RunningWorkload, double PowerW, string? Shed);
+public sealed record GpuAssignmentView(string Gpu, string Node, string Pool, string? Workload, double TargetW, string? RunningWorkload, double PowerW, string? Shed)
+{
+    /// <summary>The GPU's energy counter as its agent last reported it (NVML total energy, or the simulated counter), in kWh.</summary>
+    public double EnergyCounterKwh { get; init; }
+}
 
 /// <summary>GPU power and GPU count on one workload (or on "idle").</summary>
 public sealed record WorkloadStatus(string Name, string Kind, double PowerKw, int Gpus);
