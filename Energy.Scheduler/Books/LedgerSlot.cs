@@ -143,6 +143,6 @@ public interface ILedgerReader
     /// <summary>The site, zone and currency the ledger was kept for; null for an empty ledger.</summary>
     LedgerInfo? Info { get; }
 
-    /// <summary>The slots starting in [<paramref name="from"/>, <paramref name="to"/>), oldest first: closed ones and the one in progress.</summary>
-    IReadOnlyList<LedgerSlot> Read(DateTimeOffset from, DateTimeOffset to);
+    /// <summary>The slots starting in [<paramref name="start"/>, <paramref name="end"/>), oldest first: closed ones and the one in progress.</summary>
+    IReadOnlyList<LedgerSlot> Read(DateTimeOffset start, DateTimeOffset end);
 }
