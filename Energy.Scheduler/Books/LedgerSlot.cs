@@ -143,6 +143,6 @@ public interface ILedgerReader
     /// <summary>The site, zone and currency the ledger was kept for; null for an empty ledger.</summary>
     LedgerInfo? Info { get; }
 
-    /// <summary>The slots starting in [<paramref name="start"/>, <paramref name="end"/>), oldest first: closed ones and the one in progress.</summary>
-    IReadOnlyList<LedgerSlot> Read(DateTimeOffset start, DateTimeOffset end);
+    /// <summary>The slots starting in [<paramref name="since"/>, <paramref name="until"/>), oldest first: closed ones and the one in progress.</summary>
+    IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until);
 }
