@@ -129,6 +129,7 @@ public static class HeatGridApi
             return Results.Ok(new { baseLoadKw = kw });
         });
 
+        endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using Energy.Gpu;
 using Energy.Gpu.Devices;
 using Energy.Scheduler.Api;
+using Energy.Scheduler.Books;
 using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Api.Mqtt;
@@ -44,6 +45,7 @@ public static class HeatGridHost
         builder.Services.AddModbusPolling(d => !SimulatedDeviceHost.IsSimulated(d) || (demo.Runs && demo.ServesDevices));
         builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
+        builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db
         if (options.Role == HostRole.All)
         {
             builder.Services.AddEnergyGpu(node: NodeAgentServices.LocalNode, new GpuBackendOptions { Mode = options.Gpus })
