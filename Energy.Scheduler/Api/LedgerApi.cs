@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Energy.Scheduler.Books;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +14,9 @@ public static class LedgerApi
 {
     /// <summary>The longest window one request may ask for.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
+
+    /// <summary>The API's JSON, with how a figure was obtained in words ("counter", "integrated", "model").</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder endpoints)
     {
@@ -28,7 +33,7 @@ public static class LedgerApi
             }
 
             var (since, until, _) = Window(from, to);
-            return Results.Ok(ledger.Read(since, until));
+            return Results.Json(ledger.Read(since, until), Json);
         });
 
         endpoints.MapGet("/api/ledger/status", (IServiceProvider services) => services.GetService<EnergyRecorder>() is { } recorder

@@ -22,7 +22,7 @@ public sealed class DemoMeterRegisters
     private DateTimeOffset _savedAt = DateTimeOffset.MinValue;
     private bool _failing;
 
-    /// <summary>Registers in <paramref name="dataFolder"/>; null keeps them in memory only (tests).</summary>
+    /// <summary>Registers in <paramref name="dataFolder"/>; null keeps none (the demo's registers then count from 0 each run).</summary>
     public DemoMeterRegisters(string? dataFolder, ILogger? logger = null)
     {
         _path = dataFolder is null ? null : Path.Combine(dataFolder, FileName);
@@ -67,19 +67,26 @@ public sealed class DemoMeterRegisters
         return registers;
     }
 
-    /// <summary>Saves when <see cref="SaveEvery"/> has passed since the last save, or at once with <paramref name="force"/>.</summary>
-    public void Save(IReadOnlyDictionary<string, double> registers, DateTimeOffset now, bool force = false)
+    /// <summary>Saves when <see cref="SaveEvery"/> has passed since the last save, or at once with <paramref name="force"/>; true when it saved now (always without a folder):
+    /// the registers may then show these values, which no restart takes back.</summary>
+    public bool Save(IReadOnlyDictionary<string, double> registers, DateTimeOffset now, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(registers);
-        if (_path is null || (!force && now - _savedAt < SaveEvery))
+        if (_path is null)
         {
-            return;
+            return true;
+        }
+
+        if (!force && now - _savedAt < SaveEvery)
+        {
+            return false;
         }
 
         try
         {
             StateFile.Write(_path, JsonSerializer.Serialize(registers.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 6), StringComparer.Ordinal)));
             (_savedAt, _failing) = (now, false);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -89,6 +96,7 @@ public sealed class DemoMeterRegisters
             }
 
             _failing = true;
+            return false;
         }
     }
 }

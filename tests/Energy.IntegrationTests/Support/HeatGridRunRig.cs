@@ -40,11 +40,12 @@ internal sealed class HeatGridRunRig : IDisposable
 
     public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
-    public HeatGridProcess Start()
+    /// <summary>Starts <c>heatgrid run</c> on the site copy, with <paramref name="extra"/> arguments (e.g. <c>--demo</c>) after the rig's own.</summary>
+    public HeatGridProcess Start(params string[] extra)
     {
         Port = FreePort.Next();
-        return HeatGridProcess.Start("run", "--site", _site, "--http", $"127.0.0.1:{Port}", "--data", Data,
-            "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}");
+        return HeatGridProcess.Start([.. new[] { "run", "--site", _site, "--http", $"127.0.0.1:{Port}", "--data", Data,
+            "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}" }, .. extra]);
     }
 
     /// <summary>Waits for the first control tick; returns /api/status.</summary>
