@@ -199,4 +199,11 @@ internal static partial class Log
 
     [LoggerMessage(3642, LogLevel.Information, "Mining value series {Path} read: {Rows} rows of {Column}, {First:o} to {Last:o}")]
     public static partial void MiningValueSeriesRead(ILogger logger, string path, int rows, string column, DateTimeOffset first, DateTimeOffset last);
+
+    // Statements from the energy ledger (GET /api/statements): 3740–3759.
+    [LoggerMessage(3740, LogLevel.Warning, "Statement for {Party} from {From} to {To} could not be read from the ledger")]
+    public static partial void StatementReadFailed(ILogger logger, string party, string from, string to, Exception exception);
+
+    [LoggerMessage(3741, LogLevel.Debug, "Statement for {Party} from {From} to {To} as {Format}: {Slots} ledger slots")]
+    public static partial void StatementServed(ILogger logger, string party, string from, string to, string format, int slots);
 }

@@ -129,6 +129,7 @@ public static class HeatGridApi
             return Results.Ok(new { baseLoadKw = kw });
         });
 
+        endpoints.MapStatementsApi();
         return endpoints;
     }
 
