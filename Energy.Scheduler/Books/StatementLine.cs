@@ -12,6 +12,7 @@ public sealed class StatementLine
 
     private readonly List<string> _estimatedReasons = [];
     private readonly List<string> _flags = [];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     internal StatementLine(StatementLevel level, DateTimeOffset start, DateTimeOffset end, StatementFigures figures)
     {
@@ -61,10 +62,10 @@ public sealed class StatementLine
         if (slot.Estimated)
         {
             EstimatedSlots++;
-            AddOnce(_estimatedReasons, slot.EstimatedReasons);
+            AddOnce(_estimatedReasons, "estimated:", slot.EstimatedReasons);
         }
 
-        AddOnce(_flags, slot.Flags);
+        AddOnce(_flags, "flag:", slot.Flags);
         Figures.AddSlot(slot);
     }
 
@@ -74,16 +75,17 @@ public sealed class StatementLine
         CoveredSeconds += part.CoveredSeconds;
         Open |= part.Open;
         EstimatedSlots += part.EstimatedSlots;
-        AddOnce(_estimatedReasons, part._estimatedReasons);
-        AddOnce(_flags, part._flags);
+        AddOnce(_estimatedReasons, "estimated:", part._estimatedReasons);
+        AddOnce(_flags, "flag:", part._flags);
         Figures.Add(part.Figures);
     }
 
-    private static void AddOnce(List<string> into, IEnumerable<string> items)
+    /// <summary>Each item once, in the order first seen (a year of 15-minute slots may carry many).</summary>
+    private void AddOnce(List<string> into, string kind, IEnumerable<string> items)
     {
         foreach (var item in items)
         {
-            if (!into.Contains(item, StringComparer.Ordinal))
+            if (_seen.Add(kind + item))
             {
                 into.Add(item);
             }
