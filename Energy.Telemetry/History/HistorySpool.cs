@@ -43,6 +43,7 @@ public sealed class HistorySpool : IDisposable
     private long _peakDiskBytes;
     private long _droppedPoints;
     private long _acknowledgedPoints;
+    private long _appendedBytes;
 
     /// <summary>Opens (or creates) the spool in <paramref name="folder"/>, repairing what a crash left.</summary>
     /// <param name="segmentBytes">Size at which a new segment is begun; default a sixteenth of the limit (64 KB to 64 MB).</param>
@@ -92,6 +93,9 @@ public sealed class HistorySpool : IDisposable
 
     /// <summary>Unacknowledged points dropped with the oldest segments because the spool reached its limit.</summary>
     public long DroppedPoints => Read(ref _droppedPoints);
+
+    /// <summary>Bytes appended (frames with their headers) since the spool was opened.</summary>
+    public long AppendedBytes => Read(ref _appendedBytes);
 
     /// <summary>Points acknowledged since the spool was opened.</summary>
     public long AcknowledgedPoints => Read(ref _acknowledgedPoints);
@@ -158,6 +162,7 @@ public sealed class HistorySpool : IDisposable
             _pendingPoints += points;
             _pendingBytes += frameBytes;
             _diskBytes += frameBytes;
+            _appendedBytes += frameBytes;
             _peakDiskBytes = Math.Max(_peakDiskBytes, _diskBytes);
             ackMoved = EnforceLimit();
         }
