@@ -56,6 +56,7 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
     private volatile string? _lastError;
     private DateTimeOffset? _failingSince;
     private string? _spoolFailing;
+    private (byte[] Payload, int Points)? _held;
 
     public SpooledTimeSeriesStore(HistorySpool spool, IHistoryWriter writer, HistoryOptions options, TimeProvider time,
         ILogger<SpooledTimeSeriesStore> logger, Alarms? alarms = null)
@@ -101,7 +102,10 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
         return all;
     }
 
-    /// <summary>Appends everything queued so far to the spool (durable once it returns); sending goes on in the background.</summary>
+    /// <summary>
+    /// Appends everything queued so far to the spool (durable once it returns); sending goes on in the background. Never waits
+    /// for a refusing disk: then the points stay queued (bounded) for the writer's next try.
+    /// </summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken) => await AppendQueuedAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -119,18 +123,8 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
             await writer;
         }
 
-        using (var giveUp = new CancellationTokenSource(StopGrace, _time))
-        {
-            try
-            {
-                await AppendQueuedAsync(giveUp.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // The spool's disk refused through the grace: what is still queued is lost with the process (logged below).
-            }
-        }
-
+        // One last try: what the disk still refuses is lost with the process (counted in the stop's log line).
+        await AppendQueuedAsync(CancellationToken.None);
         _draining = true;
         _wake.Writer.TryWrite(true);
         if (_senderTask is { } sender)
@@ -147,7 +141,7 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
             }
         }
 
-        Log.HistoryStopped(_logger, _spool.PendingPoints, _queue.Reader.Count);
+        Log.HistoryStopped(_logger, _spool.PendingPoints, _queue.Reader.Count + (_held?.Points ?? 0));
     }
 
     public HistoryStatus Status()
@@ -174,7 +168,10 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await AppendQueuedAsync(stoppingToken);
+                if (!await AppendQueuedAsync(stoppingToken))
+                {
+                    await Task.Delay(FirstBackoff, _time, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -183,12 +180,25 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
         }
     }
 
-    /// <summary>Appends the queue to the spool in batches of up to <see cref="HistoryOptions.MaxBatchPoints"/>; a refusing disk is retried each second.</summary>
-    private async Task AppendQueuedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the queue to the spool in batches of up to <see cref="HistoryOptions.MaxBatchPoints"/>. False when the disk
+    /// refused: the batch is held and tried first next time (the writer retries each second; the queue fills meanwhile).
+    /// </summary>
+    private async Task<bool> AppendQueuedAsync(CancellationToken cancellationToken)
     {
         await _appending.WaitAsync(cancellationToken);
         try
         {
+            if (_held is { } held)
+            {
+                if (!TryAppend(held.Payload, held.Points))
+                {
+                    return false;
+                }
+
+                _held = null;
+            }
+
             var lines = new StringBuilder();
             while (true)
             {
@@ -204,16 +214,15 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
 
                 if (points == 0)
                 {
-                    return;
+                    return true;
                 }
 
                 var payload = Encoding.UTF8.GetBytes(lines.ToString());
-                while (!TryAppend(payload, points))
+                if (!TryAppend(payload, points))
                 {
-                    await Task.Delay(FirstBackoff, _time, cancellationToken);
+                    _held = (payload, points);
+                    return false;
                 }
-
-                _wake.Writer.TryWrite(true);
             }
         }
         finally
@@ -227,6 +236,7 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
         try
         {
             _spool.Append(payload, points);
+            _wake.Writer.TryWrite(true);
             if (_spoolFailing is not null)
             {
                 _spoolFailing = null;
