@@ -103,10 +103,19 @@ public sealed class SpooledTimeSeriesStore : ITimeSeriesStore, IHostedService, I
     }
 
     /// <summary>
-    /// Appends everything queued so far to the spool (durable once it returns); sending goes on in the background. Never waits
-    /// for a refusing disk: then the points stay queued (bounded) for the writer's next try.
+    /// While the writer task runs, returns at once: the writer appends within milliseconds of a point's arrival, and the control
+    /// loop, which flushes every 10 ticks, must not wait for a disk. Before the start (or after the stop) it appends what is
+    /// queued itself (durable once it returns); never waiting for a refusing disk: then the points stay queued (bounded).
     /// </summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken) => await AppendQueuedAsync(cancellationToken);
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_writerTask is { IsCompleted: false })
+        {
+            return;
+        }
+
+        await AppendQueuedAsync(cancellationToken);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
