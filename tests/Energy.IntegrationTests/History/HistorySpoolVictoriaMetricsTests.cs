@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Energy.IntegrationTests.Support;
+using Xunit.Abstractions;
 
 namespace Energy.IntegrationTests.History;
 
@@ -9,7 +10,7 @@ namespace Energy.IntegrationTests.History;
 /// whole second of the site-import series is in the database exactly once, except the seconds no HeatGrid ran.
 /// </summary>
 [Collection(DemoPorts.Name)]
-public sealed class HistorySpoolVictoriaMetricsTests : IDisposable
+public sealed class HistorySpoolVictoriaMetricsTests(ITestOutputHelper output) : IDisposable
 {
     private const string Series = "grid_import_kw";
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-history-").FullName;
@@ -61,7 +62,7 @@ public sealed class HistorySpoolVictoriaMetricsTests : IDisposable
             Assert.Equal(0, second.ExitCode);
 
             var samples = await StableExportAsync(database);
-            Check(samples, outageFrom, outageUntil, killedAt, diagnostics);
+            output.WriteLine(Check(samples, outageFrom, outageUntil, killedAt, diagnostics));
             Assert.DoesNotContain(" fail:", second.Output, StringComparison.Ordinal);
         }
         finally
@@ -71,7 +72,7 @@ public sealed class HistorySpoolVictoriaMetricsTests : IDisposable
     }
 
     /// <summary>No duplicate; every second from the first to the last point present, except from the kill's second to the restarted process's first tick.</summary>
-    private static void Check(List<(long TimestampMs, double Value)> samples, DateTimeOffset outageFrom, DateTimeOffset outageUntil, DateTimeOffset killedAt,
+    private static string Check(List<(long TimestampMs, double Value)> samples, DateTimeOffset outageFrom, DateTimeOffset outageUntil, DateTimeOffset killedAt,
         Func<string> diagnostics)
     {
         Assert.True(samples.Count > 100, $"only {samples.Count} points of {Series}:\n{diagnostics()}");
@@ -101,6 +102,8 @@ public sealed class HistorySpoolVictoriaMetricsTests : IDisposable
         var during = present.Count(s => s > outageFrom.ToUnixTimeSeconds() && s < outageUntil.ToUnixTimeSeconds());
         Assert.True(during >= 55, $"only {during} points from the database's outage");
         Assert.True(present.Min() < outageFrom.ToUnixTimeSeconds() - 30 && present.Max() > restartedFirst + 15, "the series does not span the run");
+        return $"{samples.Count} points over {present.Max() - present.Min() + 1} s, 0 duplicates, 0 lost; {during} from the database's outage; "
+            + $"{restartedFirst - killSecond} s without a HeatGrid from the kill to the restarted process's first tick";
     }
 
     private HeatGridProcess Start(VictoriaMetricsServer database, int port) => HeatGridProcess.Start(
