@@ -172,7 +172,7 @@ public sealed class ControlLoop(
         if (second > _historySecond)
         {
             _historySecond = second;
-            var points = Points(status, second);
+            var points = HistoryPoints.Tick(status, second);
             if (second.ToUnixTimeSeconds() % HistoryPoints.GpuEverySeconds == 0)
             {
                 HistoryPoints.AddGpus(points, status, second);
@@ -346,51 +346,6 @@ public sealed class ControlLoop(
         return new HeatLoopStatus(loop.Name, Value("heatDemandKw"), Value("heatCapturedKw"), Value("heatDeliveredKw"),
             Value("tankChargeKw"), Value("tankDischargeKw"), Value("tankStoredKwh"), Value("heatDumpedKw"), Value("boilerKw"),
             Value("heatShortfallKw"));
-    }
-
-    private static List<TimeSeriesPoint> Points(SiteStatus s, DateTimeOffset at)
-    {
-        KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
-        var points = new List<TimeSeriesPoint>
-        {
-            new("grid", siteTag, "import_kw", s.GridImportKw, at),
-            new("grid", siteTag, "import_model_kw", s.GridImportModelKw, at),
-            new("grid", siteTag, "base_load_kw", s.BaseLoadKw, at),
-            new("grid", siteTag, "cap_kw", s.GridImportCapKw, at),
-            new("grid", siteTag, "hold_below_kw", s.HoldBelowKw, at),
-        };
-        if (s.GridImportMeteredKw is { } metered)
-        {
-            points.Add(new("grid", siteTag, "import_metered_kw", metered, at));
-        }
-
-        if (s.PriceEurPerMwh is { } price)
-        {
-            points.Add(new("grid", siteTag, "spot_price_per_mwh", price, at));
-        }
-
-        foreach (var w in s.Workloads)
-        {
-            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("workload", w.Name)];
-            points.Add(new("workload", tags, "power_kw", w.PowerKw, at));
-            points.Add(new("workload", tags, "gpus", w.Gpus, at));
-        }
-
-        foreach (var l in s.HeatLoops)
-        {
-            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("loop", l.Name)];
-            points.Add(new("heat", tags, "demand_kw", l.DemandKw, at));
-            points.Add(new("heat", tags, "captured_kw", l.CapturedKw, at));
-            points.Add(new("heat", tags, "to_storage_kw", l.ToStorageKw, at));
-            points.Add(new("heat", tags, "from_storage_kw", l.FromStorageKw, at));
-            points.Add(new("heat", tags, "shortfall_kw", l.ShortfallKw, at));
-            points.Add(new("heat", tags, "delivered_kw", l.DeliveredKw, at));
-            points.Add(new("heat", tags, "stored_kwh", l.StoredKwh, at));
-            points.Add(new("heat", tags, "dumped_kw", l.DumpedKw, at));
-            points.Add(new("heat", tags, "boiler_kw", l.BoilerKw, at));
-        }
-
-        return points;
     }
 
     private static double Round(double value) => Math.Round(value, 3);

@@ -6,7 +6,7 @@ using Energy.Telemetry.Storage;
 namespace Energy.Scheduler.Controller;
 
 /// <summary>
-/// What the control loop adds to the history besides site, workload and heat totals (schema: ops/grafana/README.md):
+/// What the control loop writes to the history (schema: ops/grafana/README.md): site, workload and heat totals each tick,
 /// per-GPU power and energy counters, every signal with its quality, curtailments, and each new plan per slot.
 /// Tags are low-cardinality (site, gpu, node, pool, workload, signal, unit); units are in the field names.
 /// </summary>
@@ -30,6 +30,52 @@ internal static class HistoryPoints
         Quality.Uncertain => 1,
         _ => 2,
     };
+
+    /// <summary>The tick's site, workload and heat totals: the grid (metered, modelled, base load, cap), each workload and each heat loop.</summary>
+    public static List<TimeSeriesPoint> Tick(SiteStatus s, DateTimeOffset at)
+    {
+        KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
+        var points = new List<TimeSeriesPoint>
+        {
+            new("grid", siteTag, "import_kw", s.GridImportKw, at),
+            new("grid", siteTag, "import_model_kw", s.GridImportModelKw, at),
+            new("grid", siteTag, "base_load_kw", s.BaseLoadKw, at),
+            new("grid", siteTag, "cap_kw", s.GridImportCapKw, at),
+            new("grid", siteTag, "hold_below_kw", s.HoldBelowKw, at),
+        };
+        if (s.GridImportMeteredKw is { } metered)
+        {
+            points.Add(new("grid", siteTag, "import_metered_kw", metered, at));
+        }
+
+        if (s.PriceEurPerMwh is { } price)
+        {
+            points.Add(new("grid", siteTag, "spot_price_per_mwh", price, at));
+        }
+
+        foreach (var w in s.Workloads)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("workload", w.Name)];
+            points.Add(new("workload", tags, "power_kw", w.PowerKw, at));
+            points.Add(new("workload", tags, "gpus", w.Gpus, at));
+        }
+
+        foreach (var l in s.HeatLoops)
+        {
+            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("loop", l.Name)];
+            points.Add(new("heat", tags, "demand_kw", l.DemandKw, at));
+            points.Add(new("heat", tags, "captured_kw", l.CapturedKw, at));
+            points.Add(new("heat", tags, "to_storage_kw", l.ToStorageKw, at));
+            points.Add(new("heat", tags, "from_storage_kw", l.FromStorageKw, at));
+            points.Add(new("heat", tags, "shortfall_kw", l.ShortfallKw, at));
+            points.Add(new("heat", tags, "delivered_kw", l.DeliveredKw, at));
+            points.Add(new("heat", tags, "stored_kwh", l.StoredKwh, at));
+            points.Add(new("heat", tags, "dumped_kw", l.DumpedKw, at));
+            points.Add(new("heat", tags, "boiler_kw", l.BoilerKw, at));
+        }
+
+        return points;
+    }
 
     public static void AddGpus(List<TimeSeriesPoint> points, SiteStatus status, DateTimeOffset at)
     {

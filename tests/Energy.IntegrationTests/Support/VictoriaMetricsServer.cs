@@ -108,28 +108,7 @@ internal sealed class VictoriaMetricsServer : IAsyncDisposable
             return;
         }
 
-        if (!process.HasExited)
-        {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Append("--- victoria-metrics did not stop within 20 s of SIGTERM; killed");
-                process.Kill();
-            }
-        }
-
-        await process.WaitForExitAsync();
-        Append($"--- victoria-metrics exited with code {process.ExitCode}");
-        process.Dispose();
+        await ExternalTool.StopAsync(process, "victoria-metrics", TimeSpan.FromSeconds(20), Append);
         _process = null;
     }
 
