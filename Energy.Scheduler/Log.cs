@@ -230,4 +230,11 @@ internal static partial class Log
 
     [LoggerMessage(3729, LogLevel.Warning, "Demo meter registers could not be saved to {Path}; the next save tries again: {Reason}")]
     public static partial void DemoRegistersNotSaved(ILogger logger, string path, string reason);
+
+    // Statements from the energy ledger (GET /api/statements): 3740–3759.
+    [LoggerMessage(3740, LogLevel.Warning, "Statement for {Party} from {From} to {To} could not be read from the ledger")]
+    public static partial void StatementReadFailed(ILogger logger, string party, string from, string to, Exception exception);
+
+    [LoggerMessage(3741, LogLevel.Debug, "Statement for {Party} from {From} to {To} as {Format}: {Slots} ledger slots")]
+    public static partial void StatementServed(ILogger logger, string party, string from, string to, string format, int slots);
 }

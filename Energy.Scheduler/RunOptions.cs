@@ -47,6 +47,9 @@ public sealed record RunOptions(
     public DemoScope DemoScope =>
         DemoScope.For(Site, Demo, DemoWhy, Mqtt is null ? DemoBroker.None : Mqtt.Broker is null ? DemoBroker.Embedded : DemoBroker.External, realPrices: Prices is not null, ServeSimulatedDevices);
 
+    /// <summary><c>--influx</c> and its companions: telemetry history in InfluxDB through the disk spool; null: as appsettings.json says (default the embedded store).</summary>
+    public Hosting.HistoryArguments? History { get; init; }
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }

@@ -179,4 +179,44 @@ internal static partial class Log
 
     [LoggerMessage(1502, LogLevel.Information, "Alarm {Key} cleared: {Message}")]
     public static partial void AlarmCleared(ILogger logger, string key, string message);
+
+    // History (InfluxDB through the disk spool): 1700–1739.
+    [LoggerMessage(1700, LogLevel.Information, "History: points go through the spool {Folder} (limit {LimitBytes} bytes) to {Url}, org {Org}, bucket {Bucket}; token: {Token}")]
+    public static partial void HistoryWriting(ILogger logger, string folder, long limitBytes, string url, string org, string bucket, string token);
+
+    [LoggerMessage(1701, LogLevel.Information, "History spool {Folder}: {Segments} segment files, {PendingPoints} points ({PendingBytes} bytes) not yet acknowledged by the database are sent first")]
+    public static partial void HistorySpoolOpened(ILogger logger, string folder, int segments, long pendingPoints, long pendingBytes);
+
+    [LoggerMessage(1702, LogLevel.Warning, "History spool {File}: {Bytes} bytes after its last whole batch cut off (a crash in the middle of an append, or a damaged batch)")]
+    public static partial void HistorySpoolTornTail(ILogger logger, string file, long bytes);
+
+    [LoggerMessage(1703, LogLevel.Error, "History spool over its limit of {LimitBytes} bytes: the oldest segment {File} was dropped with {Points} points the database never acknowledged ({Dropped} dropped in all)")]
+    public static partial void HistorySpoolDropped(ILogger logger, long limitBytes, string file, long points, long dropped);
+
+    [LoggerMessage(1704, LogLevel.Warning, "History: writing to {Url} fails: {Reason}; points stay in the spool and are retried with backoff up to {MaxBackoffSeconds} s; logged again when it works")]
+    public static partial void HistorySendFailing(ILogger logger, string url, string reason, double maxBackoffSeconds);
+
+    [LoggerMessage(1705, LogLevel.Information, "History: writing to {Url} works again after {DownSeconds} s; {PendingPoints} points spooled meanwhile are being sent")]
+    public static partial void HistorySendsAgain(ILogger logger, string url, double downSeconds, long pendingPoints);
+
+    [LoggerMessage(1706, LogLevel.Error, "The history queue is full ({Capacity} points): new points are being rejected and counted")]
+    public static partial void HistoryQueueFull(ILogger logger, int capacity);
+
+    [LoggerMessage(1707, LogLevel.Error, "History spool {Folder} cannot be written: {Reason}; points wait in the bounded queue (then are rejected and counted); logged again when it works")]
+    public static partial void HistorySpoolWriteFailing(ILogger logger, string folder, string reason);
+
+    [LoggerMessage(1708, LogLevel.Information, "History spool {Folder} is written again")]
+    public static partial void HistorySpoolWritesAgain(ILogger logger, string folder);
+
+    [LoggerMessage(1709, LogLevel.Warning, "History spool: the acknowledged position could not be saved ({Reason}); after a restart up to the last saved one is sent again")]
+    public static partial void HistoryAckNotSaved(ILogger logger, string reason);
+
+    [LoggerMessage(1710, LogLevel.Error, "History: {Url} refused a batch of {Points} points as bad data ({Reason}); it is skipped and counted as dropped")]
+    public static partial void HistoryBatchRefused(ILogger logger, string url, int points, string reason);
+
+    [LoggerMessage(1711, LogLevel.Warning, "History spool: the acknowledged position in {File} is unreadable ({Reason}); everything in the spool is sent again (duplicates possible, nothing lost)")]
+    public static partial void HistoryAckUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(1712, LogLevel.Information, "History stopped: {PendingPoints} points not yet acknowledged stay in the spool for the next start; {Unspooled} points could not be spooled and are lost")]
+    public static partial void HistoryStopped(ILogger logger, long pendingPoints, int unspooled);
 }

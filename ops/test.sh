@@ -11,9 +11,10 @@ cd "$root"
 results="$root/artifacts/test-results"
 
 # Debian packages the integration tests start as real peers. Later issues add theirs here
-# (victoria-metrics, postgresql, chromium).
+# (postgresql, chromium).
 # gcc and libc6-dev build the CUDA kernels' CPU harness (Energy.Gpu.Tests, Kernels/).
-apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev)
+# victoria-metrics takes InfluxDB's /api/v2/write (the history tests start their own on free ports).
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics)
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -29,7 +30,28 @@ install_packages() {
   log "installing: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Packages with a service (victoria-metrics, mosquitto) start it from their postinst through invoke-rc.d
+  # where there is no systemd; policy-rc.d answering 101 forbids that for this install only, so no stray
+  # instance holds its default port (8428) and a failed start fails nothing.
+  local policy=/usr/sbin/policy-rc.d ours=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && ours=1
+  fi
+  local rc=0
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || rc=$?
+  [ -z "$ours" ] || $sudo rm -f "$policy"
+  stop_stray_services
+  return "$rc"
+}
+
+# A service started anyway (an image whose policy allowed it) is stopped: the tests start their own.
+stop_stray_services() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -x /etc/init.d/victoria-metrics ] && $sudo /etc/init.d/victoria-metrics status >/dev/null 2>&1; then
+    log "stopping the victoria-metrics service the package started"
+    $sudo /etc/init.d/victoria-metrics stop >/dev/null 2>&1 || true
+  fi
 }
 
 finish() {

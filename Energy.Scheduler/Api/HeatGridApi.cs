@@ -44,6 +44,11 @@ public static class HeatGridApi
             ? Results.Ok(status)
             : Results.Problem("The control loop has not completed its first tick yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
 
+        // The history's queue, spool and database writes (--influx); 404 with the embedded store.
+        endpoints.MapGet("/api/history", (IServiceProvider services) => services.GetService<Telemetry.History.SpooledTimeSeriesStore>() is { } history
+            ? Results.Ok(history.Status())
+            : Results.Problem("No history database is configured (--influx): telemetry goes to the embedded store.", statusCode: StatusCodes.Status404NotFound));
+
         endpoints.MapGet("/api/plan", (CurrentPlan plan, Site site, TimeProvider time, IServiceProvider services) => plan.Plan is { } p
             ? Results.Ok(PlanView.From(p) with
             {
@@ -130,6 +135,7 @@ public static class HeatGridApi
         });
 
         endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
+        endpoints.MapStatementsApi();
         return endpoints;
     }
 

@@ -27,8 +27,12 @@ internal static class ControllerCommand
         var insecure = new Option<bool>(AgentCommand.InsecureFlag) { Description = "Talk to agents without keys: nothing is signed or checked, and anyone who can publish on the broker can command the GPUs (a lab only)." };
         var allowedHosts = RunCommand.AllowedHostsOption();
         var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts, passwordFile };
-        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
-            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? [], r.GetValue(passwordFile)));
+        var influx = new InfluxCliOptions();
+        influx.AddTo(command);
+        command.SetAction((r, ct) => influx.Read(r) is { Error: { } error } ? RunCommand.ErrorAsync(error)
+            : RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
+            r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? [], r.GetValue(passwordFile),
+            influx.Read(r).Arguments));
         return command;
     }
 
@@ -78,7 +82,7 @@ internal static class ControllerCommand
     }
 
     private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure,
-        string[] allowedHosts, string? passwordFile)
+        string[] allowedHosts, string? passwordFile, HistoryArguments? history)
     {
         if (await KeysAsync(keyFile, insecure) is not { } agentKeys)
         {
@@ -121,7 +125,7 @@ internal static class ControllerCommand
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys,
             AllowedHosts = RunCommand.SplitHosts(allowedHosts),
-            DemoWhy = site.Demo == true ? "the site file says demo: true" : "--demo" };
+            DemoWhy = site.Demo == true ? "the site file says demo: true" : "--demo", History = history };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }

@@ -18,6 +18,7 @@ public static class HeatGridCli
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(Gpu.GpuCommand.Create());
         root.Subcommands.Add(PricesCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }

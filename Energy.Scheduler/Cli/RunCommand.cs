@@ -39,14 +39,17 @@ internal static class RunCommand
         {
             site, http, data, mqtt, mqttListen, prices, gpus, allowedHosts, passwordFile, demo,
         };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
+        var influx = new InfluxCliOptions();
+        influx.AddTo(command);
+        command.SetAction((result, ct) => influx.Read(result) is { Error: { } error } ? ErrorAsync(error)
+            : RunAsync(result.GetValue(site), result.GetRequiredValue(http), result.GetRequiredValue(data),
             result.GetValue(mqtt), result.GetRequiredValue(mqttListen), result.GetValue(prices), result.GetValue(gpus), result.GetValue(allowedHosts) ?? [],
-            result.GetValue(passwordFile), result.GetValue(demo)));
+            result.GetValue(passwordFile), result.GetValue(demo), influx.Read(result).Arguments));
         return command;
     }
 
     private static async Task<int> RunAsync(string? sitePath, string http, string data, string? mqttUri, string mqttListen, string? pricesFile,
-        GpuBackendMode gpus, string[] allowedHosts, string? passwordFile, bool demo)
+        GpuBackendMode gpus, string[] allowedHosts, string? passwordFile, bool demo, HistoryArguments? history)
     {
         var site = await CliInputs.SiteOrErrorsAsync(sitePath is null ? SiteFile.Parse(DemoSite(), "built-in:" + DemoSiteResource) : SiteFile.Load(sitePath));
         if (site is null)
@@ -92,6 +95,7 @@ internal static class RunCommand
             PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile),
             AllowedHosts = SplitHosts(allowedHosts),
             DemoWhy = sitePath is null ? "the built-in bathhouse demo" : demo ? "--demo" : "the site file says demo: true",
+            History = history,
         };
         await using var app = HeatGridHost.Build(options);
         try
@@ -107,6 +111,12 @@ internal static class RunCommand
 
         // The host handles SIGINT/SIGTERM and stops every service within its shutdown timeout.
         return await HostRunner.RunAsync(app);
+    }
+
+    internal static async Task<int> ErrorAsync(string error)
+    {
+        await Console.Error.WriteLineAsync(error);
+        return 2;
     }
 
     /// <summary><c>--allowed-hosts</c>: host names the HTTP API answers to besides its own address and localhost (DNS-rebinding guard).</summary>

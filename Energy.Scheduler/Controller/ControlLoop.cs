@@ -57,6 +57,8 @@ public sealed class ControlLoop(
     private int _ticks;
     private long _failedTicks;
     private string? _tickFailure;
+    private DateTimeOffset _historySecond = DateTimeOffset.MinValue;
+    private Contracts.Planning.Plan? _historyPlan;
 
     /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
     public IReadOnlyList<string> HotLoops => _state.HotLoops;
@@ -115,7 +117,7 @@ public sealed class ControlLoop(
         var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
         board.Publish(status);
         ObserveCurtailments(now, status.GridImportKw);
-        store.TryWrite(Points(status));
+        WriteHistory(now, status);
         if (++_ticks % 10 == 0)
         {
             await store.FlushAsync(cancellationToken);
@@ -130,6 +132,7 @@ public sealed class ControlLoop(
             try
             {
                 await TickAsync(stoppingToken);
+                AlignToSecond(timer);
                 if (_failedTicks > 0)
                 {
                     Log.ControlTickWorksAgain(logger, _failedTicks);
@@ -157,6 +160,54 @@ public sealed class ControlLoop(
             && !stoppingToken.IsCancellationRequested);
 
         await store.FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The tick's points at its whole second, at most once per second (a second tick within the same second writes none,
+    /// so every series has one point per second); and a new plan's points per slot when the plan was replaced.
+    /// </summary>
+    private void WriteHistory(DateTimeOffset now, SiteStatus status)
+    {
+        var second = HistoryPoints.Second(now);
+        if (second > _historySecond)
+        {
+            _historySecond = second;
+            var points = HistoryPoints.Tick(status, second);
+            if (second.ToUnixTimeSeconds() % HistoryPoints.GpuEverySeconds == 0)
+            {
+                HistoryPoints.AddGpus(points, status, second);
+            }
+
+            HistoryPoints.AddSignals(points, site.Name, signals.Snapshot(now), second);
+            if (limit is not null)
+            {
+                HistoryPoints.AddDemandResponse(points, site.Name, status.GridImportCapKw, limit.ContractCap.Kilowatts, limit.Active(now).Count, second);
+            }
+
+            store.TryWrite(points);
+        }
+
+        if (plan.Plan is { } current && !ReferenceEquals(current, _historyPlan))
+        {
+            _historyPlan = current;
+            store.TryWrite(HistoryPoints.Plan(current, site.Name));
+        }
+    }
+
+    /// <summary>
+    /// On the system clock a periodic timer is re-armed from when its callback ran, so 1-s ticks drift by that latency every
+    /// period and now and then cross a second boundary (two ticks in one second, none in the next: a second without a history
+    /// point). Each tick re-arms the timer for the middle of the next second, half a second from either boundary.
+    /// </summary>
+    private void AlignToSecond(PeriodicTimer timer)
+    {
+        if (_period != TimeSpan.FromSeconds(1) || !ReferenceEquals(time, TimeProvider.System))
+        {
+            return;
+        }
+
+        var intoSecond = TimeSpan.FromTicks(time.GetUtcNow().UtcTicks % TimeSpan.TicksPerSecond);
+        timer.Period = TimeSpan.FromMilliseconds(1500) - intoSecond;
     }
 
     /// <summary>The base load to hold the cap with: the site meter's import minus what the GPUs drew, or the worst case while the meter is lost.</summary>
@@ -295,45 +346,6 @@ public sealed class ControlLoop(
         return new HeatLoopStatus(loop.Name, Value("heatDemandKw"), Value("heatCapturedKw"), Value("heatDeliveredKw"),
             Value("tankChargeKw"), Value("tankDischargeKw"), Value("tankStoredKwh"), Value("heatDumpedKw"), Value("boilerKw"),
             Value("heatShortfallKw"));
-    }
-
-    private static List<TimeSeriesPoint> Points(SiteStatus s)
-    {
-        KeyValuePair<string, string>[] siteTag = [new("site", s.Site)];
-        var points = new List<TimeSeriesPoint>
-        {
-            new("grid", siteTag, "import_kw", s.GridImportKw, s.Time),
-            new("grid", siteTag, "import_model_kw", s.GridImportModelKw, s.Time),
-            new("grid", siteTag, "base_load_kw", s.BaseLoadKw, s.Time),
-        };
-        if (s.GridImportMeteredKw is { } metered)
-        {
-            points.Add(new("grid", siteTag, "import_metered_kw", metered, s.Time));
-        }
-
-        if (s.PriceEurPerMwh is { } price)
-        {
-            points.Add(new("grid", siteTag, "spot_price_per_mwh", price, s.Time));
-        }
-
-        foreach (var w in s.Workloads)
-        {
-            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("workload", w.Name)];
-            points.Add(new("workload", tags, "power_kw", w.PowerKw, s.Time));
-            points.Add(new("workload", tags, "gpus", w.Gpus, s.Time));
-        }
-
-        foreach (var l in s.HeatLoops)
-        {
-            KeyValuePair<string, string>[] tags = [new("site", s.Site), new("loop", l.Name)];
-            points.Add(new("heat", tags, "demand_kw", l.DemandKw, s.Time));
-            points.Add(new("heat", tags, "delivered_kw", l.DeliveredKw, s.Time));
-            points.Add(new("heat", tags, "stored_kwh", l.StoredKwh, s.Time));
-            points.Add(new("heat", tags, "dumped_kw", l.DumpedKw, s.Time));
-            points.Add(new("heat", tags, "boiler_kw", l.BoilerKw, s.Time));
-        }
-
-        return points;
     }
 
     private static double Round(double value) => Math.Round(value, 3);

@@ -33,7 +33,14 @@ public static class HeatGridHost
         // The table of contents: one Add… per area, in the order their hosted services start.
         var demo = options.DemoScope;
         builder.Services.AddSingleton(time ?? TimeProvider.System).AddSingleton(options).AddSingleton(options.Site).AddSingleton(demo);
-        builder.Services.AddEnergyTelemetry(options.DataFolder);                         // signals, time-series store
+        var history = HistoryArguments.Resolve(options.History, builder.Configuration);
+        builder.Services.AddEnergyTelemetry(options.DataFolder, history);                // signals, time-series store (embedded, or InfluxDB through the spool)
+        if (history is not null)
+        {
+            builder.Services.AddOptions<Telemetry.History.HistoryOptions>()
+                .Validate(_ => history.Problems().Count == 0, string.Join("; ", history.Problems())).ValidateOnStart();
+        }
+
         if (options.Mqtt is { } mqtt)
         {
             builder.Services.AddControllerMqtt(options.Site, mqtt);                      // broker, link, ingest, state, curtailments

@@ -7,7 +7,8 @@ namespace Energy.Telemetry.Storage;
 public static class LineProtocol
 {
     /// <summary>Appends one line; false (and nothing written) for a value that is not a finite number.</summary>
-    public static bool Append(StringBuilder sb, TimeSeriesPoint point)
+    /// <param name="inMilliseconds">The timestamp in Unix milliseconds (write precision <c>ms</c>) instead of nanoseconds.</param>
+    public static bool Append(StringBuilder sb, TimeSeriesPoint point, bool inMilliseconds = false)
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(point);
@@ -28,8 +29,9 @@ public static class LineProtocol
         sb.Append(' ');
         Escape(sb, point.Field, measurement: false);
         sb.Append('=').Append(point.Value.ToString("R", CultureInfo.InvariantCulture));
-        var nanoseconds = (point.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-        sb.Append(' ').Append(nanoseconds.ToString(CultureInfo.InvariantCulture));
+        var ticks = point.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var timestamp = inMilliseconds ? (ticks >= 0 ? ticks : ticks - TimeSpan.TicksPerMillisecond + 1) / TimeSpan.TicksPerMillisecond : ticks * 100;
+        sb.Append(' ').Append(timestamp.ToString(CultureInfo.InvariantCulture));
         sb.Append('\n');
         return true;
     }

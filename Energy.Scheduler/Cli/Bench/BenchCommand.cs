@@ -11,6 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(ModbusBench.Create());
         command.Subcommands.Add(ModbusBench.CreateServe());
         command.Subcommands.Add(MqttBench.Create());
+        command.Subcommands.Add(HistoryBench.Create());
         command.Subcommands.Add(DemandResponseBench.Create());
         command.Subcommands.Add(DemandResponseAgentsCommand.Create());
         var optimizer = new Command("optimizer", "LP re-plan times: the bathhouse over 48 h, and 50 pools x 5 workloads x 192 slots.");

@@ -33,4 +33,36 @@ internal static class ExternalTool
         process.WaitForExit(10_000);
         return process.ExitCode == 0 ? null : $"{file} {string.Join(' ', probeArgs)} failed: {process.StandardError.ReadToEnd()}";
     }
+
+    /// <summary>
+    /// Stops a peer the way a service manager would: SIGTERM by process id, up to <paramref name="grace"/> to exit, then SIGKILL.
+    /// What happened goes to <paramref name="log"/>; the process is disposed.
+    /// </summary>
+    public static async Task StopAsync(Process process, string name, TimeSpan grace, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(log);
+        if (!process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(grace);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                log($"--- {name} did not stop within {grace.TotalSeconds:0} s of SIGTERM; killed");
+                process.Kill();
+            }
+        }
+
+        await process.WaitForExitAsync();
+        log($"--- {name} exited with code {process.ExitCode}");
+        process.Dispose();
+    }
 }

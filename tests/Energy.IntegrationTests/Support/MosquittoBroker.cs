@@ -107,28 +107,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             return;
         }
 
-        if (!process.HasExited)
-        {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Append("--- mosquitto did not stop within 10 s of SIGTERM; killed");
-                process.Kill();
-            }
-        }
-
-        await process.WaitForExitAsync();
-        Append($"--- mosquitto exited with code {process.ExitCode}");
-        process.Dispose();
+        await ExternalTool.StopAsync(process, "mosquitto", TimeSpan.FromSeconds(10), Append);
         _process = null;
     }
 

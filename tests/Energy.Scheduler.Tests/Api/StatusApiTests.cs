@@ -58,6 +58,17 @@ public sealed class StatusApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStatements_MappedWithTheApi_BadDateIs400()
+    {
+        // Validated before the ledger is asked for, so this holds with or without one in the process.
+        var response = await _client!.GetAsync(new Uri("/api/statements?from=2026-02-30&to=2026-03-01&facility=true", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("from: expected a local date yyyy-MM-dd, got '2026-02-30'", json.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task GetStatus_MeteredImportBesideTheModelAndWhatTheCapIsHeldAgainst()
     {
         using var json = JsonDocument.Parse(await _client!.GetStringAsync(new Uri("/api/status", UriKind.Relative)));

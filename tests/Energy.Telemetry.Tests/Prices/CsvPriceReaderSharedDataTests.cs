@@ -29,7 +29,7 @@ public class CsvPriceReaderSharedDataTests(ITestOutputHelper output)
     [Fact]
     public void ReadFile_DeLu2024_MinimumAndMaximumAsDocumented()
     {
-        var prices = History(DeLu).Slots.Select(s => s.Price.PerMegawattHour).ToList();
+        var prices = HistoryOf(DeLu).Slots.Select(s => s.Price.PerMegawattHour).ToList();
 
         Assert.Equal(-135.45, prices.Min());
         Assert.Equal(936.28, prices.Max());
@@ -42,13 +42,13 @@ public class CsvPriceReaderSharedDataTests(ITestOutputHelper output)
     [InlineData(2024, 6, 15, 24)]
     public void SlotsOfLocalDay_DeLuInBerlin_DstDaysHave23And25Hours(int year, int month, int day, int expected)
     {
-        Assert.Equal(expected, History(DeLu).SlotsOfLocalDay(new DateOnly(year, month, day), Berlin));
+        Assert.Equal(expected, HistoryOf(DeLu).SlotsOfLocalDay(new DateOnly(year, month, day), Berlin));
     }
 
     [Fact]
     public void ReadFile_Se3_2023_8760SlotsOverTheLocalYear()
     {
-        var history = History(Se3);
+        var history = HistoryOf(Se3);
 
         Assert.Equal(8760, history.Count);
         Assert.Empty(history.Gaps);
@@ -81,7 +81,7 @@ public class CsvPriceReaderSharedDataTests(ITestOutputHelper output)
     [Fact]
     public void Curve_Es2024AcrossTheAprilGap_StopsAtTheGap()
     {
-        var history = History(Es);
+        var history = HistoryOf(Es);
 
         var curve = history.Curve(Utc(2024, 4, 29, 0), Utc(2024, 5, 2, 0));
 
@@ -95,7 +95,7 @@ public class CsvPriceReaderSharedDataTests(ITestOutputHelper output)
     [Fact]
     public void ReadFile_Ercot_PricesInUsd()
     {
-        var history = History(Ercot);
+        var history = HistoryOf(Ercot);
 
         Assert.Equal(Currency.Usd, history.Currency);
         Assert.All(history.Slots, s => Assert.Equal(Currency.Usd, s.Price.Currency));
@@ -109,7 +109,7 @@ public class CsvPriceReaderSharedDataTests(ITestOutputHelper output)
     [Fact]
     public void ReadFile_DeLuSplitInto15MinuteSlots_96PerDayAnd92Or100OnDstDays()
     {
-        var quarterHours = History(DeLu).WithSlotLength(TimeSpan.FromMinutes(15));
+        var quarterHours = HistoryOf(DeLu).WithSlotLength(TimeSpan.FromMinutes(15));
 
         var result = ReadCsv(CsvPriceWriter.ToCsv(quarterHours));
 

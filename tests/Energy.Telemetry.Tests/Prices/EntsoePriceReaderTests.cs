@@ -73,7 +73,7 @@ public class EntsoePriceReaderTests
         Assert.Equal(TimeSpan.FromHours(1), history.SlotLength);
         Assert.Equal(23, history.Count);
         Assert.Equal(23, history.SlotsOfLocalDay(new DateOnly(2024, 3, 31), Berlin));
-        Assert.Equal(History(DeLu).Between(history.First!.Value, history.End!.Value).Slots, history.Slots);
+        Assert.Equal(HistoryOf(DeLu).Between(history.First!.Value, history.End!.Value).Slots, history.Slots);
 
         // Sequence 2 covers the same hours; reading both would be a conflict in every slot.
         Assert.Contains("several classification sequences (1, 2); read 1", Assert.Single(result.Warnings).Message, StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public class EntsoePriceReaderTests
         var quarters = result.History;
         Assert.Equal(92, quarters.Count);
         Assert.Equal(92, quarters.SlotsOfLocalDay(new DateOnly(2024, 3, 31), Berlin));
-        var hours = History(DeLu);
+        var hours = HistoryOf(DeLu);
         Assert.All(quarters.Slots.Chunk(4), hour =>
             Assert.Equal(hours.PriceAt(hour[0].Start)!.Value.PerMegawattHour, hour.Average(s => s.Price.PerMegawattHour), 9));
     }
@@ -100,7 +100,7 @@ public class EntsoePriceReaderTests
 
         Assert.True(result.Succeeded, string.Join("\n", result.Issues));
         Assert.Equal(25, result.History.SlotsOfLocalDay(new DateOnly(2024, 10, 27), Berlin));
-        Assert.Equal(History(DeLu).Between(Utc(2024, 10, 26, 22), Utc(2024, 10, 27, 23)).Slots, result.History.Slots);
+        Assert.Equal(HistoryOf(DeLu).Between(Utc(2024, 10, 26, 22), Utc(2024, 10, 27, 23)).Slots, result.History.Slots);
     }
 
     [Fact]

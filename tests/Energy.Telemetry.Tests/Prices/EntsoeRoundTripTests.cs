@@ -36,7 +36,7 @@ public sealed class EntsoeRoundTripTests : IDisposable
     [InlineData(Se3, "10Y1001A1001A46L")]
     public void WriteThenRead_SharedYear_IdenticalSlotsAndPrices(string name, string zone)
     {
-        var csv = History(name);
+        var csv = HistoryOf(name);
 
         AssertSame(csv, RoundTrip(csv, zone));
     }
@@ -44,7 +44,7 @@ public sealed class EntsoeRoundTripTests : IDisposable
     [Fact]
     public void WriteThenRead_EsWithGaps_GapsStayGaps()
     {
-        var csv = History(Es);
+        var csv = HistoryOf(Es);
 
         var back = RoundTrip(csv, "10YES-REE------0");
 
@@ -55,7 +55,7 @@ public sealed class EntsoeRoundTripTests : IDisposable
     [Fact]
     public void WriteThenRead_QuarterHours_IdenticalSlotsAndPrices()
     {
-        var quarters = History(DeLu).Between(Utc(2024, 3, 29), Utc(2024, 4, 2)).WithSlotLength(TimeSpan.FromMinutes(15));
+        var quarters = HistoryOf(DeLu).Between(Utc(2024, 3, 29), Utc(2024, 4, 2)).WithSlotLength(TimeSpan.FromMinutes(15));
 
         AssertSame(quarters, RoundTrip(quarters, "10Y1001A1001A82H"));
     }
@@ -64,7 +64,7 @@ public sealed class EntsoeRoundTripTests : IDisposable
     public void WriteFile_ThenReadFile_UsesUtf8AndOnePeriodPerUtcDay()
     {
         var path = Path.Combine(_folder, "de-lu.xml");
-        var week = History(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 8));
+        var week = HistoryOf(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 8));
 
         EntsoeDocumentWriter.WriteFile(path, week, "10Y1001A1001A82H", Created);
 

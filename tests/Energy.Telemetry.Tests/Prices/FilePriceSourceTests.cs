@@ -19,7 +19,7 @@ public sealed class FilePriceSourceTests : IDisposable
     [Fact]
     public async Task GetPricesAsync_AnswersTheContiguousKnownRun()
     {
-        var source = Source(History(Es));
+        var source = Source(HistoryOf(Es));
 
         var curve = await source.GetPricesAsync(Utc(2024, 11, 29), Utc(2024, 12, 2), CancellationToken.None);
 
@@ -29,7 +29,7 @@ public sealed class FilePriceSourceTests : IDisposable
     [Fact]
     public void Import_Republication_NewerPricesWin()
     {
-        var source = Source(History(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 3)));
+        var source = Source(HistoryOf(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 3)));
         var corrected = ReadCsv("timestamp_utc,price_eur_per_mwh\n2024-07-02T10:00:00Z,1.5\n2024-07-03T00:00:00Z,2.5\n", TimeSpan.FromHours(1));
 
         Assert.True(source.Import(corrected));
@@ -42,7 +42,7 @@ public sealed class FilePriceSourceTests : IDisposable
     [Fact]
     public void Import_FailedImport_PricesHeldStayAndTheErrorIsLogged()
     {
-        var held = History(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 2));
+        var held = HistoryOf(DeLu).Between(Utc(2024, 7, 1), Utc(2024, 7, 2));
         var source = Source(held);
 
         Assert.False(source.Import(ReadCsv("timestamp_utc,price_eur_per_mwh\n2024-07-02T10:00:00Z,oops\n")));
@@ -56,7 +56,7 @@ public sealed class FilePriceSourceTests : IDisposable
     [Fact]
     public void Import_OtherCurrency_Rejected()
     {
-        var source = Source(History(DeLu));
+        var source = Source(HistoryOf(DeLu));
 
         Assert.False(source.Import(ReadCsv("timestamp_utc,price_usd_per_mwh\n2025-01-01T00:00:00Z,3\n")));
 
@@ -67,7 +67,7 @@ public sealed class FilePriceSourceTests : IDisposable
     [Fact]
     public void Import_QuarterHoursAfterHours_HeldHoursSplitSoBothMerge()
     {
-        var source = Source(History(DeLu).Between(Utc(2024, 12, 31), Utc(2025, 1, 1)));
+        var source = Source(HistoryOf(DeLu).Between(Utc(2024, 12, 31), Utc(2025, 1, 1)));
         var quarters = ReadCsv("timestamp_utc,price_eur_per_mwh\n2025-01-01T00:00:00Z,1\n2025-01-01T00:15:00Z,2\n2025-01-01T00:30:00Z,3\n");
 
         Assert.True(source.Import(quarters));

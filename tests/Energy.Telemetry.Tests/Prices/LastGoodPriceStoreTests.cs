@@ -20,7 +20,7 @@ public sealed class LastGoodPriceStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
 
-    private static PriceHistory TwoDays() => History(DeLu).Between(Utc(2024, 7, 10), Utc(2024, 7, 12));
+    private static PriceHistory TwoDays() => HistoryOf(DeLu).Between(Utc(2024, 7, 10), Utc(2024, 7, 12));
 
     [Fact]
     public void Save_ThenLoad_TheFutureSlotsIncludingTheOneUnderWayAndTheOneJustEnded()
@@ -113,7 +113,7 @@ public sealed class LastGoodPriceStoreTests : IDisposable
         var before = File.ReadAllText(_store.FilePath);
         Directory.CreateDirectory(_store.FilePath + ".tmp");   // the temp file's name is taken by a folder: the write fails
 
-        Assert.False(_store.Save(History(DeLu).Between(Utc(2024, 7, 20), Utc(2024, 7, 21))));
+        Assert.False(_store.Save(HistoryOf(DeLu).Between(Utc(2024, 7, 20), Utc(2024, 7, 21))));
 
         Assert.Equal(before, File.ReadAllText(_store.FilePath));
         Assert.Single(_logger.WithEventId(1411));

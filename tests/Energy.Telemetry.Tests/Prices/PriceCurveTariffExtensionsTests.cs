@@ -12,7 +12,7 @@ public class PriceCurveTariffExtensionsTests
     [Fact]
     public void WithTariff_EverySlotIsSpotPlusFeesAndTaxes()
     {
-        var spot = History(DeLu).Curve(Utc(2024, 7, 1), Utc(2024, 7, 2));
+        var spot = HistoryOf(DeLu).Curve(Utc(2024, 7, 1), Utc(2024, 7, 2));
 
         var allIn = spot.WithTariff(Tariff);
 
@@ -24,7 +24,7 @@ public class PriceCurveTariffExtensionsTests
     [Fact]
     public void WithTariff_DeepNegativeSpot_StaysNegative()
     {
-        var history = History(DeLu);
+        var history = HistoryOf(DeLu);
         var cheapest = history.Slots.MinBy(s => s.Price.PerMegawattHour);
 
         var allIn = history.Curve(cheapest.Start, cheapest.Start.AddHours(1)).WithTariff(Tariff);
@@ -36,7 +36,7 @@ public class PriceCurveTariffExtensionsTests
     [Fact]
     public void WithTariff_TariffInAnotherCurrency_Throws()
     {
-        var usd = History(Ercot).Curve(Utc(2024, 7, 1), Utc(2024, 7, 2));
+        var usd = HistoryOf(Ercot).Curve(Utc(2024, 7, 1), Utc(2024, 7, 2));
 
         Assert.Throws<InvalidOperationException>(() => usd.WithTariff(Tariff));
     }

@@ -162,7 +162,7 @@ public sealed class PricePlausibilityTests : IDisposable
         var result = PriceFileImporter.Read(Shared(name), PriceImportRules.ForFiles(PriceLimits.Sdac, Berlin, Utc(2026, 12, 6, 22)));
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        Assert.Equal(History(name).Count, result.History.Count);
+        Assert.Equal(HistoryOf(name).Count, result.History.Count);
         Assert.NotNull(result.Published);
     }
 

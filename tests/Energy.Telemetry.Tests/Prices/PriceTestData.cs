@@ -28,7 +28,7 @@ internal static class PriceTestData
     public static PriceImportResult Read(string name) =>
         Results.GetOrAdd(name, n => new Lazy<PriceImportResult>(() => CsvPriceReader.ReadFile(Shared(n)))).Value;
 
-    public static PriceHistory History(string name)
+    public static PriceHistory HistoryOf(string name)
     {
         var result = Read(name);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));

@@ -18,7 +18,7 @@ public class PublishedPriceSourceTests
     private static (PublishedPriceSource Source, FakeTimeProvider Clock) Published(DateTimeOffset now, TimeOnly? publication = null)
     {
         var clock = new FakeTimeProvider(now);
-        return (new PublishedPriceSource(new FilePriceSource("DE-LU 2024", History(DeLu)), Berlin, clock, publication), clock);
+        return (new PublishedPriceSource(new FilePriceSource("DE-LU 2024", HistoryOf(DeLu)), Berlin, clock, publication), clock);
     }
 
     private static async Task<PriceCurve> DayAsync(PublishedPriceSource source, DateOnly day) =>

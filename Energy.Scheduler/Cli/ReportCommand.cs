@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Data.Common;
+using Energy.Scheduler.Books;
+
+namespace Energy.Scheduler.Cli;
+
+/// <summary>
+/// <c>heatgrid report</c>: a statement for a tenant, a heat buyer or the facility from the energy ledger in the
+/// data folder (DATA/ledger.db), over local days in the site's time zone, as CSV, JSON or Markdown, to stdout or
+/// into <c>--out DIR</c>. Exit 0 on success, 1 when there is no ledger to read (or the file cannot be written),
+/// 2 for a usage error or a party the window does not know (the message says which and why).
+/// </summary>
+internal static class ReportCommand
+{
+    /// <summary>The ledger's file in the data folder.</summary>
+    public const string LedgerFile = "ledger.db";
+
+    /// <summary>
+    /// Opens the ledger of a data folder (null where it cannot be read). The one place the verb meets the ledger's
+    /// store: point it at <c>LedgerStore.Open</c> once that lands; until then this build reads no ledger.
+    /// </summary>
+    internal static readonly Func<string, ILedgerReader?> OpenLedger = _ => null;
+
+    public static Command Create()
+    {
+        var from = new Option<string?>("--from") { Description = "First local day, yyyy-MM-dd (the site's time zone)." };
+        var to = new Option<string?>("--to") { Description = "Last local day, inclusive, yyyy-MM-dd; at most 366 days after --from." };
+        var tenant = new Option<string?>("--tenant") { Description = "Statement for this tenant: every workload billed to it." };
+        var heatBuyer = new Option<string?>("--heat-buyer") { Description = "Statement for this heat buyer: every heat loop it buys from." };
+        var facility = new Option<bool>("--facility") { Description = "Statement for the facility: import, revenue, boiler fuel, DR, net, reconciliation gap." };
+        var format = new Option<string?>("--format") { Description = "csv, json or md (default json)." };
+        var output = new Option<string?>("--out") { Description = "Folder to write statement-<kind>-<name>-<from>-<to>.<ext> into; default stdout." };
+        var data = new Option<string>("--data") { Description = "Data folder of the service (the ledger is DATA/ledger.db).", DefaultValueFactory = _ => RunCommand.DefaultData };
+        var command = new Command("report", "A statement for a tenant, a heat buyer or the facility from the energy ledger.")
+        {
+            from, to, tenant, heatBuyer, facility, format, output, data,
+        };
+        command.SetAction(r => Run(
+            new StatementArguments(r.GetValue(from), r.GetValue(to), r.GetValue(tenant), r.GetValue(heatBuyer), r.GetValue(facility), r.GetValue(format)),
+            r.GetValue(output), r.GetRequiredValue(data), Console.Out, Console.Error, OpenLedger));
+        return command;
+    }
+
+    public static int Run(StatementArguments arguments, string? output, string data, TextWriter stdout, TextWriter stderr, Func<string, ILedgerReader?> openLedger)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(openLedger);
+        var (request, error) = StatementRequest.Parse(arguments, StatementArgumentNames.Cli);
+        if (request is null)
+        {
+            stderr.WriteLine($"report: {error}");
+            return 2;
+        }
+
+        var folder = Path.GetFullPath(data);
+        var file = Path.Combine(folder, LedgerFile);
+        if (!File.Exists(file))
+        {
+            stderr.WriteLine($"report: no ledger at {file}: HeatGrid keeps its books in its data folder; give the service's --data");
+            return 1;
+        }
+
+        Statement statement;
+        try
+        {
+            var ledger = openLedger(folder);
+            if (ledger is null)
+            {
+                stderr.WriteLine($"report: {file} cannot be read as a ledger by this build");
+                return 1;
+            }
+
+            try
+            {
+                statement = StatementBuilder.Build(ledger, request);
+            }
+            finally
+            {
+                (ledger as IDisposable)?.Dispose();
+            }
+        }
+        catch (StatementPartyException e)
+        {
+            stderr.WriteLine($"report: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is StatementInputException or DbException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"report: {file}: {e.Message}");
+            return 1;
+        }
+
+        var text = StatementFormats.Render(statement, request.Format);
+        if (output is null)
+        {
+            stdout.Write(text);
+            return 0;
+        }
+
+        var path = Path.Combine(Path.GetFullPath(output), StatementFormats.FileName(statement, request.Format));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"report: cannot write {path}: {e.Message}");
+            return 1;
+        }
+
+        stdout.WriteLine($"wrote {path}");
+        return 0;
+    }
+}
