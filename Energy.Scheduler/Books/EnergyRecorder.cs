@@ -4,6 +4,7 @@ using Energy.Contracts.Prices;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Planning;
@@ -17,12 +18,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Energy.Scheduler.Books;
 
 /// <summary>
-/// Keeps the energy ledger: every second it reads the fleet's energy counters, the meters' registers and the plan's
-/// slot and prices into the <see cref="LedgerBook"/>, writes each slot once when it ends, and checkpoints the slot in
-/// progress every <see cref="CheckpointEvery"/> so that a killed process resumes it (<see cref="StartAsync"/>): a
-/// restart neither loses nor doubles a slot, and the downtime is a flagged gap bridged by the counters.
+/// Keeps the energy ledger: at every control tick it books the fleet's energy counters as the control loop read them
+/// (<see cref="FleetSamples"/>: the same readings as <c>/api/status</c>; it reads the fleet itself where no control
+/// loop publishes for <see cref="FallbackAfter"/>), the meters' registers and the plan's slot and prices into the
+/// <see cref="LedgerBook"/>, writes each slot once when it ends, and checkpoints the slot in progress every
+/// <see cref="CheckpointEvery"/> so that a killed process resumes it (<see cref="StartAsync"/>): a restart neither
+/// loses nor doubles a slot, and the downtime is a flagged gap bridged by the counters. As an <see cref="ILedgerReader"/>
+/// it answers with the slot in progress as of the last tick, not the checkpoint's.
 /// </summary>
-public sealed class EnergyRecorder : BackgroundService
+public sealed class EnergyRecorder : BackgroundService, ILedgerReader
 {
     /// <summary>Held while the ledger cannot be written.</summary>
     public const string WriteAlarm = "ledger.write";
@@ -30,6 +34,9 @@ public sealed class EnergyRecorder : BackgroundService
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>Without a control loop's sample for this long the recorder reads the fleet itself.</summary>
+    public static readonly TimeSpan FallbackAfter = TimeSpan.FromSeconds(2.5);
 
     private const char KeySeparator = '\u001f';
 
@@ -44,6 +51,7 @@ public sealed class EnergyRecorder : BackgroundService
     private readonly Alarms? _alarms;
     private readonly LedgerSignals _names;
     private readonly MiningValueSource? _mining;
+    private readonly FleetSamples? _samples;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<LedgerSlot> _unwritten = [];
     private (DateTimeOffset Start, IReadOnlyDictionary<string, double>? Values) _miningSlot;
@@ -53,11 +61,11 @@ public sealed class EnergyRecorder : BackgroundService
     private bool _resumed;
 
     public EnergyRecorder(Site site, LedgerStore store, IAgentLink agents, SignalRegistry signals, CurrentPlan plan, TimeProvider time,
-        GridLimit? limit = null, ILogger<EnergyRecorder>? logger = null, Alarms? alarms = null, LedgerSignals? names = null)
+        GridLimit? limit = null, ILogger<EnergyRecorder>? logger = null, Alarms? alarms = null, LedgerSignals? names = null, FleetSamples? samples = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _book = new LedgerBook(site);
-        (_store, _agents, _signals, _plan, _time, _limit, _alarms) = (store, agents, signals, plan, time, limit, alarms);
+        (_store, _agents, _signals, _plan, _time, _limit, _alarms, _samples) = (store, agents, signals, plan, time, limit, alarms, samples);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _names = names ?? LedgerSignals.Default;
         if (site.Workloads.OfType<MiningWorkload>().Any(m => m.ValueSeries is not null || m.EarnsNothing))
@@ -70,6 +78,39 @@ public sealed class EnergyRecorder : BackgroundService
 
     public LedgerStatus Status => new(_store.Path, _store.SlotCount(), _book.State?.Slot.Start, _checkpointAt, _lastError);
 
+    public LedgerInfo? Info => _store.Info;
+
+    /// <summary>The written slots, those closed but not yet written (a failing disk), and the slot in progress as of the last tick.</summary>
+    public IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until)
+    {
+        List<LedgerSlot> pending;
+        _gate.Wait();
+        try
+        {
+            pending = [.. _unwritten];
+            if (_book.Current is { } current)
+            {
+                pending.Add(current);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var slots = _store.Read(since, until).Where(s => s.Closed).ToList();
+        foreach (var slot in pending.Where(p => p.Start >= since && p.Start < until))
+        {
+            if (!slots.Any(s => s.Start == slot.Start))
+            {
+                slots.Add(slot);
+            }
+        }
+
+        slots.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return slots;
+    }
+
     /// <summary>Resumes from the checkpoint (closing a slot that ended while HeatGrid was down), then records every second.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -77,13 +118,23 @@ public sealed class EnergyRecorder : BackgroundService
         await base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Records a last tick and checkpoints it, so that a clean stop loses nothing of the slot in progress.</summary>
+    /// <summary>
+    /// Books what is left and checkpoints it, so that a clean stop loses nothing of the slot in progress: the control
+    /// loop's last samples where it publishes them (the ledger then ends on the last status), else a last reading.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         try
         {
-            await TickAsync(cancellationToken, forceCheckpoint: true);
+            if (_samples is not null && _samples.Published > 0)
+            {
+                await RecordQueuedAsync(cancellationToken, forceCheckpoint: true);
+            }
+            else
+            {
+                await TickAsync(cancellationToken, forceCheckpoint: true);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -141,13 +192,48 @@ public sealed class EnergyRecorder : BackgroundService
         }
 
         var fleet = await _agents.ReadAsync(cancellationToken);
+        await RecordAsync([new FleetSample(_time.GetUtcNow(), fleet)], forceCheckpoint, cancellationToken);
+    }
+
+    /// <summary>Books the control loop's samples queued so far (oldest first); returns how many.</summary>
+    public async Task<int> RecordQueuedAsync(CancellationToken cancellationToken, bool forceCheckpoint = false)
+    {
+        if (_samples is null)
+        {
+            return 0;
+        }
+
+        if (!_resumed)
+        {
+            await ResumeAsync(cancellationToken);
+        }
+
+        var queued = new List<FleetSample>();
+        while (_samples.Reader.TryRead(out var sample))
+        {
+            queued.Add(sample);
+        }
+
+        await RecordAsync(queued, forceCheckpoint, cancellationToken);
+        return queued.Count;
+    }
+
+    private async Task RecordAsync(IReadOnlyList<FleetSample> samples, bool forceCheckpoint, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var now = _time.GetUtcNow();
-            var tick = Read(fleet, now);
-            _unwritten.AddRange(_book.Tick(tick));
-            Save(now, forceCheckpoint);
+            foreach (var sample in samples)
+            {
+                if (_book.State?.LastTick is { } last && sample.At <= last)
+                {
+                    continue;   // older than what is booked (a fallback reading overtook it): its energy is in the later reading
+                }
+
+                _unwritten.AddRange(_book.Tick(Read(sample.Gpus, sample.At)));
+            }
+
+            Save(_time.GetUtcNow(), forceCheckpoint);
         }
         finally
         {
@@ -157,6 +243,12 @@ public sealed class EnergyRecorder : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_samples is not null)
+        {
+            await FollowControlLoopAsync(_samples, stoppingToken);
+            return;
+        }
+
         using var timer = new PeriodicTimer(Period, _time);
         do
         {
@@ -171,6 +263,43 @@ public sealed class EnergyRecorder : BackgroundService
             }
         }
         while (await timer.TickOrStopAsync(stoppingToken));
+    }
+
+    /// <summary>Books each control tick's sample as it comes; reads the fleet itself while none comes.</summary>
+    private async Task FollowControlLoopAsync(FleetSamples samples, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(FallbackAfter);
+                bool ready;
+                try
+                {
+                    ready = await samples.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ready = false;   // no control tick for a while: the books go on from the fleet itself
+                }
+
+                if (ready)
+                {
+                    await RecordQueuedAsync(stoppingToken);
+                }
+                else
+                {
+                    await TickAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Loop boundary: the books must not take the host down; what was not written stays in memory for the next tick.
+                Fail(e);
+                await Task.Delay(Period, _time, stoppingToken);
+            }
+        }
     }
 
     private void Save(DateTimeOffset now, bool force)

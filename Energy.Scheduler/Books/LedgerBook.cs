@@ -23,6 +23,8 @@ public sealed class LedgerBook(Site site)
     /// <summary>The slot in progress and the counters' last readings; null before the first tick.</summary>
     public LedgerCheckpoint? State { get; private set; }
 
+    private bool _restarted;
+
     public Site Site => site;
 
     /// <summary>
@@ -33,6 +35,7 @@ public sealed class LedgerBook(Site site)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         State = checkpoint;
+        _restarted = true;   // the next tick bridges the downtime, however short: a gap
         var stopped = checkpoint.LastTick ?? checkpoint.Slot.Start;
         if (now <= checkpoint.Slot.End)
         {
@@ -197,7 +200,8 @@ public sealed class LedgerBook(Site site)
         var slot = state.Slot;
         var now = tick.Now;
         var dt = state.LastTick is { } last ? Math.Max(0, (now - last).TotalSeconds) : 0;
-        var gap = dt > GapAfter.TotalSeconds;
+        var gap = dt > GapAfter.TotalSeconds || (_restarted && state.LastTick is not null);
+        _restarted = false;
         var observed = gap ? 0 : Math.Max(0, Math.Min(dt, (now - slot.Start).TotalSeconds));
         if (gap)
         {

@@ -1,3 +1,4 @@
+using Energy.Scheduler.Controller;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Energy.Scheduler.Books;
@@ -8,8 +9,9 @@ public static class LedgerServices
     public static IServiceCollection AddEnergyLedger(this IServiceCollection services, string dataFolder)
     {
         services.AddSingleton(_ => LedgerStore.Open(dataFolder));
-        services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerStore>());
+        services.AddSingleton<FleetSamples>();
         services.AddSingleton<EnergyRecorder>();
+        services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<EnergyRecorder>());   // the slot in progress as of the last tick
         services.AddHostedService(sp => sp.GetRequiredService<EnergyRecorder>());
         return services;
     }

@@ -51,8 +51,8 @@ public static class HeatGridHost
         // Devices the demo simulates are polled only when the demo serves them.
         builder.Services.AddModbusPolling(d => !SimulatedDeviceHost.IsSimulated(d) || (demo.Runs && demo.ServesDevices));
         builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
+        builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db (stops after the control loop)
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
-        builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db
         if (options.Role == HostRole.All)
         {
             builder.Services.AddEnergyGpu(node: NodeAgentServices.LocalNode, new GpuBackendOptions { Mode = options.Gpus })

@@ -72,7 +72,8 @@ public sealed class LedgerKillTests : IDisposable
 
         using var store = LedgerStore.Open(_rig.Data);
         var slots = store.Read(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1));
-        var context = string.Join("\n", slots.Select(s => $"{s.Start:o}–{s.End:o} closed={s.Closed} covered={s.CoveredSeconds:0} flags: {string.Join(" | ", s.Flags)}"));
+        var context = string.Join("\n", slots.Select(s => $"{s.Start:o}–{s.End:o} closed={s.Closed} covered={s.CoveredSeconds:0} flags: {string.Join(" | ", s.Flags)}"))
+            + "\nsecond run's ledger log:\n" + string.Join("\n", output.Split('\n').Where(l => l.Contains("ledger", StringComparison.OrdinalIgnoreCase)));
 
         // Whole slots: contiguous, none twice, the one in progress last.
         Assert.NotEmpty(slots);
@@ -92,8 +93,9 @@ public sealed class LedgerKillTests : IDisposable
         // The tenant's kWh between the checkpoints, in the ledger and by its GPUs' counters as /api/status showed them.
         var ledgerKwh = windows.Sum(w => TenantKwh(slots, w.To) - TenantKwh(slots, w.From));
         var countersKwh = windows.Sum(w => CounterKwh(w.From, w.To, w.Polls));
-        Assert.True(countersKwh > 1, $"the tenant used {countersKwh} kWh in the windows: too little to compare");
+        Assert.True(countersKwh > 0.05, $"the tenant used {countersKwh} kWh in the windows: too little to compare");
         var error = Math.Abs(ledgerKwh - countersKwh) / countersKwh;
+        Console.WriteLine($"ledger kill test: {slots.Count} slots, tenant {ledgerKwh:0.######} kWh in the ledger, {countersKwh:0.######} kWh by its counters in /api/status ({error:P4})");
         Assert.True(error <= 0.001, $"tenant {ledgerKwh:0.######} kWh in the ledger, {countersKwh:0.######} kWh by its counters ({error:P3})\n{context}");
         Assert.DoesNotContain("fail: Energy.Scheduler.Books", output, StringComparison.Ordinal);
     }

@@ -5,6 +5,7 @@ using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Books;
+using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Planning;
@@ -51,6 +52,9 @@ internal sealed class LedgerRig : IDisposable
 
     public EnergyRecorder Recorder { get; private set; } = null!;
 
+    /// <summary>What a control loop would publish to the recorder (<see cref="Sample"/>).</summary>
+    public FleetSamples Samples { get; private set; } = null!;
+
     public string Folder => _folder;
 
     /// <summary>The site meter: import power (kW) and its register; null register = not published.</summary>
@@ -72,7 +76,8 @@ internal sealed class LedgerRig : IDisposable
     public void Open()
     {
         Store = LedgerStore.Open(_folder);
-        Recorder = new EnergyRecorder(Site, Store, Link, Signals, Plan, Time, Limit);
+        Samples = new FleetSamples();
+        Recorder = new EnergyRecorder(Site, Store, Link, Signals, Plan, Time, Limit, samples: Samples);
     }
 
     /// <summary>Drops the recorder without stopping it (a SIGKILL: nothing after the last checkpoint is written) and reopens.</summary>
@@ -97,6 +102,13 @@ internal sealed class LedgerRig : IDisposable
                 await Recorder.TickAsync(CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Advances one second like <see cref="Step"/> and publishes the fleet as a control loop's sample instead of ticking.</summary>
+    public async Task Sample()
+    {
+        await Step(tick: false);
+        Samples.Publish(Time.GetUtcNow(), await Link.ReadAsync(CancellationToken.None));
     }
 
     public void Publish()

@@ -49,6 +49,22 @@ public sealed class LedgerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_RestartedWithinASecondOfTheLastCheckpoint_StillAGapNotCovered()
+    {
+        _rig.Link.Add("liquid-h100/0", "liquid-h100", "acme-inference", 700);
+        await _rig.Step(11);                      // the last checkpoint is of the last tick (10 s after the first)
+        await _rig.Recorder.TickAsync(CancellationToken.None, forceCheckpoint: true);
+        _rig.Crash();
+        await _rig.Step();                        // back a second later: shorter than a gap between ticks, but a restart
+        await _rig.Step();
+
+        var slot = _rig.Recorder.Book.Current!;
+        Assert.Contains(slot.Flags, f => f.StartsWith("gap:", StringComparison.Ordinal));
+        Assert.Equal(11, slot.CoveredSeconds, 6);             // 10 s before, the restart's second not, the one after it
+        Assert.Equal(0.7 * 12 / 3600, slot.Gpus.Single().Kwh, 1e-9);   // the counter bridged it
+    }
+
+    [Fact]
     public async Task Resume_KilledAndSlotOverAtRestart_ClosedWithWhatItHadOnceAndNextSlotsContiguous()
     {
         _rig.Link.Add("liquid-h100/0", "liquid-h100", "acme-inference", 700);
