@@ -100,7 +100,11 @@ public sealed class LedgerBook(Site site)
         }
 
         var site_ = new SiteLedgerLine(import, basis, metered, gpuKwh + coolingKwh + baseKwh, gpuKwh, coolingKwh, baseKwh,
-            metered - (gpuKwh + coolingKwh + baseKwh), slot.SpotPricePerMwh, allIn, Cost(import, allIn), [.. slot.CurtailmentIds], slot.CurtailedSeconds);
+            metered - (gpuKwh + coolingKwh + baseKwh), slot.SpotPricePerMwh, allIn, Cost(import, allIn), [.. slot.CurtailmentIds], slot.CurtailedSeconds)
+        {
+            ImportRegisterStartKwh = slot.Import.RegisterStartKwh,
+            ImportRegisterEndKwh = slot.Import.RegisterEndKwh,
+        };
         var gpus = slot.Gpus.Values.OrderBy(g => g.Gpu, StringComparer.Ordinal).ThenBy(g => g.Workload, StringComparer.Ordinal)
             .Select(g => new GpuLedgerLine(g.Gpu, g.Pool, g.Workload, g.Kwh, g.Seconds, g.CounterResets)).ToList();
         return new LedgerSlot(slot.Start, slot.End, closed, slot.CoveredSeconds, site_, Workloads(slot, allIn), gpus, Loops(slot))
@@ -149,7 +153,11 @@ public sealed class LedgerBook(Site site)
         var fuel = loop.Boiler is { } b ? a.BoilerKwh / 1000 * b.HeatCost.PerMegawattHour : 0;
         return new HeatLoopLedgerLine(loop.Name, loop.Consumer.Name, delivered, a.Delivered.Basis == EnergyBasis.Model ? EnergyBasis.Integrated : a.Delivered.Basis,
             a.SupplyKwh > 0 ? a.SupplyKwhC / a.SupplyKwh : null, loop.Consumer.SupplyTemperature.Celsius, a.SecondsBelowContract,
-            delivered / 1000 * loop.HeatPrice.PerMegawattHour, a.BoilerKwh, fuel, a.DumpedKwh);
+            delivered / 1000 * loop.HeatPrice.PerMegawattHour, a.BoilerKwh, fuel, a.DumpedKwh)
+        {
+            RegisterStartKwh = a.Delivered.RegisterStartKwh,
+            RegisterEndKwh = a.Delivered.RegisterEndKwh,
+        };
     })];
 
     private double GridKwh(LedgerGpuAccumulator g) => g.Kwh * (_pools.TryGetValue(g.Pool, out var p) ? p.GridFactor : 1);
@@ -390,6 +398,8 @@ public sealed class LedgerBook(Site site)
                 }
             }
 
+            acc.RegisterStartKwh ??= st.Last ?? value;
+            acc.RegisterEndKwh = value;
             st.Last = value;
             (st.EstimatedBefore, st.IntegratedHere, st.ModelHere, st.BadSecondsHere) = (0, 0, 0, 0);
             return booked;

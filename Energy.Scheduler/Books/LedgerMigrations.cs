@@ -47,6 +47,13 @@ public static class LedgerMigrations
             id INTEGER PRIMARY KEY CHECK (id = 1), start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, saved_ms INTEGER NOT NULL,
             state TEXT NOT NULL, slot TEXT NOT NULL);
         """,
+        // v3: the meters' register readings each slot's counting ran between (null in slots written before, or without a register).
+        """
+        ALTER TABLE slots ADD COLUMN import_register_start_kwh REAL;
+        ALTER TABLE slots ADD COLUMN import_register_end_kwh REAL;
+        ALTER TABLE heat_loop_lines ADD COLUMN register_start_kwh REAL;
+        ALTER TABLE heat_loop_lines ADD COLUMN register_end_kwh REAL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -89,6 +89,12 @@ public sealed class LedgerEnergyAccumulator
 
     public double ModelKwh { get; set; }
 
+    /// <summary>The register's reading the slot's first difference started from (the previous slot's last), kWh; null without a Good reading.</summary>
+    public double? RegisterStartKwh { get; set; }
+
+    /// <summary>The register's last Good reading in the slot, kWh.</summary>
+    public double? RegisterEndKwh { get; set; }
+
     public double TotalKwh => CounterKwh + IntegratedKwh + ModelKwh;
 
     public EnergyBasis Basis => ModelKwh > 0 ? EnergyBasis.Model : IntegratedKwh > 0 ? EnergyBasis.Integrated : EnergyBasis.Counter;

@@ -182,8 +182,12 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
             from, to, r => new WorkloadLedgerLine(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10)));
         var gpus = Lines(c, tx, "SELECT slot_start_ms, gpu, pool, workload, kwh, seconds, counter_resets FROM gpu_lines WHERE slot_start_ms >= $from AND slot_start_ms < $to ORDER BY rowid",
             from, to, r => new GpuLedgerLine(r.GetString(1), r.GetString(2), r.GetString(3) is { Length: > 0 } w ? w : null, r.GetDouble(4), r.GetDouble(5), r.GetInt32(6)));
-        var loops = Lines(c, tx, "SELECT slot_start_ms, loop, buyer, delivered_kwh, delivered_basis, supply_temperature_c, contract_supply_temperature_c, seconds_below_contract, revenue, boiler_kwh, boiler_fuel_cost, dumped_kwh FROM heat_loop_lines WHERE slot_start_ms >= $from AND slot_start_ms < $to ORDER BY rowid",
-            from, to, r => new HeatLoopLedgerLine(r.GetString(1), r.GetString(2), r.GetDouble(3), Enum.Parse<EnergyBasis>(r.GetString(4)), r.IsDBNull(5) ? null : r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10), r.GetDouble(11)));
+        var loops = Lines(c, tx, "SELECT slot_start_ms, loop, buyer, delivered_kwh, delivered_basis, supply_temperature_c, contract_supply_temperature_c, seconds_below_contract, revenue, boiler_kwh, boiler_fuel_cost, dumped_kwh, register_start_kwh, register_end_kwh FROM heat_loop_lines WHERE slot_start_ms >= $from AND slot_start_ms < $to ORDER BY rowid",
+            from, to, r => new HeatLoopLedgerLine(r.GetString(1), r.GetString(2), r.GetDouble(3), Enum.Parse<EnergyBasis>(r.GetString(4)), r.IsDBNull(5) ? null : r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10), r.GetDouble(11))
+            {
+                RegisterStartKwh = Nullable(r, 12),
+                RegisterEndKwh = Nullable(r, 13),
+            });
 
         var slots = new List<LedgerSlot>();
         using (var q = c.CreateCommand())
@@ -197,7 +201,11 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
             {
                 var start = r.GetInt64(0);
                 var site = new SiteLedgerLine(r.GetDouble(3), Enum.Parse<EnergyBasis>(r.GetString(4)), Nullable(r, 5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9),
-                    Nullable(r, 10), Nullable(r, 11), Nullable(r, 12), r.GetDouble(13), Strings(r.GetString(14)), r.GetDouble(15));
+                    Nullable(r, 10), Nullable(r, 11), Nullable(r, 12), r.GetDouble(13), Strings(r.GetString(14)), r.GetDouble(15))
+                {
+                    ImportRegisterStartKwh = Nullable(r, 18),
+                    ImportRegisterEndKwh = Nullable(r, 19),
+                };
                 slots.Add(new LedgerSlot(DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), true, r.GetDouble(2), site,
                     [.. workloads[start]], [.. gpus[start]], [.. loops[start]])
                 {
@@ -247,7 +255,7 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
             q.Transaction = tx;
             q.CommandText = """
                 INSERT INTO slots VALUES ($start, $end, $covered, $import, $basis, $metered, $model, $gpu, $cooling, $base, $gap, $spot, $allIn, $cost,
-                    $curtailments, $curtailed, $reasons, $flags)
+                    $curtailments, $curtailed, $reasons, $flags, $registerStart, $registerEnd)
                 ON CONFLICT (start_ms) DO NOTHING
                 """;
             var s = slot.Site;
@@ -255,7 +263,8 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
                 ("$basis", s.ImportBasis.ToString()), ("$metered", s.ImportMeteredKwh), ("$model", s.ImportModelKwh), ("$gpu", s.GpuKwh),
                 ("$cooling", s.CoolingKwh), ("$base", s.BaseLoadKwh), ("$gap", s.ReconciliationGapKwh), ("$spot", s.SpotPricePerMwh),
                 ("$allIn", s.AllInPricePerMwh), ("$cost", s.EnergyCost), ("$curtailments", JsonSerializer.Serialize(s.CurtailmentIds, Json)),
-                ("$curtailed", s.CurtailedSeconds), ("$reasons", JsonSerializer.Serialize(slot.EstimatedReasons, Json)), ("$flags", JsonSerializer.Serialize(slot.Flags, Json)));
+                ("$curtailed", s.CurtailedSeconds), ("$reasons", JsonSerializer.Serialize(slot.EstimatedReasons, Json)), ("$flags", JsonSerializer.Serialize(slot.Flags, Json)),
+                ("$registerStart", s.ImportRegisterStartKwh), ("$registerEnd", s.ImportRegisterEndKwh));
             if (q.ExecuteNonQuery() == 0)
             {
                 return false;   // written before: a replay after a crash between commit and the caller's knowing it
@@ -277,9 +286,10 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
 
         foreach (var l in slot.HeatLoops)
         {
-            Insert(tx, "INSERT INTO heat_loop_lines VALUES ($s, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            Insert(tx, "INSERT INTO heat_loop_lines VALUES ($s, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 ("$s", start), ("$1", l.Loop), ("$2", l.Buyer), ("$3", l.DeliveredKwh), ("$4", l.DeliveredBasis.ToString()), ("$5", l.SupplyTemperatureC),
-                ("$6", l.ContractSupplyTemperatureC), ("$7", l.SecondsBelowContract), ("$8", l.Revenue), ("$9", l.BoilerKwh), ("$10", l.BoilerFuelCost), ("$11", l.DumpedKwh));
+                ("$6", l.ContractSupplyTemperatureC), ("$7", l.SecondsBelowContract), ("$8", l.Revenue), ("$9", l.BoilerKwh), ("$10", l.BoilerFuelCost), ("$11", l.DumpedKwh),
+                ("$12", l.RegisterStartKwh), ("$13", l.RegisterEndKwh));
         }
 
         return true;

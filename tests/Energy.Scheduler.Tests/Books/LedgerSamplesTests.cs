@@ -90,3 +90,49 @@ public sealed class LedgerSamplesTests : IDisposable
         Assert.Equal(last - first, slot.Site.GpuKwh, Precision);
     }
 }
+
+/// <summary>The meters' register readings each slot counted between, kept in the store and shown in the statements.</summary>
+public sealed class LedgerRegisterReadingsTests : IDisposable
+{
+    private const double Precision = 1e-6;
+
+    private readonly LedgerRig _rig = new();
+
+    public void Dispose() => _rig.Dispose();
+
+    [Fact]
+    public async Task ClosedSlots_HeatAndImportRegistersChainedAndTheirDifferenceIsTheEnergy()
+    {
+        _rig.Link.Add("liquid-h100/0", "liquid-h100", "acme-inference", 700);
+        var heatAtStart = _rig.HeatRegisterKwh + _rig.HeatKw / 3600;          // the first tick's reading, the baseline
+        await _rig.Step();
+        await _rig.Step(2 * 15 * 60 + 10);
+
+        var slots = _rig.Ledger();
+        Assert.Equal(3, slots.Count);
+        var (first, second) = (slots[0].HeatLoops.Single(), slots[1].HeatLoops.Single());
+        Assert.Equal(heatAtStart, first.RegisterStartKwh!.Value, Precision);
+        Assert.Equal(first.RegisterEndKwh!.Value, second.RegisterStartKwh!.Value, Precision);
+        Assert.Equal(first.DeliveredKwh, first.RegisterEndKwh!.Value - first.RegisterStartKwh!.Value, Precision);
+        Assert.Equal(second.DeliveredKwh, second.RegisterEndKwh!.Value - second.RegisterStartKwh!.Value, Precision);
+        Assert.Equal(slots[0].Site.ImportRegisterEndKwh!.Value, slots[1].Site.ImportRegisterStartKwh!.Value, Precision);
+        Assert.Equal(slots[1].Site.ImportMeteredKwh!.Value, slots[1].Site.ImportRegisterEndKwh!.Value - slots[1].Site.ImportRegisterStartKwh!.Value, Precision);
+    }
+
+    [Fact]
+    public async Task HeatBuyerStatement_MeterFromAndToOfTheWholeWindow_TheirDifferenceIsTheHeatBilled()
+    {
+        var heatAtStart = _rig.HeatRegisterKwh + _rig.HeatKw / 3600;
+        await _rig.Step();
+        await _rig.Step(40 * 60);
+
+        var statement = StatementBuilder.Build(_rig.Recorder, new StatementRequest(StatementParty.HeatBuyer("Stadtbad Therme"),
+            new DateOnly(2026, 12, 7), new DateOnly(2026, 12, 7), StatementFormat.Json));
+
+        var total = (StatementHeatBuyerFigures)statement.Total.Figures;
+        Assert.Equal(heatAtStart, total.MeterStartKwh!.Value, Precision);
+        Assert.Equal(_rig.HeatRegisterKwh, total.MeterEndKwh!.Value, Precision);                // the slot in progress, as of the last tick
+        Assert.Equal(total.MeterEndKwh!.Value - total.MeterStartKwh!.Value, total.HeatKwh, Precision);
+        Assert.Equal(_rig.HeatKw * 40 * 60 / 3600, total.HeatKwh, Precision);
+    }
+}

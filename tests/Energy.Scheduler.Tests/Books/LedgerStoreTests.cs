@@ -128,12 +128,13 @@ public sealed class LedgerStoreTests : IDisposable
         }
 
         using var store = LedgerStore.OpenFile(path);
-        Assert.Equal(1, store.MigrationsRun);
-        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(2, store.MigrationsRun);
+        Assert.Equal(3, store.SchemaVersion);
         var slot = Assert.Single(store.Read(DateTimeOffset.FromUnixTimeMilliseconds(0), DateTimeOffset.MaxValue.AddDays(-1)));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1796637600000), slot.Start);
         Assert.Equal(21, slot.Workloads.Single().Revenue);
         Assert.Null(store.ReadCheckpoint());      // the v2 table exists and is empty
+        Assert.Null(slot.Site.ImportRegisterStartKwh);   // v3's columns: null in a slot written before them
     }
 
     [Fact]
