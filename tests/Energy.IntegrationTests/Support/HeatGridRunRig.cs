@@ -32,6 +32,14 @@ internal sealed class HeatGridRunRig : IDisposable
 
     public string Folder { get; }
 
+    /// <summary>The site copy's file.</summary>
+    public string SitePath => _site;
+
+    /// <summary>The port the site copy gives a Modbus device (<c>heat-meter</c>, <c>site-meter</c>…).</summary>
+    public int DevicePort(string device) => int.Parse(
+        Energy.Contracts.Configuration.SiteFile.Parse(File.ReadAllText(_site), "site.yaml").GetSiteOrThrow().Devices.Single(d => d.Name == device).Endpoint.Split(':')[1],
+        CultureInfo.InvariantCulture);
+
     public string Data { get; }
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(5) };
