@@ -200,6 +200,37 @@ internal static partial class Log
     [LoggerMessage(3642, LogLevel.Information, "Mining value series {Path} read: {Rows} rows of {Column}, {First:o} to {Last:o}")]
     public static partial void MiningValueSeriesRead(ILogger logger, string path, int rows, string column, DateTimeOffset first, DateTimeOffset last);
 
+    // The energy ledger (Books): 3720–3739.
+    [LoggerMessage(3720, LogLevel.Information, "Energy ledger {Path}: schema version {Version} ({Migrations} migrations applied now), {Slots} slots written")]
+    public static partial void LedgerOpened(ILogger logger, string path, int version, int migrations, long slots);
+
+    [LoggerMessage(3721, LogLevel.Information, "Energy ledger resumes the slot from {Start:o}: last tick {LastTick:o}, {DownSeconds:0} s ago; the downtime is flagged as a gap")]
+    public static partial void LedgerResumed(ILogger logger, DateTimeOffset start, DateTimeOffset? lastTick, double downSeconds);
+
+    [LoggerMessage(3722, LogLevel.Information, "Energy ledger closed slot {Start:o}: import {ImportKwh:0.###} kWh ({Basis}), GPUs {GpuKwh:0.###} kWh, reconciliation gap {GapKwh} kWh")]
+    public static partial void LedgerSlotClosed(ILogger logger, DateTimeOffset start, double importKwh, string basis, double gpuKwh, string gapKwh);
+
+    [LoggerMessage(3723, LogLevel.Error, "Energy ledger could not write; the slot stays in memory and the next tick tries again")]
+    public static partial void LedgerWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3724, LogLevel.Warning, "Energy ledger slot {Start:o} is an estimate: {Reasons}")]
+    public static partial void LedgerSlotEstimated(ILogger logger, DateTimeOffset start, string reasons);
+
+    [LoggerMessage(3725, LogLevel.Information, "Energy ledger slot {Start:o} was written before (a replay after a restart): left as it was")]
+    public static partial void LedgerSlotReplayed(ILogger logger, DateTimeOffset start);
+
+    [LoggerMessage(3726, LogLevel.Error, "Energy ledger checkpoint cannot be read; the slot in progress starts afresh: {Reason}")]
+    public static partial void LedgerCheckpointUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(3727, LogLevel.Information, "Energy ledger writes again after a failed write")]
+    public static partial void LedgerWriteRecovered(ILogger logger);
+
+    [LoggerMessage(3728, LogLevel.Warning, "Demo meter registers {Path} cannot be used ({Problem}); the demo's meters count from 0")]
+    public static partial void DemoRegistersUnreadable(ILogger logger, string path, string problem);
+
+    [LoggerMessage(3729, LogLevel.Warning, "Demo meter registers could not be saved to {Path}; the next save tries again: {Reason}")]
+    public static partial void DemoRegistersNotSaved(ILogger logger, string path, string reason);
+
     // Statements from the energy ledger (GET /api/statements): 3740–3759.
     [LoggerMessage(3740, LogLevel.Warning, "Statement for {Party} from {From} to {To} could not be read from the ledger")]
     public static partial void StatementReadFailed(ILogger logger, string party, string from, string to, Exception exception);

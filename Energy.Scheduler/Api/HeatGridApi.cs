@@ -134,6 +134,7 @@ public static class HeatGridApi
             return Results.Ok(new { baseLoadKw = kw });
         });
 
+        endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
         endpoints.MapStatementsApi();
         return endpoints;
     }

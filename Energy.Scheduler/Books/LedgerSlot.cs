@@ -72,7 +72,14 @@ public sealed record SiteLedgerLine(
     double? AllInPricePerMwh,
     double EnergyCost,
     IReadOnlyList<string> CurtailmentIds,
-    double CurtailedSeconds);
+    double CurtailedSeconds)
+{
+    /// <summary>The site meter's energy register where the slot's counting started (the previous slot's last reading), kWh; null without a Good reading.</summary>
+    public double? ImportRegisterStartKwh { get; init; }
+
+    /// <summary>Its last Good reading in the slot: with no reset or estimate, <see cref="ImportMeteredKwh"/> is end − start.</summary>
+    public double? ImportRegisterEndKwh { get; init; }
+}
 
 /// <summary>One workload in one slot ("idle" for GPUs without work).</summary>
 /// <param name="Name">The workload's name.</param>
@@ -129,7 +136,14 @@ public sealed record HeatLoopLedgerLine(
     double Revenue,
     double BoilerKwh,
     double BoilerFuelCost,
-    double DumpedKwh);
+    double DumpedKwh)
+{
+    /// <summary>The heat meter's energy register where the slot's counting started (the previous slot's last reading), kWh; null without a Good reading.</summary>
+    public double? RegisterStartKwh { get; init; }
+
+    /// <summary>Its last Good reading in the slot: with no reset or estimate, <see cref="DeliveredKwh"/> is end − start.</summary>
+    public double? RegisterEndKwh { get; init; }
+}
 
 /// <summary>What the books were kept for: written into the ledger once, so that statements need no site file.</summary>
 /// <param name="Site">The site's name.</param>

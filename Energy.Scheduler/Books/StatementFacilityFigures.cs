@@ -54,11 +54,21 @@ public sealed class StatementFacilityFigures : StatementFigures
     /// <summary>Compute and heat revenue less the energy cost and the boilers' fuel.</summary>
     public double Net => ComputeRevenue + HeatRevenue + DrCredit - EnergyCost - BoilerFuelCost;
 
+    private readonly StatementRegisterSpan _meter = new();
+
+    /// <summary>The site meter's energy register where the line's counting started; null without a register.</summary>
+    public double? ImportMeterStartKwh => _meter.StartKwh;
+
+    /// <summary>Its last reading in the line: with no reset or estimate, <see cref="ImportMeteredKwh"/> is end − start.</summary>
+    public double? ImportMeterEndKwh => _meter.EndKwh;
+
     public override IReadOnlyList<StatementField> Fields() =>
     [
         new("importKwh", "Import kWh", StatementUnit.Kwh, ImportKwh),
         new("importBasis", "Basis", StatementUnit.Text, null, ImportBasis),
         new("importMeteredKwh", "Metered kWh", StatementUnit.Kwh, ImportMeteredKwh),
+        new("importMeterStartKwh", "Meter from kWh", StatementUnit.Kwh, ImportMeterStartKwh),
+        new("importMeterEndKwh", "Meter to kWh", StatementUnit.Kwh, ImportMeterEndKwh),
         new("unmeteredSlots", "Unmetered slots", StatementUnit.Count, UnmeteredSlots),
         new("importModelKwh", "Model kWh", StatementUnit.Kwh, ImportModelKwh),
         new("gpuKwh", "GPU kWh", StatementUnit.Kwh, GpuKwh),
@@ -104,11 +114,13 @@ public sealed class StatementFacilityFigures : StatementFigures
         BoilerFuelCost += slot.HeatLoops.Sum(l => l.BoilerFuelCost);
         _curtailments.UnionWith(site.CurtailmentIds);
         DrCurtailedSeconds += site.CurtailedSeconds;
+        _meter.Add("site", site.ImportRegisterStartKwh, site.ImportRegisterEndKwh);
     }
 
     internal override void Add(StatementFigures other)
     {
         var o = Same<StatementFacilityFigures>(other);
+        _meter.Add(o._meter);
         ImportKwh += o.ImportKwh;
         _bases.UnionWith(o._bases);
         if (o.ImportMeteredKwh is { } metered)

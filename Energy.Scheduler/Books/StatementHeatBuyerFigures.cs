@@ -6,6 +6,7 @@ public sealed class StatementHeatBuyerFigures(string buyer) : StatementFigures
     private readonly HashSet<EnergyBasis> _bases = [];
     private double _temperatureKwh;
     private double _temperatureTimesKwh;
+    private readonly StatementRegisterSpan _meter = new();
 
     public string Buyer { get; } = buyer;
 
@@ -35,6 +36,12 @@ public sealed class StatementHeatBuyerFigures(string buyer) : StatementFigures
     /// <summary>Heat of its loops thrown away by the dry cooler.</summary>
     public double DumpedKwh { get; private set; }
 
+    /// <summary>The heat meter's energy register where the line's counting started; null for a buyer of several loops or without a register.</summary>
+    public double? MeterStartKwh => _meter.StartKwh;
+
+    /// <summary>Its last reading in the line: with no reset or estimate, <see cref="HeatKwh"/> is end − start.</summary>
+    public double? MeterEndKwh => _meter.EndKwh;
+
     public override IReadOnlyList<StatementField> Fields() =>
     [
         new("heatKwh", "Heat kWh-th", StatementUnit.Kwh, HeatKwh),
@@ -46,6 +53,8 @@ public sealed class StatementHeatBuyerFigures(string buyer) : StatementFigures
         new("boilerKwh", "Boiler kWh-th", StatementUnit.Kwh, BoilerKwh),
         new("boilerFuelCost", "Boiler fuel", StatementUnit.Money, BoilerFuelCost),
         new("dumpedKwh", "Dumped kWh-th", StatementUnit.Kwh, DumpedKwh),
+        new("meterStartKwh", "Meter from kWh", StatementUnit.Kwh, MeterStartKwh),
+        new("meterEndKwh", "Meter to kWh", StatementUnit.Kwh, MeterEndKwh),
     ];
 
     internal override void AddSlot(LedgerSlot slot)
@@ -66,6 +75,7 @@ public sealed class StatementHeatBuyerFigures(string buyer) : StatementFigures
             BoilerKwh += line.BoilerKwh;
             BoilerFuelCost += line.BoilerFuelCost;
             DumpedKwh += line.DumpedKwh;
+            _meter.Add(line.Loop, line.RegisterStartKwh, line.RegisterEndKwh);
         }
     }
 
@@ -86,6 +96,7 @@ public sealed class StatementHeatBuyerFigures(string buyer) : StatementFigures
         BoilerKwh += o.BoilerKwh;
         BoilerFuelCost += o.BoilerFuelCost;
         DumpedKwh += o.DumpedKwh;
+        _meter.Add(o._meter);
     }
 
     internal override StatementFigures Empty() => new StatementHeatBuyerFigures(Buyer);

@@ -13,13 +13,13 @@ namespace Energy.Scheduler.Cli;
 internal static class ReportCommand
 {
     /// <summary>The ledger's file in the data folder.</summary>
-    public const string LedgerFile = "ledger.db";
+    public const string LedgerFile = LedgerStore.FileName;
 
     /// <summary>
-    /// Opens the ledger of a data folder (null where it cannot be read). The one place the verb meets the ledger's
-    /// store: point it at <c>LedgerStore.Open</c> once that lands; until then this build reads no ledger.
+    /// Opens the ledger of a data folder: the store itself, which a running service writes at the same time (WAL: the
+    /// report reads a consistent snapshot; the slot in progress is the one of its last checkpoint).
     /// </summary>
-    internal static readonly Func<string, ILedgerReader?> OpenLedger = _ => null;
+    internal static readonly Func<string, ILedgerReader?> OpenLedger = LedgerStore.Open;
 
     public static Command Create()
     {

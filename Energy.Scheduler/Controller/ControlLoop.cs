@@ -34,7 +34,8 @@ public sealed class ControlLoop(
     DemandResponseLog? evidence = null,
     ControlState? state = null,
     ControlOptions? options = null,
-    Alarms? alarms = null) : BackgroundService
+    Alarms? alarms = null,
+    FleetSamples? samples = null) : BackgroundService
 {
     /// <summary>The period by default (<see cref="ControlOptions.Period"/>).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -113,6 +114,7 @@ public sealed class ControlLoop(
         }
 
         var after = await agents.ReadAsync(cancellationToken);
+        samples?.Publish(now, after);                                                   // the energy ledger books the same counter readings as the status
         explanations.AddRange(sent.Explanations);
         var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
         board.Publish(status);

@@ -25,14 +25,23 @@ public sealed class DemoWorld : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, HeatLoopSimulator> _loops;
-    private readonly Dictionary<string, double> _energyKwh = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _energyKwh;
+    private readonly Dictionary<string, double> _shownKwh;
+    private readonly DemoMeterRegisters? _registers;
     private readonly HashSet<string> _demandMetered;
     private DateTimeOffset _last;
     private double _baseLoadW;
     private double _frequencyHz = 50;
 
-    public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time, ILogger<DemoWorld>? logger = null)
+    public DemoWorld(Site site, IAgentLink agents, DemoSensors sensors, TimeProvider time, ILogger<DemoWorld>? logger = null,
+        DemoMeterRegisters? registers = null)
     {
+        // The meters' energy registers go on from where a previous run left them, as a real meter's do. With a data folder they
+        // show what was last saved (every few seconds, like a meter module's refresh), so that no reader ever saw a value a
+        // restart would take back.
+        _registers = registers;
+        _energyKwh = registers?.Load() ?? new Dictionary<string, double>(StringComparer.Ordinal);
+        _shownKwh = new Dictionary<string, double>(_energyKwh, StringComparer.Ordinal);
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _site = site;
         _load = new SiteLoad(site);
@@ -58,6 +67,13 @@ public sealed class DemoWorld : BackgroundService
 
         // GPUs start idle: the site meter sees the base load and idle GPUs from the first poll.
         initial["grid.meteredImportKw"] = (BaseLoad + _load.IdleImport).Kilowatts;
+
+        // The energy registers read what they held when the last run stopped, never 0 (which the books would take for a reset).
+        foreach (var (register, kwh) in _shownKwh)
+        {
+            initial[register] = kwh;
+        }
+
         _sensors.Publish(initial, _last);
     }
 
@@ -122,6 +138,13 @@ public sealed class DemoWorld : BackgroundService
         }
 
         LatestFlows = flows;
+        if (_registers?.Save(_energyKwh, now) == true)
+        {
+            foreach (var (register, kwh) in _energyKwh)
+            {
+                _shownKwh[register] = kwh;
+            }
+        }
         _sensors.Publish(m, now);
         await _sensors.PublishMqttAsync(m, now, cancellationToken);
     }
@@ -141,6 +164,12 @@ public sealed class DemoWorld : BackgroundService
                 Log.DemoStepFailed(_logger, e);
             }
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        _registers?.Save(_energyKwh, _time.GetUtcNow(), force: true);
     }
 
     private void Loop(Dictionary<string, double> m, HeatLoop loop, HeatFlows f, TimeSpan dt)
@@ -192,6 +221,6 @@ public sealed class DemoWorld : BackgroundService
     {
         var total = _energyKwh.GetValueOrDefault(counter) + (kw * dt.TotalHours);
         _energyKwh[counter] = total;
-        return total;
+        return _registers is null ? total : _shownKwh.GetValueOrDefault(counter);
     }
 }

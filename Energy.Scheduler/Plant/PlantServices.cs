@@ -1,6 +1,7 @@
 using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry.Prices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Plant;
 
@@ -33,6 +34,7 @@ public static class PlantServices
         }
 
         services.AddSingleton<DemoSensors>();
+        services.AddSingleton(sp => new DemoMeterRegisters(sp.GetService<RunOptions>()?.DataFolder, sp.GetService<ILogger<DemoMeterRegisters>>()));
         services.AddSingleton<DemoWorld>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoWorld>());
         return services;

@@ -32,6 +32,14 @@ internal sealed class HeatGridRunRig : IDisposable
 
     public string Folder { get; }
 
+    /// <summary>The site copy's file.</summary>
+    public string SitePath => _site;
+
+    /// <summary>The port the site copy gives a Modbus device (<c>heat-meter</c>, <c>site-meter</c>…).</summary>
+    public int DevicePort(string device) => int.Parse(
+        Energy.Contracts.Configuration.SiteFile.Parse(File.ReadAllText(_site), "site.yaml").GetSiteOrThrow().Devices.Single(d => d.Name == device).Endpoint.Split(':')[1],
+        CultureInfo.InvariantCulture);
+
     public string Data { get; }
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -40,11 +48,12 @@ internal sealed class HeatGridRunRig : IDisposable
 
     public Uri Url(string path) => new($"http://127.0.0.1:{Port}{path}");
 
-    public HeatGridProcess Start()
+    /// <summary>Starts <c>heatgrid run</c> on the site copy, with <paramref name="extra"/> arguments (e.g. <c>--demo</c>) after the rig's own.</summary>
+    public HeatGridProcess Start(params string[] extra)
     {
         Port = FreePort.Next();
-        return HeatGridProcess.Start("run", "--site", _site, "--http", $"127.0.0.1:{Port}", "--data", Data,
-            "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}");
+        return HeatGridProcess.Start([.. new[] { "run", "--site", _site, "--http", $"127.0.0.1:{Port}", "--data", Data,
+            "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}" }, .. extra]);
     }
 
     /// <summary>Waits for the first control tick; returns /api/status.</summary>

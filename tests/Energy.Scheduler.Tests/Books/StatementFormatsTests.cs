@@ -85,10 +85,11 @@ public sealed class StatementFormatsTests
         using var json = JsonDocument.Parse(StatementJson.Write(statement));
         var total = json.RootElement.GetProperty("total");
 
-        Assert.Equal(["importKwh", "importBasis", "importMeteredKwh", "unmeteredSlots", "importModelKwh", "gpuKwh", "coolingKwh", "baseLoadKwh",
+        Assert.Equal(["importKwh", "importBasis", "importMeteredKwh", "importMeterStartKwh", "importMeterEndKwh", "unmeteredSlots", "importModelKwh", "gpuKwh", "coolingKwh", "baseLoadKwh",
             "reconciliationGapKwh", "energyCost", "computeRevenue", "heatRevenue", "boilerFuelCost", "drCurtailments", "drCurtailedSeconds", "drCredit", "net"],
             total.EnumerateObject().Select(p => p.Name).Skip(LineFields.Length));
         Assert.Equal(JsonValueKind.Null, total.GetProperty("importMeteredKwh").ValueKind);
+        Assert.Equal(JsonValueKind.Null, total.GetProperty("importMeterStartKwh").ValueKind);
         Assert.Equal(JsonValueKind.Null, total.GetProperty("reconciliationGapKwh").ValueKind);
         Assert.Equal("model", total.GetProperty("importBasis").GetString());
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("party").ValueKind);
