@@ -6,11 +6,13 @@ namespace Energy.Scheduler.Books;
 
 /// <summary>
 /// The energy ledger on disk: an embedded SQLite database (<c>ledger.db</c> in the data folder) of closed slots with
-/// their lines, and the checkpoint of the slot in progress. The journal is WAL, so readers (the API, statements) read
-/// on their own connections while the recorder writes; <c>synchronous=FULL</c> fsyncs the WAL at every commit. A
-/// process killed by SIGKILL loses nothing committed even with NORMAL (the WAL write reaches the OS before commit
-/// returns); FULL adds that a closed slot also survives a power cut, at one fsync per commit, and the recorder
-/// commits only every few seconds. A slot is written once: its key is its start, and a replayed close does nothing.
+/// their lines, and the checkpoint of the slot in progress. The journal is a rollback journal kept in place
+/// (<c>journal_mode=TRUNCATE</c>), not WAL: WAL maps its <c>-shm</c> index into memory, and a write to that mapping
+/// when the file cannot take it (made immutable, a full disk) kills the process with SIGBUS, where a journal write only
+/// fails with an error the recorder reports. Readers (the API, <c>heatgrid report</c>) take a shared lock for the moment
+/// of a read; the recorder's commit, every few seconds, waits for them (busy timeout 5 s). <c>synchronous=FULL</c>
+/// fsyncs journal and database at every commit, so a committed slot survives SIGKILL and a power cut. A slot is
+/// written once: its key is its start, and a replayed close does nothing.
 /// </summary>
 public sealed class LedgerStore : ILedgerReader, IDisposable
 {
@@ -31,7 +33,7 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
         _writer.Open();
         try
         {
-            Execute(_writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+            Execute(_writer, "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
             MigrationsRun = LedgerMigrations.Apply(_writer);
         }
         catch
@@ -176,7 +178,7 @@ public sealed class LedgerStore : ILedgerReader, IDisposable
     public IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until)
     {
         using var c = Reader();
-        using var tx = c.BeginTransaction();   // one snapshot: slots and lines of the same moment
+        using var tx = c.BeginTransaction(deferred: true);   // one snapshot: slots and lines of the same moment (a shared lock, not a write lock)
         var (from, to) = (since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
         var workloads = Lines(c, tx, "SELECT slot_start_ms, name, kind, tenant, gpu_kwh, grid_kwh, gpu_hours, sla_gpu_minutes_owed, sla_gpu_minutes_delivered, revenue, energy_cost FROM workload_lines WHERE slot_start_ms >= $from AND slot_start_ms < $to ORDER BY rowid",
             from, to, r => new WorkloadLedgerLine(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10)));

@@ -16,8 +16,8 @@ internal static class ReportCommand
     public const string LedgerFile = LedgerStore.FileName;
 
     /// <summary>
-    /// Opens the ledger of a data folder: the store itself, which a running service writes at the same time (WAL: the
-    /// report reads a consistent snapshot; the slot in progress is the one of its last checkpoint).
+    /// Opens the ledger of a data folder: the store itself, which a running service writes at the same time (the
+    /// report reads a consistent snapshot under a shared lock; the slot in progress is the one of its last checkpoint).
     /// </summary>
     internal static readonly Func<string, ILedgerReader?> OpenLedger = LedgerStore.Open;
 

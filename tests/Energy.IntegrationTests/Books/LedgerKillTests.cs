@@ -50,7 +50,9 @@ public sealed class LedgerKillTests : IDisposable
             var to = Checkpoint();
             windows.Add((from, to, polls.Polls));
             heatRegisterAtKill = to.Registers["bath.heatEnergyKwh"].Last!.Value;
-            Assert.True(Saved(DemoMeterRegisters.FileName)["bath.heatEnergyKwh"] >= heatRegisterAtKill, "the demo's saved register is behind what the ledger read");
+            // The meter serves the saved value as a float32 (ops/examples/bathhouse.yaml), which may round it up.
+            var saved = (double)(float)Saved(DemoMeterRegisters.FileName)["bath.heatEnergyKwh"];
+            Assert.True(saved >= heatRegisterAtKill, $"the demo's saved register {saved:R} kWh is behind what the ledger read, {heatRegisterAtKill:R} kWh");
         }
 
         // Second run on the same folder, stopped cleanly.
@@ -107,7 +109,7 @@ public sealed class LedgerKillTests : IDisposable
         var clock = Stopwatch.StartNew();
         var polls = StatusPoller.Start(_rig);
         LedgerCheckpoint? from = null;
-        while (clock.Elapsed < RunFor)
+        while (clock.Elapsed < RunFor || (from is null && clock.Elapsed < RunFor * 2))   // a loaded machine ramps the demo in slower
         {
             Assert.False(heatgrid.HasExited, "heatgrid exited:\n" + HeatGridRunRig.Tail(heatgrid.Output));
             await polls.ThrowIfFailedAsync();

@@ -112,6 +112,19 @@ public sealed class LedgerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_RollbackJournalKeptInPlace_NoMemoryMappedWalIndexBesideTheFile()
+    {
+        _rig.Link.Add("liquid-h100/0", "liquid-h100", "acme-inference", 700);
+        await _rig.Step(12);
+
+        // TRUNCATE leaves the journal in place, empty, between commits (DELETE would remove it, WAL keep -wal and -shm).
+        Assert.Equal(0, new FileInfo(_rig.Store.Path + "-journal").Length);
+        // WAL's -shm index is mapped into memory: a write to it when the file cannot take one is a SIGBUS, not an error.
+        Assert.False(File.Exists(_rig.Store.Path + "-shm"));
+        Assert.False(File.Exists(_rig.Store.Path + "-wal"));
+    }
+
+    [Fact]
     public void Open_DatabaseOfVersion1_MigratedWithItsSlotsKept()
     {
         var path = Path.Combine(_rig.Folder, "v1.db");
