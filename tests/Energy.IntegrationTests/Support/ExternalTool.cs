@@ -34,6 +34,19 @@ internal static class ExternalTool
         return process.ExitCode == 0 ? null : $"{file} {string.Join(' ', probeArgs)} failed: {process.StandardError.ReadToEnd()}";
     }
 
+    /// <summary>Starts a peer with its stdout and stderr going, line by line, to <paramref name="append"/>.</summary>
+    public static Process StartCapturing(ProcessStartInfo info, Action<string?> append)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => append(e.Data);
+        process.ErrorDataReceived += (_, e) => append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     /// <summary>
     /// Stops a peer the way a service manager would: SIGTERM by process id, up to <paramref name="grace"/> to exit, then SIGKILL.
     /// What happened goes to <paramref name="log"/>; the process is disposed.

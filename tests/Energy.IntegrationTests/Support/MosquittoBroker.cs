@@ -89,12 +89,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(ConfigFile);
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ExternalTool.StartCapturing(info, Append);
         _process = process;
         await TcpProbe.WaitForListenerAsync(Port, TimeSpan.FromSeconds(20), () => "mosquitto log:\n" + Log);
     }

@@ -71,12 +71,7 @@ internal sealed class VictoriaMetricsServer : IAsyncDisposable
         // Recent points are readable after a second, and every export reads the storage rather than a cache.
         info.ArgumentList.Add("-search.latencyOffset=1s");
         info.ArgumentList.Add("-search.disableCache");
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ExternalTool.StartCapturing(info, Append);
         _process = process;
         var clock = Stopwatch.StartNew();
         while (true)
