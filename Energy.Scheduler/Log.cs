@@ -237,4 +237,29 @@ internal static partial class Log
 
     [LoggerMessage(3741, LogLevel.Debug, "Statement for {Party} from {From} to {To} as {Format}: {Slots} ledger slots")]
     public static partial void StatementServed(ILogger logger, string party, string from, string to, string format, int slots);
+
+    // Authentication and roles on the HTTP API (DATA/users.json, API keys): 3820–3839.
+    [LoggerMessage(3820, LogLevel.Warning, "The HTTP API on {Url} is open without authentication: no users in {Path}. Add one with: heatgrid users add NAME --role admin")]
+    public static partial void ApiOpen(ILogger logger, string url, string path);
+
+    [LoggerMessage(3821, LogLevel.Information, "The HTTP API on {Url} needs an API key: {Users} users in {Path}")]
+    public static partial void ApiAuthenticated(ILogger logger, string url, int users, string path);
+
+    [LoggerMessage(3822, LogLevel.Information, "Users file {Path} read: {Users} users, {Keys} keys")]
+    public static partial void UsersRead(ILogger logger, string path, int users, int keys);
+
+    [LoggerMessage(3823, LogLevel.Error, "Users file {Path} cannot be used; the {Users} users read before stay in force (none: every request is refused): {Problem}")]
+    public static partial void UsersFileRefused(ILogger logger, string path, int users, string problem);
+
+    [LoggerMessage(3824, LogLevel.Warning, "Users file {Path} holds no users any more: on loopback the HTTP API is open again, elsewhere it refuses every request")]
+    public static partial void UsersNoneLeft(ILogger logger, string path);
+
+    [LoggerMessage(3825, LogLevel.Debug, "Authentication failed from {Remote}: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(3826, LogLevel.Warning, "{Remote} tried {Failures} wrong API keys within {WindowSeconds:0} s; it is answered 429 until {Until:o}")]
+    public static partial void AuthenticationsLimited(ILogger logger, string remote, int failures, double windowSeconds, DateTimeOffset until);
+
+    [LoggerMessage(3827, LogLevel.Information, "Forbidden: {User} {Method} {Path}: {Reason}")]
+    public static partial void AccessForbidden(ILogger logger, string user, string method, string path, string reason);
 }

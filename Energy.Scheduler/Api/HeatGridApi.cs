@@ -136,11 +136,12 @@ public static class HeatGridApi
 
         endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
         endpoints.MapStatementsApi();
+        Security.ApiSecurity.MapUsersApi(endpoints);
         return endpoints;
     }
 
-    /// <summary>Who is asking, as logged and kept with a curtailment. Roles (a later issue) attach to this seam.</summary>
-    private static string Caller(HttpContext http) => "http:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    /// <summary>Who is asking, as logged and kept with a curtailment: the authenticated user and role (or anonymous) and the address.</summary>
+    private static string Caller(HttpContext http) => Security.ApiCaller.Of(http).ToString();
 
     private static IResult NoDemo() =>
         Results.Problem("this process runs no demo world (a real site): its base load is what the site meter shows", statusCode: StatusCodes.Status404NotFound);

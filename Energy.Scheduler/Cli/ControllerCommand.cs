@@ -101,6 +101,12 @@ internal static class ControllerCommand
             return 2;
         }
 
+        if (Security.ApiSecurity.StartRefusal(url, Path.GetFullPath(data)) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal);
+            return 2;
+        }
+
         if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)
         {
             return 2;

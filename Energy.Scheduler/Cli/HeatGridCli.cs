@@ -19,6 +19,7 @@ public static class HeatGridCli
         root.Subcommands.Add(Gpu.GpuCommand.Create());
         root.Subcommands.Add(PricesCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         return root;
     }
 }

@@ -63,6 +63,12 @@ internal static class RunCommand
             return 2;
         }
 
+        if (Security.ApiSecurity.StartRefusal(url, Path.GetFullPath(data)) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal);
+            return 2;
+        }
+
         MqttBrokerOptions? broker = null;
         if (mqttUri is not null && (broker = await CliInputs.BrokerAsync(mqttUri, passwordFile)) is null)
         {

@@ -8,6 +8,7 @@ using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Plant;
+using Energy.Scheduler.Security;
 using Energy.Telemetry.Modbus.Simulation;
 using Energy.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -27,6 +28,7 @@ public static class HeatGridHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.HttpUrl);
         builder.AddHttpBounds(options);                                                  // body, header and connection limits, allowed hosts, ProblemDetails
+        builder.Services.AddApiSecurity(options);                                        // API keys from DATA/users.json, roles, failed-key limit
         builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
@@ -67,6 +69,7 @@ public static class HeatGridHost
 
         var app = builder.Build();
         app.UseHttpBounds();
+        app.UseApiSecurity();
         app.MapHeatGridApi();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(
             app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Role == HostRole.All ? options.Site.TotalGpus : 0,

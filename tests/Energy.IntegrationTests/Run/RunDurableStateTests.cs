@@ -99,7 +99,7 @@ public sealed class RunDurableStateTests : IDisposable
         Assert.Equal(500, capNow);   // the next tick holds the cap of tso-2
         HeatGridRunRig.StopCleanly(second);
         Assert.Contains("Curtailment recovered-lowest-cap (300 kW", second.Output, StringComparison.Ordinal);
-        Assert.Contains("cancelled by http:127.0.0.1", second.Output, StringComparison.Ordinal);
+        Assert.Contains("cancelled by http:anonymous@127.0.0.1", second.Output, StringComparison.Ordinal);
         Assert.All(File.ReadAllLines(lp), line => Assert.Matches(@" \d{19}$", line));
     }
 

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Energy.Scheduler.Security;
+
+namespace Energy.Scheduler.Cli;
+
+/// <summary>
+/// <c>heatgrid users add|key|list|remove|revoke [--data FOLDER]</c>: the HTTP API's users and their keys in
+/// <c>DATA/users.json</c>. A key is printed once, on stdout, and kept only as a hash; a running service reads the
+/// file again when it changes.
+/// </summary>
+internal static class UsersCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("users", "The HTTP API's users, roles and API keys (DATA/users.json).");
+
+        var name = new Argument<string>("NAME") { Description = "The user's name (letters, digits, '.', '_', '-', '@')." };
+        var role = new Option<string>("--role") { Description = $"One of {string.Join(", ", ApiRoles.Names)}.", Required = true };
+        var tenant = new Option<string?>("--tenant") { Description = "For --role tenant: the tenant it may see, as the site file's tenant: of its inference workload." };
+        command.Subcommands.Add(Verb(new Command("add", "Add a user and print its first API key (shown once).") { name, role, tenant },
+            (r, data, o, e) => Add(data, r.GetRequiredValue(name), r.GetRequiredValue(role), r.GetValue(tenant), o, e)));
+
+        var keyName = new Argument<string>("NAME") { Description = "The user to give another key." };
+        command.Subcommands.Add(Verb(new Command("key", "Print a new API key for a user (shown once); its other keys stay valid.") { keyName },
+            (r, data, o, e) => Key(data, r.GetRequiredValue(keyName), o, e)));
+
+        command.Subcommands.Add(Verb(new Command("list", "List the users, their roles and their keys' ids (never a key)."), (_, data, o, e) => List(data, o, e)));
+
+        var removeName = new Argument<string>("NAME") { Description = "The user to remove, with all its keys." };
+        command.Subcommands.Add(Verb(new Command("remove", "Remove a user and all its keys.") { removeName },
+            (r, data, o, e) => Remove(data, r.GetRequiredValue(removeName), o, e)));
+
+        var keyId = new Argument<string>("KEYID") { Description = "The key's id (the part after hg_, as 'users list' shows it)." };
+        command.Subcommands.Add(Verb(new Command("revoke", "Revoke one key.") { keyId }, (r, data, o, e) => Revoke(data, r.GetRequiredValue(keyId), o, e)));
+        return command;
+    }
+
+    public static int Add(string data, string name, string role, string? tenant, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
+    {
+        var key = store.Add(name, role, tenant);
+        stdout.WriteLine(key.Text);
+        stderr.WriteLine($"user '{name}' added to {store.FilePath}; this is its key, shown only now: give it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'");
+    });
+
+    public static int Key(string data, string name, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
+    {
+        var key = store.NewKey(name);
+        stdout.WriteLine(key.Text);
+        stderr.WriteLine($"new key {key.Id} for '{name}', shown only now; revoke an old one with 'heatgrid users revoke KEYID'");
+    });
+
+    public static int List(string data, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
+    {
+        if (store.Users.Count == 0)
+        {
+            stdout.WriteLine($"{store.FilePath}: no users (the HTTP API is open on loopback only; heatgrid users add NAME --role admin)");
+        }
+
+        foreach (var user in store.Users)
+        {
+            var keys = user.Keys.Count == 0 ? "no keys" : string.Join(", ", user.Keys.Select(k => $"{k.Id} ({k.Created:yyyy-MM-dd HH:mm}Z)"));
+            stdout.WriteLine($"{user.Name}\t{user.Role.Name()}{(user.Tenant is { } t ? $" of '{t}'" : string.Empty)}\t{keys}");
+        }
+    });
+
+    public static int Remove(string data, string name, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
+    {
+        var user = store.Remove(name);
+        stdout.WriteLine($"removed user '{user.Name}' and its {user.Keys.Count} keys");
+    });
+
+    public static int Revoke(string data, string keyId, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
+    {
+        var user = store.Revoke(keyId);
+        stdout.WriteLine($"revoked a key of '{user.Name}'; {user.Keys.Count} keys left");
+    });
+
+    private static Command Verb(Command command, Func<ParseResult, string, TextWriter, TextWriter, int> run)
+    {
+        var data = new Option<string>("--data") { Description = "Data folder of the service.", DefaultValueFactory = _ => RunCommand.DefaultData };
+        command.Options.Add(data);
+        command.SetAction(r => run(r, r.GetRequiredValue(data), Console.Out, Console.Error));
+        return command;
+    }
+
+    private static int Change(string data, TextWriter stderr, Action<UserStore> change)
+    {
+        try
+        {
+            change(UserStore.Open(Path.GetFullPath(data), TimeProvider.System));
+            return 0;
+        }
+        catch (UserStoreException e)
+        {
+            stderr.WriteLine(e.Message);
+            return 2;
+        }
+    }
+}

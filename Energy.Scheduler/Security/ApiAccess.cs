@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Energy.Scheduler.Security;
+
+/// <summary>
+/// Who may do what on the HTTP API, in one place, for every path (also those added later, and unknown ones):
+/// <list type="bullet">
+/// <item><c>/health</c>: anyone, without a key.</item>
+/// <item><c>/api/users…</c>: admin.</item>
+/// <item><c>GET /api/statements</c>: operator and admin any; a tenant only <c>?tenant=</c> its own; an integrator heat buyers' (<c>?heatBuyer=</c>).</item>
+/// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin; not a tenant, since they show every tenant's workloads.</item>
+/// <item>Writes (every other method): operator and admin.</item>
+/// </list>
+/// </summary>
+public static class ApiAccess
+{
+    public static AccessDecision Decide(string method, PathString path, IQueryCollection query, ClaimsPrincipal? user)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (path.Equals("/health", StringComparison.OrdinalIgnoreCase))
+        {
+            return AccessDecision.Allow;
+        }
+
+        if (ApiClaims.Role(user) is not { } role)
+        {
+            return AccessDecision.NeedsKey;
+        }
+
+        var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        if (path.StartsWithSegments("/api/users", StringComparison.OrdinalIgnoreCase))
+        {
+            return role == ApiRole.Admin ? AccessDecision.Allow : Forbid(role, "users and keys are for an admin");
+        }
+
+        if (!read)
+        {
+            return role is ApiRole.Operator or ApiRole.Admin ? AccessDecision.Allow : Forbid(role, $"{method} needs an operator or admin");
+        }
+
+        if (path.StartsWithSegments("/api/statements", StringComparison.OrdinalIgnoreCase))
+        {
+            return Statement(role, user!.FindFirstValue(ApiClaims.Tenant), query);
+        }
+
+        return role == ApiRole.Tenant
+            ? Forbid(role, "a tenant reads only its own statements (GET /api/statements?tenant=NAME&from=…&to=…)")
+            : AccessDecision.Allow;
+    }
+
+    private static AccessDecision Statement(ApiRole role, string? ownTenant, IQueryCollection query)
+    {
+        if (role is ApiRole.Operator or ApiRole.Admin)
+        {
+            return AccessDecision.Allow;
+        }
+
+        var tenant = Given(query, "tenant");
+        var heatBuyer = Given(query, "heatBuyer");
+        var facility = query.ContainsKey("facility");
+        var one = (tenant is not null ? 1 : 0) + (heatBuyer is not null ? 1 : 0) + (facility ? 1 : 0) == 1;
+        return role switch
+        {
+            ApiRole.Tenant when one && ownTenant is not null && string.Equals(tenant?.Trim(), ownTenant, StringComparison.Ordinal) => AccessDecision.Allow,
+            ApiRole.Tenant => Forbid(role, $"a tenant key reads only the statements of its own tenant (tenant={ownTenant})"),
+            ApiRole.Integrator when one && heatBuyer is not null => AccessDecision.Allow,
+            ApiRole.Integrator => Forbid(role, "an integrator reads the statements of heat buyers (heatBuyer=NAME)"),
+            _ => Forbid(role, "statements are for the tenant itself, an integrator (heat buyers) or an operator"),
+        };
+    }
+
+    /// <summary>The one value of a query parameter (keys compare as the binder does, ignoring case); a repeated one reads as no match.</summary>
+    private static string? Given(IQueryCollection query, string name) => query.TryGetValue(name, out var values)
+        ? values.Count == 1 ? values[0] ?? string.Empty : "\0repeated"
+        : null;
+
+    private static AccessDecision Forbid(ApiRole role, string why) => new(AccessOutcome.Forbidden, $"{why}; this key's role is {role.Name()}");
+}
+
+/// <summary>What <see cref="ApiAccess"/> decided, and why when it refused.</summary>
+public readonly record struct AccessDecision(AccessOutcome Outcome, string? Reason)
+{
+    public static AccessDecision Allow => new(AccessOutcome.Allowed, null);
+
+    public static AccessDecision NeedsKey => new(AccessOutcome.NeedsKey, null);
+}
+
+/// <summary>Allowed; refused for want of a key (401); refused for the key's role (403).</summary>
+public enum AccessOutcome
+{
+    Allowed,
+    NeedsKey,
+    Forbidden,
+}

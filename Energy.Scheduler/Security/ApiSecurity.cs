@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Energy.Scheduler.Security;
+
+/// <summary>
+/// Authentication and roles on the HTTP API: API keys from <c>DATA/users.json</c> (<see cref="ApiKeyAuthenticationHandler"/>),
+/// <see cref="ApiAccess"/>'s rules as the fallback policy of every endpoint, 429 for an address that failed too often,
+/// and <c>GET /api/users</c> for an admin. Without users the API is open on loopback only; a start that would serve
+/// it to the network without users is refused (<see cref="StartRefusal"/>).
+/// </summary>
+public static class ApiSecurity
+{
+    public static IServiceCollection AddApiSecurity(this IServiceCollection services, RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var loopback = IsLoopback(options.HttpUrl);
+        services.AddHttpContextAccessor();
+        services.AddSingleton(sp => new UserDirectory(options.DataFolder, openWhenEmpty: loopback, sp.GetRequiredService<ILogger<UserDirectory>>()));
+        services.AddSingleton(sp => new FailedAuthentications(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FailedAuthentications>>(),
+            sp.GetService<Telemetry.Health.Alarms>()));
+        services.AddAuthentication(ApiClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ApiAccessRequirement()).Build());
+        services.AddSingleton<IAuthorizationHandler, ApiAccessHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAccessProblems>();
+        return services;
+    }
+
+    /// <summary>The failed-authentication limit, then authentication and authorization, before any endpoint.</summary>
+    public static WebApplication UseApiSecurity(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var failures = app.Services.GetRequiredService<FailedAuthentications>();
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase)
+                && failures.RetryAfter(ApiKeyAuthenticationHandler.RemoteAddress(context)) is { } wait)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+                await Results.Problem($"too many wrong API keys from this address ({FailedAuthentications.MaxFailures} within {FailedAuthentications.Window.TotalSeconds:0} s); try again in {seconds} s",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed authentications").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var users = app.Services.GetRequiredService<UserDirectory>();
+            var logger = app.Services.GetRequiredService<ILogger<UserDirectory>>();
+            var url = app.Services.GetRequiredService<RunOptions>().HttpUrl;
+            if (users.IsOpen)
+            {
+                Log.ApiOpen(logger, url, users.FilePath);
+            }
+            else
+            {
+                Log.ApiAuthenticated(logger, url, users.Users.Count, users.FilePath);
+            }
+        });
+        return app;
+    }
+
+    /// <summary><c>GET /api/users</c> (admin): the users, their roles and their keys' ids; never a hash.</summary>
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/users", (UserDirectory users) => Results.Ok(users.Users.Select(u => new
+        {
+            u.Name,
+            role = u.Role.Name(),
+            u.Tenant,
+            keys = u.Keys.Select(k => new { k.Id, k.Created }),
+        })));
+        return endpoints;
+    }
+
+    /// <summary>Why a start on <paramref name="httpUrl"/> with <paramref name="dataFolder"/> must not go on, or null: the API would reach the network without users, or the users file cannot be read.</summary>
+    public static string? StartRefusal(string httpUrl, string dataFolder)
+    {
+        var path = UsersFile.PathIn(dataFolder);
+        var (users, problem) = UsersFile.Read(path);
+        if (users is null)
+        {
+            return $"{problem}; nothing was started (the HTTP API would refuse every request)";
+        }
+
+        if (users.Count == 0 && !IsLoopback(httpUrl))
+        {
+            return $"--http {new Uri(httpUrl).Authority}: the HTTP API would answer the network without authentication, and no users are in {path}. "
+                + $"Add one first: heatgrid users add NAME --role admin --data {dataFolder} (it prints the key once), or listen on 127.0.0.1. Nothing was started.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="httpUrl"/> listens on loopback only (localhost, 127.0.0.0/8, [::1]); 0.0.0.0, [::] and other names are not.</summary>
+    public static bool IsLoopback(string httpUrl)
+    {
+        var host = new Uri(httpUrl).Host;
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+}
