@@ -262,4 +262,32 @@ internal static partial class Log
 
     [LoggerMessage(3827, LogLevel.Information, "Forbidden: {User} {Method} {Path}: {Reason}")]
     public static partial void AccessForbidden(ILogger logger, string user, string method, string path, string reason);
+
+    // The audit trail (DATA/audit.jsonl): 3800–3819.
+    [LoggerMessage(3800, LogLevel.Information, "Audit trail {Path}: continuing after seq {Seq}")]
+    public static partial void AuditContinues(ILogger logger, string path, long seq);
+
+    [LoggerMessage(3801, LogLevel.Warning, "Audit trail {Path} ended in a torn line ({Bytes} bytes: {Start}), an append a crash cut short: cut back to the last whole line, the cut recorded in the trail")]
+    public static partial void AuditTornLine(ILogger logger, string path, long bytes, string start);
+
+    [LoggerMessage(3802, LogLevel.Warning, "Audit trail {Path} ended in entry {Seq} without its newline: the entry is whole and follows the chain, so it stays")]
+    public static partial void AuditTornLineKept(ILogger logger, string path, long seq);
+
+    [LoggerMessage(3803, LogLevel.Critical, "Audit entry {What} could not be written to {Path} ({Reason}); the action itself stands, the alarm audit.write is raised")]
+    public static partial void AuditWriteFailed(ILogger logger, string what, string path, string reason);
+
+    [LoggerMessage(3804, LogLevel.Information, "Audit trail {Path} written again")]
+    public static partial void AuditWritesAgain(ILogger logger, string path);
+
+    [LoggerMessage(3805, LogLevel.Critical, "Audit trail {Path} line {Line} cannot be read ({Problem}); the chain continues after its last readable entry: run heatgrid audit verify")]
+    public static partial void AuditLineUnreadable(ILogger logger, string path, int line, string problem);
+
+    [LoggerMessage(3806, LogLevel.Critical, "Audit trail {Path} ends at seq {Seq} but its head records seq {HeadSeq}: lines were removed from its end; recorded in the trail")]
+    public static partial void AuditTailMissing(ILogger logger, string path, long seq, long headSeq);
+
+    [LoggerMessage(3807, LogLevel.Warning, "Audit head {Path} could not be written ({Reason}): the trail is whole, but a cut of its tail would go unseen until the head is written again")]
+    public static partial void AuditHeadWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3808, LogLevel.Information, "Audit {Seq}: {What} by {Who} from {From}")]
+    public static partial void AuditRecorded(ILogger logger, long seq, string what, string who, string from);
 }

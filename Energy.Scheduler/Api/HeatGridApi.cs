@@ -4,6 +4,7 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Readings;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
+using Energy.Scheduler.Audit;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
 using Energy.Scheduler.Controller.Status;
@@ -15,6 +16,7 @@ using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Signals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -75,7 +77,7 @@ public static class HeatGridApi
             .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
 
         endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, StatusBoard board, TimeProvider time,
-            HttpContext http) =>
+            HttpContext http, [FromServices] IAuditTrail? audit) =>
         {
             // The id is the operator's own; one is made up only when none is given. An id in force is not replaced (409).
             var now = time.GetUtcNow();
@@ -83,8 +85,15 @@ public static class HeatGridApi
                 ? $"hg-{now.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}"
                 : body.Id;
             var request = new CurtailmentRequest(AgentJson.Version, id, body.TargetKw ?? double.NaN, body.DurationSeconds ?? double.NaN, body.Reason);
+            var capBefore = limit.CapAt(now).Kilowatts;
             var decision = CurtailmentListener.Decide(limit, site, log, request, now, time, board.Current?.GridImportKw, Caller(http));
             var answer = new { request.Id, capKw = limit.CapAt(now).Kilowatts, until = now.AddSeconds(request.DurationSeconds) };
+            if (decision.Outcome is CurtailOutcome.InForce or CurtailOutcome.InForceNotPersisted)
+            {
+                audit?.Record(Actor(http), "dr.curtail", new { capKw = capBefore }, new { answer.Id, targetKw = request.TargetKw, answer.capKw, answer.until },
+                    request.Reason);
+            }
+
             return decision.Outcome switch
             {
                 CurtailOutcome.InForce => Results.Accepted("/api/dr/curtailments", answer),
@@ -100,22 +109,33 @@ public static class HeatGridApi
             };
         });
 
-        endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit, TimeProvider time, HttpContext http) =>
-            limit.Cancel(id, time.GetUtcNow(), Caller(http)) switch
+        endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit, TimeProvider time, HttpContext http, [FromServices] IAuditTrail? audit) =>
+        {
+            var now = time.GetUtcNow();
+            var (cancelling, capBefore) = (limit.Find(id, now), limit.CapAt(now).Kilowatts);
+            var outcome = limit.Cancel(id, now, Caller(http));
+            if (outcome is CancelOutcome.Cancelled or CancelOutcome.CancelledNotPersisted && cancelling is { } c)
+            {
+                audit?.Record(Actor(http), "dr.cancel", new { capKw = capBefore, curtailment = new { c.Id, capKw = c.Cap.Kilowatts, c.Until, c.Reason, c.SetBy } },
+                    new { capKw = limit.CapAt(now).Kilowatts, curtailment = (object?)null }, $"curtailment '{id}' cancelled");
+            }
+
+            return outcome switch
             {
                 CancelOutcome.Cancelled => Results.NoContent(),
                 CancelOutcome.CancelledNotPersisted => Results.Problem(
                     $"curtailment '{id}' no longer holds, but the data folder refused to save that: after a restart it would hold again (see /health)",
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cancelled, not persisted"),
                 _ => Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound),
-            });
+            };
+        });
 
         // The demo's knob for what the site meter should reveal: the demo site's real base load.
         endpoints.MapGet("/api/demo/base-load", (IServiceProvider services) => services.GetService<DemoWorld>() is { } world
             ? Results.Ok(new { baseLoadKw = world.BaseLoad.Kilowatts })
             : NoDemo());
 
-        endpoints.MapPost("/api/demo/base-load", (DemoBaseLoadBody body, Site site, IServiceProvider services) =>
+        endpoints.MapPost("/api/demo/base-load", (DemoBaseLoadBody body, Site site, IServiceProvider services, HttpContext http, [FromServices] IAuditTrail? audit) =>
         {
             if (services.GetService<DemoWorld>() is not { } world)
             {
@@ -130,18 +150,24 @@ public static class HeatGridApi
                     $"give baseLoadKw (or stepKw) so that the demo's base load is a number from 0 to {most:0} kW"), statusCode: StatusCodes.Status400BadRequest);
             }
 
+            var before = world.BaseLoad.Kilowatts;
             world.BaseLoad = Power.FromKilowatts(kw);
+            audit?.Record(Actor(http), "demo.baseLoad", new { baseLoadKw = before }, new { baseLoadKw = kw }, "the demo's base load set through the API");
             return Results.Ok(new { baseLoadKw = kw });
         });
 
         endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
         endpoints.MapStatementsApi();
         Security.ApiSecurity.MapUsersApi(endpoints);
+        endpoints.MapAuditApi();                                                         // the audit trail: /api/audit
         return endpoints;
     }
 
     /// <summary>Who is asking, as logged and kept with a curtailment: the authenticated user and role (or anonymous) and the address.</summary>
     private static string Caller(HttpContext http) => Security.ApiCaller.Of(http).ToString();
+
+    /// <summary>The same caller as the audit trail keeps it: user, role (or anonymous) and address.</summary>
+    private static AuditActor Actor(HttpContext http) => AuditActor.Of(Security.ApiCaller.Of(http));
 
     private static IResult NoDemo() =>
         Results.Problem("this process runs no demo world (a real site): its base load is what the site meter shows", statusCode: StatusCodes.Status404NotFound);

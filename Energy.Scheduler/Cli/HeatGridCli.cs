@@ -20,6 +20,7 @@ public static class HeatGridCli
         root.Subcommands.Add(PricesCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         return root;
     }
 }

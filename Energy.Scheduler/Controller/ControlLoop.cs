@@ -35,7 +35,8 @@ public sealed class ControlLoop(
     ControlState? state = null,
     ControlOptions? options = null,
     Alarms? alarms = null,
-    FleetSamples? samples = null) : BackgroundService
+    FleetSamples? samples = null,
+    Audit.IAuditTrail? audit = null) : BackgroundService
 {
     /// <summary>The period by default (<see cref="ControlOptions.Period"/>).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -52,6 +53,7 @@ public sealed class ControlLoop(
     private readonly BaseLoadEstimator _baseLoad = new(site.Grid);
     private readonly ControlState _state = state ?? new ControlState();
     private readonly Alarms _alarms = alarms ?? new Alarms(time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Alarms>.Instance);
+    private readonly Audit.SafetyAudit? _safety = audit is null ? null : new(audit);
     private bool _inSafeState;
     private bool _holding;
     private (CapBasis Basis, string? Problem)? _reported;
@@ -118,6 +120,7 @@ public sealed class ControlLoop(
         explanations.AddRange(sent.Explanations);
         var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
         board.Publish(status);
+        _safety?.Observe(now, slot is null, hot, Audit.SafetyAudit.Shed(wanted, sent.Sent), sent.Explanations, basis.Metered, cap, holdBelow);
         ObserveCurtailments(now, status.GridImportKw);
         WriteHistory(now, status);
         if (++_ticks % 10 == 0)

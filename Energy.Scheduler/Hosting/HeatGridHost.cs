@@ -1,6 +1,7 @@
 using Energy.Gpu;
 using Energy.Gpu.Devices;
 using Energy.Scheduler.Api;
+using Energy.Scheduler.Audit;
 using Energy.Scheduler.Books;
 using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
@@ -54,6 +55,7 @@ public static class HeatGridHost
         builder.Services.AddModbusPolling(d => !SimulatedDeviceHost.IsSimulated(d) || (demo.Runs && demo.ServesDevices));
         builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
         builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db (stops after the control loop)
+        builder.Services.AddAuditTrail(options.DataFolder);                              // who changed what: DATA/audit.jsonl, hash-chained
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
         if (options.Role == HostRole.All)
         {

@@ -14,7 +14,7 @@ namespace Energy.Scheduler.Controller.DemandResponse;
 /// the operator's order on its next tick, and the request is recorded as demand-response evidence.
 /// </summary>
 public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limit, DemandResponseLog evidence, TimeProvider time,
-    ILogger<CurtailmentListener> logger, Status.StatusBoard? board = null) : IHostedService
+    ILogger<CurtailmentListener> logger, Status.StatusBoard? board = null, Audit.IAuditTrail? audit = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,9 +31,16 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
                 return ValueTask.CompletedTask;
             }
 
+            var capBefore = limit.CapAt(message.ReceivedAt).Kilowatts;
             if (Apply(limit, site, evidence, request, message.ReceivedAt, time, board?.Current?.GridImportKw, "mqtt:" + message.Topic) is { } error)
             {
                 Log.ControllerBadMessage(logger, message.Topic, error);
+            }
+            else
+            {
+                audit?.Record(new Audit.AuditActor("mqtt", null, "mqtt:" + message.Topic), "dr.curtail", new { capKw = capBefore },
+                    new { request.Id, targetKw = request.TargetKw, capKw = limit.CapAt(message.ReceivedAt).Kilowatts,
+                        until = message.ReceivedAt.AddSeconds(request.DurationSeconds) }, request.Reason);
             }
 
             return ValueTask.CompletedTask;

@@ -26,6 +26,7 @@ public sealed partial class RoleDependencyTests
         ["Plant"] = ["Planning", "NodeAgent", "Backtesting", "Api", "Cli", "Hosting"],
         ["Api"] = ["NodeAgent", "Backtesting", "Cli", "Hosting"],
         ["Hosting"] = ["Cli"],
+        ["Audit"] = ["Planning", "Controller", "NodeAgent", "Plant", "Backtesting", "Api", "Cli", "Hosting"],
     };
 
     /// <summary>The optimizers are pure: the site, the input, numbers out. No I/O, no host, no clock.</summary>

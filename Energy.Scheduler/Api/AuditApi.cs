@@ -1,0 +1,40 @@
+using System.Globalization;
+using Energy.Scheduler.Audit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Energy.Scheduler.Api;
+
+/// <summary><c>GET /api/audit?limit=N&amp;since=SEQ</c>: the audit trail's entries after seq SEQ, newest first, at most N (default 100).</summary>
+public static class AuditApi
+{
+    public const int DefaultLimit = 100;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/audit", (string? limit, string? since, [FromServices] IAuditTrail audit) =>
+        {
+            if (!TryParse(limit, DefaultLimit, 1, AuditLog.MaxLimit, out var n))
+            {
+                return Results.Problem($"limit: expected a whole number from 1 to {AuditLog.MaxLimit}, got '{limit}'", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            if (!TryParse(since, 0, 0, long.MaxValue, out var after))
+            {
+                return Results.Problem($"since: expected a seq, a whole number from 0, got '{since}'", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return Results.Ok(audit.Latest((int)n, after));
+        });
+        return endpoints;
+    }
+
+    private static bool TryParse(string? text, long fallback, long least, long most, out long value)
+    {
+        value = fallback;
+        return text is null
+            || (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= least && value <= most);
+    }
+}

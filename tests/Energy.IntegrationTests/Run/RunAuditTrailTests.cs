@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Energy.IntegrationTests.Support;
+
+namespace Energy.IntegrationTests.Run;
+
+/// <summary>
+/// The audit trail of a real <c>heatgrid run</c>: every acknowledged write is in it after a SIGKILL in the middle of writes,
+/// the chain is whole after the restart, and <c>heatgrid audit verify</c> names a line edited or removed by hand.
+/// </summary>
+public sealed class RunAuditTrailTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-audit-run-").FullName;
+    private readonly HeatGridRunRig _rig;
+
+    public RunAuditTrailTests() => _rig = new HeatGridRunRig(_folder);
+
+    public void Dispose()
+    {
+        _rig.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string TrailPath => Path.Combine(_rig.Data, "audit.jsonl");
+
+    [Fact]
+    public async Task SigkillWhileCurtailing_EveryAcknowledgedOneAudited_ChainWholeAfterTheRestart_EditAndRemovalNamed()
+    {
+        var acknowledged = new List<string>();
+        using (var first = _rig.Start())
+        {
+            await _rig.WaitForStatusAsync(first);
+            using var posting = new CancellationTokenSource();
+            var poster = Task.Run(async () =>
+            {
+                for (var i = 0; i < 60 && !posting.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        using var response = await _rig.CurtailAsync($"a-{i}", 800 - i, 3600, "audit test");
+                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        {
+                            lock (acknowledged)
+                            {
+                                acknowledged.Add($"a-{i}");
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return;   // killed under it: not acknowledged
+                    }
+                }
+            });
+
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                lock (acknowledged)
+                {
+                    if (acknowledged.Count >= 10)
+                    {
+                        break;
+                    }
+                }
+
+                await Task.Delay(5);
+            }
+
+            first.Signal("KILL");
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(5));
+            await posting.CancelAsync();
+            await poster;
+        }
+
+        Assert.True(acknowledged.Count >= 10, $"only {acknowledged.Count} acknowledged before the kill");
+        using (var second = _rig.Start())
+        {
+            await _rig.WaitForStatusAsync(second);
+            var audited = (await _rig.GetAsync("/api/audit?limit=1000")).EnumerateArray()
+                .Where(e => e.GetProperty("what").GetString() == "dr.curtail")
+                .Select(e => e.GetProperty("after").GetProperty("id").GetString()!).ToHashSet();
+            Assert.All(acknowledged, id => Assert.Contains(id, audited));
+            HeatGridRunRig.StopCleanly(second);
+        }
+
+        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "audit", "verify", "--data", _rig.Data);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"^\d+ entries, chain intact", output.Trim());
+
+        var lines = File.ReadAllLines(TrailPath);
+        Assert.True(lines.Length >= 5, $"{lines.Length} lines");
+        var edited = (string[])lines.Clone();
+        edited[3] = edited[3].Replace("\"who\":\"anonymous\"", "\"who\":\"somebody\"", StringComparison.Ordinal);
+        Assert.NotEqual(lines[3], edited[3]);
+        await File.WriteAllLinesAsync(TrailPath, edited);
+        (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "audit", "verify", "--data", _rig.Data);
+        Assert.Equal(1, code);
+        Assert.Contains("line 4: hash mismatch: the line was edited", output, StringComparison.Ordinal);
+
+        await File.WriteAllLinesAsync(TrailPath, [.. lines[..2], .. lines[3..]]);
+        (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "audit", "verify", "--data", _rig.Data);
+        Assert.Equal(1, code);
+        Assert.Contains("line 3: seq 4 where 3 was expected", output, StringComparison.Ordinal);
+    }
+}
