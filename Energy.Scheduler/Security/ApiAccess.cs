@@ -8,6 +8,7 @@ namespace Energy.Scheduler.Security;
 /// <list type="bullet">
 /// <item><c>/health</c>: anyone, without a key.</item>
 /// <item><c>/api/users…</c>: admin.</item>
+/// <item><c>/api/audit</c>: operator and admin (it names who did what, and from which address).</item>
 /// <item><c>GET /api/statements</c>: operator and admin any; a tenant only <c>?tenant=</c> its own; an integrator heat buyers' (<c>?heatBuyer=</c>).</item>
 /// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin; not a tenant, since they show every tenant's workloads.</item>
 /// <item>Writes (every other method): operator and admin.</item>
@@ -32,6 +33,11 @@ public static class ApiAccess
         if (path.StartsWithSegments("/api/users", StringComparison.OrdinalIgnoreCase))
         {
             return role == ApiRole.Admin ? AccessDecision.Allow : Forbid(role, "users and keys are for an admin");
+        }
+
+        if (path.StartsWithSegments("/api/audit", StringComparison.OrdinalIgnoreCase))
+        {
+            return role is ApiRole.Operator or ApiRole.Admin ? AccessDecision.Allow : Forbid(role, "the audit trail is for an operator or admin");
         }
 
         if (!read)

@@ -59,8 +59,15 @@ public sealed class AuditApiAuthenticatedTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         }
 
+        using (var viewer = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/audit", UriKind.Relative)))
+        {
+            viewer.Headers.Add(ApiKeyAuthenticationHandler.ApiKeyHeader, _viewer!.Text);
+            using var refused = await _client!.SendAsync(viewer);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);     // the trail names people and addresses: operators only
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/audit", UriKind.Relative));
-        request.Headers.Add(ApiKeyAuthenticationHandler.ApiKeyHeader, _viewer!.Text);
+        request.Headers.Add(ApiKeyAuthenticationHandler.ApiKeyHeader, _operator!.Text);
         using var response = await _client!.SendAsync(request);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var curtails = json.RootElement.EnumerateArray().Where(e => e.GetProperty("what").GetString() == "dr.curtail").ToList();

@@ -67,6 +67,15 @@ public sealed class ApiAccessTests
     }
 
     [Theory]
+    [InlineData(ApiRole.Admin, AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Operator, AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Integrator, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Viewer, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Tenant, AccessOutcome.Forbidden)]
+    public void Audit_OperatorAndAdminOnly(ApiRole role, AccessOutcome outcome) =>
+        Assert.Equal(outcome, Decide("GET", "/api/audit?limit=10", role, role == ApiRole.Tenant ? "Acme AI" : null));
+
+    [Theory]
     [InlineData(ApiRole.Tenant, "tenant=Acme%20AI", AccessOutcome.Allowed)]
     [InlineData(ApiRole.Tenant, "TENANT=Acme%20AI", AccessOutcome.Allowed)]
     [InlineData(ApiRole.Tenant, "tenant=Other", AccessOutcome.Forbidden)]
