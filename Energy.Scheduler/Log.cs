@@ -262,4 +262,8 @@ internal static partial class Log
 
     [LoggerMessage(3827, LogLevel.Information, "Forbidden: {User} {Method} {Path}: {Reason}")]
     public static partial void AccessForbidden(ILogger logger, string user, string method, string path, string reason);
+
+    // The API's description and metrics (/openapi/v1.json, /metrics): 3840–3859.
+    [LoggerMessage(3840, LogLevel.Information, "The HTTP API describes itself at {Url}/openapi/v1.json (OpenAPI) and serves Prometheus metrics at {Url}/metrics")]
+    public static partial void ObservabilityServed(ILogger logger, string url);
 }
