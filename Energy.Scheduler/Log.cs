@@ -290,4 +290,8 @@ internal static partial class Log
 
     [LoggerMessage(3808, LogLevel.Information, "Audit {Seq}: {What} by {Who} from {From}")]
     public static partial void AuditRecorded(ILogger logger, long seq, string what, string who, string from);
+
+    // The API's description and metrics (/openapi/v1.json, /metrics): 3840–3859.
+    [LoggerMessage(3840, LogLevel.Information, "The HTTP API describes itself at {Url}/openapi/v1.json (OpenAPI) and serves Prometheus metrics at {Url}/metrics")]
+    public static partial void ObservabilityServed(ILogger logger, string url);
 }

@@ -27,7 +27,8 @@ public static class AuditApi
             }
 
             return Results.Ok(audit.Latest((int)n, after));
-        });
+        }).WithSummary("The audit trail's entries after seq since, newest first (operator or admin)").Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 

@@ -40,23 +40,26 @@ public static class HeatGridApi
                 controlLoop = board.Current is null ? "starting" : "running",
                 mqtt = mqtt is null ? null : new { state = mqtt.State.ToString().ToLowerInvariant(), error = mqtt.LastError },
             });
-        });
+        }).WithSummary("Liveness: ok, or degraded with the critical alarms' reasons; the control loop and MQTT link").Produces(StatusCodes.Status200OK);
 
         endpoints.MapGet("/api/status", (StatusBoard board) => board.Current is { } status
             ? Results.Ok(status)
-            : Results.Problem("The control loop has not completed its first tick yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
+            : Results.Problem("The control loop has not completed its first tick yet.", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithSummary("What the site is doing now: import and cap, workloads, heat, GPUs, warnings").Produces<SiteStatus>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // The history's queue, spool and database writes (--influx); 404 with the embedded store.
         endpoints.MapGet("/api/history", (IServiceProvider services) => services.GetService<Telemetry.History.SpooledTimeSeriesStore>() is { } history
             ? Results.Ok(history.Status())
-            : Results.Problem("No history database is configured (--influx): telemetry goes to the embedded store.", statusCode: StatusCodes.Status404NotFound));
+            : Results.Problem("No history database is configured (--influx): telemetry goes to the embedded store.", statusCode: StatusCodes.Status404NotFound))
+            .WithSummary("The history database's queue, spool and writes (--influx)").Produces<Telemetry.History.HistoryStatus>().ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapGet("/api/plan", (CurrentPlan plan, Site site, TimeProvider time, IServiceProvider services) => plan.Plan is { } p
             ? Results.Ok(PlanView.From(p) with
             {
                 ForecastErrors = services.GetService<ForecastLedger>() is { } ledger ? ForecastErrorsView.From(site, ledger, time.GetUtcNow()) : null,
             })
-            : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
+            : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithSummary("The current plan per slot, with forecast errors").Produces<PlanView>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         endpoints.MapGet("/api/signals", (SignalRegistry signals, TimeProvider time, IServiceProvider services) =>
         {
@@ -65,16 +68,20 @@ public static class HeatGridApi
             return Results.Ok(signals.Snapshot(now).Select(r => new SignalView(r.Signal, r.IsGood || r.Quality == Quality.Uncertain ? r.Value : null,
                 r.Unit.Symbol, r.Quality.ToString().ToLowerInvariant(), r.Reason, r.Source, Math.Round((now - r.Timestamp).TotalSeconds, 3),
                 bad is not null && bad.TryGetValue(r.Signal, out var n) ? n : 0)));
-        });
+        }).WithSummary("Every input with its value, quality, reason, source and age").Produces<IEnumerable<SignalView>>();
 
-        endpoints.MapGet("/api/agents", (Fleet fleet, TimeProvider time) => Results.Ok(fleet.Agents(time.GetUtcNow())));
+        endpoints.MapGet("/api/agents", (Fleet fleet, TimeProvider time) => Results.Ok(fleet.Agents(time.GetUtcNow())))
+            .WithSummary("The node agents: online, state, GPUs, commanded power, clock offset").Produces(StatusCodes.Status200OK);
 
-        endpoints.MapGet("/api/dr/events", (DemandResponseLog log) => Results.Ok(log.Latest()));
+        endpoints.MapGet("/api/dr/events", (DemandResponseLog log) => Results.Ok(log.Latest()))
+            .WithSummary("Demand-response evidence, newest first").Produces(StatusCodes.Status200OK);
 
-        endpoints.MapGet("/api/dr/summary", (DemandResponseLog log) => Results.Ok(DemandResponseSummary.Of(log.Latest(int.MaxValue))));
+        endpoints.MapGet("/api/dr/summary", (DemandResponseLog log) => Results.Ok(DemandResponseSummary.Of(log.Latest(int.MaxValue))))
+            .WithSummary("Demand-response evidence summed up per kind and deadline").Produces(StatusCodes.Status200OK);
 
         endpoints.MapGet("/api/dr/curtailments", (GridLimit limit, TimeProvider time) => Results.Ok(limit.Active(time.GetUtcNow())
-            .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })));
+            .Select(c => new { c.Id, capKw = c.Cap.Kilowatts, c.From, c.Until, c.Reason })))
+            .WithSummary("The curtailments in force").Produces(StatusCodes.Status200OK);
 
         endpoints.MapPost("/api/dr/curtail", (CurtailBody body, GridLimit limit, Site site, DemandResponseLog log, StatusBoard board, TimeProvider time,
             HttpContext http, [FromServices] IAuditTrail? audit) =>
@@ -107,7 +114,8 @@ public static class HeatGridApi
                 CurtailOutcome.IdInForce or CurtailOutcome.TooMany => Results.Problem(decision.Message, statusCode: StatusCodes.Status409Conflict),
                 _ => Results.Problem(decision.Message, statusCode: StatusCodes.Status400BadRequest),
             };
-        });
+        }).WithSummary("Curtail: hold the site's import at or below targetKw for durationSeconds").Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         endpoints.MapDelete("/api/dr/curtail/{id}", (string id, GridLimit limit, TimeProvider time, HttpContext http, [FromServices] IAuditTrail? audit) =>
         {
@@ -128,12 +136,13 @@ public static class HeatGridApi
                     statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cancelled, not persisted"),
                 _ => Results.Problem($"no curtailment '{id}' is in force", statusCode: StatusCodes.Status404NotFound),
             };
-        });
+        }).WithSummary("End a curtailment").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // The demo's knob for what the site meter should reveal: the demo site's real base load.
         endpoints.MapGet("/api/demo/base-load", (IServiceProvider services) => services.GetService<DemoWorld>() is { } world
             ? Results.Ok(new { baseLoadKw = world.BaseLoad.Kilowatts })
-            : NoDemo());
+            : NoDemo()).WithSummary("The demo site's real base load (heatgrid run's demo only)").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapPost("/api/demo/base-load", (DemoBaseLoadBody body, Site site, IServiceProvider services, HttpContext http, [FromServices] IAuditTrail? audit) =>
         {
@@ -154,7 +163,8 @@ public static class HeatGridApi
             world.BaseLoad = Power.FromKilowatts(kw);
             audit?.Record(Actor(http), "demo.baseLoad", new { baseLoadKw = before }, new { baseLoadKw = kw }, "the demo's base load set through the API");
             return Results.Ok(new { baseLoadKw = kw });
-        });
+        }).WithSummary("Set the demo site's base load, absolute or as a step").Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapLedgerApi();                                                        // the energy ledger: /api/ledger
         endpoints.MapStatementsApi();

@@ -34,11 +34,13 @@ public static class LedgerApi
 
             var (since, until, _) = Window(from, to);
             return Results.Json(ledger.Read(since, until), Json);
-        });
+        }).WithSummary("The energy ledger's slots starting in [from, to)").Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapGet("/api/ledger/status", (IServiceProvider services) => services.GetService<EnergyRecorder>() is { } recorder
             ? Results.Ok(recorder.Status)
-            : Results.Problem("this process keeps no energy ledger", statusCode: StatusCodes.Status404NotFound));
+            : Results.Problem("this process keeps no energy ledger", statusCode: StatusCodes.Status404NotFound))
+            .WithSummary("The energy recorder's status").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -59,7 +59,9 @@ public static class StatementsApi
                 Log.StatementReadFailed(logger, request.Party.ToString(), StatementRequest.Iso(request.From), StatementRequest.Iso(request.To), e);
                 return Results.Problem($"the ledger could not be read: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).WithSummary("A statement for a tenant, a heat buyer or the facility, as JSON, CSV or Markdown")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["text/csv", "text/markdown"])
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -30,6 +30,7 @@ public static class HeatGridHost
         builder.WebHost.UseUrls(options.HttpUrl);
         builder.AddHttpBounds(options);                                                  // body, header and connection limits, allowed hosts, ProblemDetails
         builder.Services.AddApiSecurity(options);                                        // API keys from DATA/users.json, roles, failed-key limit
+        builder.Services.AddApiObservability();                                          // /openapi/v1.json and /metrics (the HeatGrid meter)
         builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(4));
 
@@ -73,6 +74,7 @@ public static class HeatGridHost
         app.UseHttpBounds();
         app.UseApiSecurity();
         app.MapHeatGridApi();
+        app.MapApiObservability();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(
             app.Services.GetRequiredService<ILogger<RunOptions>>(), options.Site.Name, options.Role == HostRole.All ? options.Site.TotalGpus : 0,
             app.Services.GetRequiredService<IAgentLink>().GpuBackend, options.HttpUrl, options.DataFolder, options.SiteSource));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Time;
 using Energy.Contracts.Units;
@@ -32,7 +33,8 @@ public sealed class PlanningService(
     IPlanningConditionsSource? conditions = null,
     ForecastLedger? ledger = null,
     PlanningOptions? options = null,
-    Energy.Telemetry.Health.Alarms? alarms = null) : BackgroundService
+    Energy.Telemetry.Health.Alarms? alarms = null,
+    PlanSolveTimes? solveTimes = null) : BackgroundService
 {
     private readonly TimeSpan _horizon = options?.Horizon ?? Horizon;
     private readonly TimeSpan _conditionsPoll = options?.ConditionsPoll ?? ConditionsPoll;
@@ -97,7 +99,9 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
+        var solving = Stopwatch.GetTimestamp();                                          // the solve's real wall time, whatever clock the service runs on
         var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants, MiningValue = _miningValues.For(curve) });
+        solveTimes?.Record(Stopwatch.GetElapsedTime(solving), plan.Planner);
         plan = state.Explain(plan, site);
         current.Replace(plan);
         ledger?.Record(now, curve, demand, tenants);

@@ -81,7 +81,7 @@ public static class ApiSecurity
             role = u.Role.Name(),
             u.Tenant,
             keys = u.Keys.Select(k => new { k.Id, k.Created }),
-        })));
+        }))).WithSummary("The users, their roles and key ids (admin)").Produces(StatusCodes.Status200OK);
         return endpoints;
     }
 
