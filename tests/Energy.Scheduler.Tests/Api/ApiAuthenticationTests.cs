@@ -2,13 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Energy.Scheduler.Controller.DemandResponse;
-using Energy.Scheduler.Controller.Status;
-using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,6 +20,7 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-auth-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 2, 1, 10, 0, 0, TimeSpan.Zero));
     private readonly Dictionary<ApiRole, string> _keys = [];
+    private InMemoryHeatGrid? _host;
     private WebApplication? _app;
     private HttpClient? _client;
 
@@ -35,21 +32,15 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
             _keys[role] = store.Add(role.Name(), role.Name(), role == ApiRole.Tenant ? "Acme AI" : null).Text;
         }
 
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false,
-            Gpus: Energy.Gpu.Devices.GpuBackendMode.Simulated);
-        _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-        await _app.Services.GetRequiredService<StatusBoard>().FirstPublished.WaitAsync(TimeSpan.FromSeconds(30));
-        _client = _app.GetTestClient();
+        _host = await InMemoryHeatGrid.StartAsync(_data, _time);
+        (_app, _client) = (_host.App, _host.Client);
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         Directory.Delete(_data, recursive: true);

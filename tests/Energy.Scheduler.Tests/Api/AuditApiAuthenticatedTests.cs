@@ -1,12 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Energy.Scheduler.Controller.Status;
-using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Scheduler.Tests.Api;
@@ -16,6 +11,7 @@ public sealed class AuditApiAuthenticatedTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-audit-auth-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 2, 1, 10, 0, 0, TimeSpan.Zero));
+    private InMemoryHeatGrid? _host;
     private WebApplication? _app;
     private HttpClient? _client;
     private ApiKey? _operator;
@@ -26,21 +22,15 @@ public sealed class AuditApiAuthenticatedTests : IAsyncLifetime
         var users = UserStore.Open(_data, _time);
         _operator = users.Add("ana", "operator", null);
         _viewer = users.Add("vic", "viewer", null);
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false,
-            Gpus: Energy.Gpu.Devices.GpuBackendMode.Simulated);
-        _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-        await _app.Services.GetRequiredService<StatusBoard>().FirstPublished.WaitAsync(TimeSpan.FromSeconds(30));
-        _client = _app.GetTestClient();
+        _host = await InMemoryHeatGrid.StartAsync(_data, _time);
+        (_app, _client) = (_host.App, _host.Client);
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         Directory.Delete(_data, recursive: true);

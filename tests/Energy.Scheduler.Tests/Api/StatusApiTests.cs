@@ -4,12 +4,8 @@ using Energy.Contracts.Agents.Protocol;
 using Energy.Contracts.Prices;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Controller.DemandResponse;
-using Energy.Scheduler.Controller.Status;
-using Energy.Scheduler.Hosting;
 using Energy.Scheduler.Planning.Forecasting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,30 +16,21 @@ public sealed class StatusApiTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-api-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 2, 1, 10, 0, 0, TimeSpan.Zero));
+    private InMemoryHeatGrid? _host;
     private WebApplication? _app;
     private HttpClient? _client;
 
     public async Task InitializeAsync()
     {
-        // No simulated Modbus servers here (fast tests open no sockets): the demo's measurements go straight to the registry.
-        // Simulated GPUs even on a host with real ones: fast tests never drive hardware.
-        var options = new RunOptions(TestSites.Bathhouse(), "test", "http://127.0.0.1:0", _data, ServeSimulatedDevices: false,
-            Gpus: Energy.Gpu.Devices.GpuBackendMode.Simulated);
-        _app = HeatGridHost.Build(options, _time, b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-
-        // Hosted services run on their own threads: the API answers once the control loop has ticked.
-        await _app.Services.GetRequiredService<StatusBoard>().FirstPublished.WaitAsync(TimeSpan.FromSeconds(30));
-        _client = _app.GetTestClient();
+        _host = await InMemoryHeatGrid.StartAsync(_data, _time);
+        (_app, _client) = (_host.App, _host.Client);
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         Directory.Delete(_data, recursive: true);
