@@ -9,12 +9,19 @@ namespace Energy.Scheduler.Books;
 /// <param name="Reset">The counter went backwards.</param>
 public readonly record struct CounterStep(double Kwh, bool Reset)
 {
-    /// <summary>Backwards by less than this is rounding (a float32 register), not a reset.</summary>
+    /// <summary>Backwards by less than this, or by less than <see cref="RelativeTolerance"/> of the reading, is rounding, not a reset.</summary>
     public const double ToleranceKwh = 1e-6;
+
+    /// <summary>
+    /// A float32 register carries about 7 digits: at 20,000 kWh one step is 0.002 kWh, so a reading rounded once more (by a
+    /// gateway, a meter module's refresh) may come back a step lower. A reset goes back to near zero, far beyond this.
+    /// </summary>
+    public const double RelativeTolerance = 1e-6;
 
     public static CounterStep Between(double last, double now)
     {
         var diff = now - last;
-        return diff >= -ToleranceKwh ? new(Math.Max(0, diff), false) : new(Math.Max(0, now), true);
+        var tolerance = Math.Max(ToleranceKwh, Math.Abs(last) * RelativeTolerance);
+        return diff >= -tolerance ? new(Math.Max(0, diff), false) : new(Math.Max(0, now), true);
     }
 }

@@ -84,7 +84,8 @@ public sealed class DemoMeterRegisters
 
         try
         {
-            StateFile.Write(_path, JsonSerializer.Serialize(registers.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 6), StringComparer.Ordinal)));
+            // Unrounded (JSON round-trips a double): the registers show exactly what was saved, so a restart never takes a reading back.
+            StateFile.Write(_path, JsonSerializer.Serialize(registers.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)));
             (_savedAt, _failing) = (now, false);
             return true;
         }

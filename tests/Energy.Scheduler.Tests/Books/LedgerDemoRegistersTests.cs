@@ -20,6 +20,15 @@ public sealed class LedgerDemoRegistersTests : IDisposable
     }
 
     [Fact]
+    public void Load_AfterSave_ExactlyTheValueShownNotARoundedOneThatWouldGoBack()
+    {
+        var shown = 11.993505123456789;      // what the meter showed once it was saved
+        new DemoMeterRegisters(_folder).Save(new Dictionary<string, double> { ["bath.heatEnergyKwh"] = shown }, DateTimeOffset.UnixEpoch, force: true);
+
+        Assert.Equal(shown, new DemoMeterRegisters(_folder).Load()["bath.heatEnergyKwh"]);
+    }
+
+    [Fact]
     public void Save_WithinFiveSeconds_KeepsTheLastSaveThenSavesAgain()
     {
         var now = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
