@@ -27,51 +27,11 @@ public sealed class RunAuditTrailTests : IDisposable
     [Fact]
     public async Task SigkillWhileCurtailing_EveryAcknowledgedOneAudited_ChainWholeAfterTheRestart_EditAndRemovalNamed()
     {
-        var acknowledged = new List<string>();
+        List<string> acknowledged;
         using (var first = _rig.Start())
         {
             await _rig.WaitForStatusAsync(first);
-            using var posting = new CancellationTokenSource();
-            var poster = Task.Run(async () =>
-            {
-                for (var i = 0; i < 60 && !posting.IsCancellationRequested; i++)
-                {
-                    try
-                    {
-                        using var response = await _rig.CurtailAsync($"a-{i}", 800 - i, 3600, "audit test");
-                        if (response.StatusCode == HttpStatusCode.Accepted)
-                        {
-                            lock (acknowledged)
-                            {
-                                acknowledged.Add($"a-{i}");
-                            }
-                        }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        return;   // killed under it: not acknowledged
-                    }
-                }
-            });
-
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(20))
-            {
-                lock (acknowledged)
-                {
-                    if (acknowledged.Count >= 10)
-                    {
-                        break;
-                    }
-                }
-
-                await Task.Delay(5);
-            }
-
-            first.Signal("KILL");
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(5));
-            await posting.CancelAsync();
-            await poster;
+            acknowledged = [.. (await _rig.CurtailUntilKilledAsync(first, "a", atLeast: 10, "audit test")).Select(a => a.Id)];
         }
 
         Assert.True(acknowledged.Count >= 10, $"only {acknowledged.Count} acknowledged before the kill");

@@ -198,51 +198,11 @@ public sealed class RunDurableStateTests : IDisposable
     [Fact]
     public async Task SigkillWhileCurtailmentsAreBeingWritten_EveryAcknowledgedOneHoldsAfterTheRestart()
     {
-        var acknowledged = new List<(string Id, double Kw)>();
+        List<(string Id, double Kw)> acknowledged;
         using (var first = _rig.Start())
         {
             await _rig.WaitForStatusAsync(first);
-            using var posting = new CancellationTokenSource();
-            var poster = Task.Run(async () =>
-            {
-                for (var i = 0; i < 60 && !posting.IsCancellationRequested; i++)
-                {
-                    try
-                    {
-                        using var response = await _rig.CurtailAsync($"k-{i}", 800 - i, 3600);
-                        if (response.StatusCode == HttpStatusCode.Accepted)
-                        {
-                            lock (acknowledged)
-                            {
-                                acknowledged.Add(($"k-{i}", 800 - i));
-                            }
-                        }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        return;   // killed under it: not acknowledged
-                    }
-                }
-            });
-
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(20))
-            {
-                lock (acknowledged)
-                {
-                    if (acknowledged.Count >= 15)
-                    {
-                        break;
-                    }
-                }
-
-                await Task.Delay(5);
-            }
-
-            first.Signal("KILL");
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(5));
-            await posting.CancelAsync();
-            await poster;
+            acknowledged = await _rig.CurtailUntilKilledAsync(first, "k", atLeast: 15);
         }
 
         Assert.True(acknowledged.Count >= 15, $"only {acknowledged.Count} acknowledged before the kill");

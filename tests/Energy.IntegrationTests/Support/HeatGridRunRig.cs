@@ -56,6 +56,59 @@ internal sealed class HeatGridRunRig : IDisposable
             "--mqtt-listen", $"127.0.0.1:{FreePort.Next()}" }, .. extra]);
     }
 
+    /// <summary>
+    /// Posts curtailments <c>{prefix}-0</c>, <c>{prefix}-1</c>… (cap 800 − i kW, an hour) to a running <paramref name="heatgrid"/>
+    /// and kills it with SIGKILL once <paramref name="atLeast"/> were acknowledged (202), posting on under the kill; returns
+    /// the acknowledged ones, which a restart must still know.
+    /// </summary>
+    public async Task<List<(string Id, double Kw)>> CurtailUntilKilledAsync(HeatGridProcess heatgrid, string prefix, int atLeast, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(heatgrid);
+        var acknowledged = new List<(string Id, double Kw)>();
+        using var posting = new CancellationTokenSource();
+        var poster = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60 && !posting.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    using var response = await CurtailAsync($"{prefix}-{i}", 800 - i, 3600, reason);
+                    if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+                    {
+                        lock (acknowledged)
+                        {
+                            acknowledged.Add(($"{prefix}-{i}", 800 - i));
+                        }
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return;   // killed under it: not acknowledged
+                }
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            lock (acknowledged)
+            {
+                if (acknowledged.Count >= atLeast)
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(5);
+        }
+
+        heatgrid.Signal("KILL");
+        await heatgrid.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        await posting.CancelAsync();
+        await poster;
+        return acknowledged;
+    }
+
     /// <summary>Waits for the first control tick; returns /api/status.</summary>
     public async Task<JsonElement> WaitForStatusAsync(HeatGridProcess heatgrid, TimeSpan? timeout = null)
     {
