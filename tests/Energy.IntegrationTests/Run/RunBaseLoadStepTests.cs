@@ -9,8 +9,8 @@ namespace Energy.IntegrationTests.Run;
 /// <summary>
 /// <c>heatgrid run</c> holds the cap against its site meter (the demo's, read over Modbus TCP): the demo
 /// site's base load is stepped up through <c>POST /api/demo/base-load</c>, the metered import comes back
-/// under the cap within a few seconds and stays there, the estimated base load is within 5 % of the
-/// truth after 10 s, and the planner re-plans with it.
+/// under the cap within 3 s of the step showing in the meter and stays there, the estimated base load is within 5 % of the
+/// truth 10 s after it showed, and the planner re-plans with it.
 /// </summary>
 public sealed class RunBaseLoadStepTests : IDisposable
 {
@@ -52,28 +52,41 @@ public sealed class RunBaseLoadStepTests : IDisposable
             Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
         }
 
+        // The step reaches the controller through the demo world's 1-s step, the meter's 1-s Modbus poll and the
+        // control tick, so it shows up to about 3 s after the POST (later on a loaded machine). From the first
+        // reading that shows it, HeatGrid sheds on that tick, and the reading after the GPUs have dropped (the next
+        // world step, poll and tick) is under the cap: 3 s after the step showed, every reading must be.
         var clock = Stopwatch.StartNew();
         var samples = new List<string>();
-        while (clock.Elapsed < TimeSpan.FromSeconds(12))
+        double? seenAt = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20) && (seenAt is null || clock.Elapsed.TotalSeconds < seenAt + 12))
         {
             var s = await StatusAsync(port);
             var at = clock.Elapsed.TotalSeconds;
             var metered = s.GetProperty("gridImportMeteredKw");
             var estimate = s.GetProperty("baseLoadKw").GetDouble();
             samples.Add(string.Create(CultureInfo.InvariantCulture, $"{at:0.0}s: metered {metered} kW, base {estimate} kW, {s.GetProperty("capHeldAgainst")}"));
-            if (at >= 3)
+            Assert.Equal(JsonValueKind.Number, metered.ValueKind);
+            if (seenAt is null && (metered.GetDouble() > cap || estimate > 60 + (step / 2)))
             {
-                Assert.Equal(JsonValueKind.Number, metered.ValueKind);
-                Assert.True(metered.GetDouble() <= cap, $"metered import over the cap {at:0.0} s after the step:\n{string.Join('\n', samples)}\n{heatgrid.Output}");
+                seenAt = at;
             }
 
-            if (at >= 10)
+            if (seenAt is { } seen && at >= seen + 3)
+            {
+                Assert.True(metered.GetDouble() <= cap, $"metered import over the cap {at - seen:0.0} s after the step showed in the meter:\n{string.Join('\n', samples)}\n{heatgrid.Output}");
+            }
+
+            if (seenAt is { } shown && at >= shown + 10)
             {
                 Assert.True(Math.Abs(estimate - truth) <= 0.05 * truth, $"estimated base load {estimate} kW, true {truth} kW:\n{string.Join('\n', samples)}");
             }
 
             await Task.Delay(250);
         }
+
+        Assert.True(seenAt is { } s0 && s0 <= 6, $"the step never showed in the meter within 6 s:\n{string.Join('\n', samples)}\n{heatgrid.Output}");
+        Assert.True(clock.Elapsed.TotalSeconds >= seenAt + 12, "the run of readings ended before 12 s after the step showed");
 
         // The planner re-plans with the measured base load.
         var replanned = await WaitForAsync(async () =>
