@@ -36,6 +36,7 @@ public sealed class AuditLog : IAuditTrail
     private string _prev = AuditChain.Genesis;
     private bool _opened;
     private bool _mayBeTorn;
+    private long _length;
     private string? _writeFailing;
 
     public AuditLog(string folder, TimeProvider time, ILogger<AuditLog> logger, Alarms? alarms = null)
@@ -113,6 +114,49 @@ public sealed class AuditLog : IAuditTrail
 
     private long? Append(AuditActor actor, string what, JsonElement? before, JsonElement? after, string? why)
     {
+        try
+        {
+            // Another process (a 'heatgrid users' verb beside the running service) may append to the same file:
+            // the chain continues from whatever the file ends with now, under a lock both hold while appending.
+            using var crossProcess = AuditFileLock.Acquire(_folder);
+            FollowOtherWriters();
+            return AppendLocked(actor, what, before, after, why);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            return Failed(what, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Moves the chain's end to the file's when another process appended since this one last did. A file shorter
+    /// than this process left it had lines removed, not appended: the chain goes on from this process's last entry,
+    /// so that <c>heatgrid audit verify</c> shows where it breaks.
+    /// </summary>
+    private void FollowOtherWriters()
+    {
+        var length = File.Exists(FilePath) ? new FileInfo(FilePath).Length : 0;
+        if (length > _length)
+        {
+            using var stream = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Position = _length;
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            while (reader.ReadLine() is { } line)
+            {
+                if (Entry(line) is { } e)
+                {
+                    (_seq, _prev) = (e.GetProperty("seq").GetInt64(), e.GetProperty("hash").GetString()!);
+                }
+            }
+
+            _mayBeTorn = true;
+        }
+
+        _length = length;
+    }
+
+    private long? AppendLocked(AuditActor actor, string what, JsonElement? before, JsonElement? after, string? why)
+    {
         var (line, hash) = AuditChain.Line(_seq + 1, _time.GetUtcNow(), actor, what, before, after, why, _prev);
         try
         {
@@ -129,6 +173,7 @@ public sealed class AuditLog : IAuditTrail
                 stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
                 stream.Flush(flushToDisk: true);
                 _mayBeTorn = false;
+                _length = stream.Length;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -175,6 +220,7 @@ public sealed class AuditLog : IAuditTrail
         try
         {
             Directory.CreateDirectory(_folder);
+            using var crossProcess = AuditFileLock.Acquire(_folder);
             var (last, beforeLast, lastLine, lines, unreadable) = Scan();
             if (lines > 0 && !EndsInNewline())
             {
@@ -197,6 +243,7 @@ public sealed class AuditLog : IAuditTrail
             }
 
             (_seq, _prev) = last ?? (0, AuditChain.Genesis);
+            _length = File.Exists(FilePath) ? new FileInfo(FilePath).Length : 0;
             if (unreadable is { } bad)
             {
                 Log.AuditLineUnreadable(_logger, FilePath, bad.Line, bad.Problem);
@@ -221,7 +268,7 @@ public sealed class AuditLog : IAuditTrail
                 WriteHead();
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
         {
             _writeFailing = e.Message;
             Log.AuditWriteFailed(_logger, "(opening)", FilePath, e.Message);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Energy.Scheduler.Audit;
 using Energy.Scheduler.Security;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Energy.Scheduler.Cli;
 
@@ -40,13 +42,17 @@ internal static class UsersCommand
         var key = store.Add(name, role, tenant);
         stdout.WriteLine(key.Text);
         stderr.WriteLine($"user '{name}' added to {store.FilePath}; this is its key, shown only now: give it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'");
+        var user = store.Users.Single(u => u.Name == name);
+        return new("users.add", null, Shown(user), "a user added with 'heatgrid users add'");
     });
 
     public static int Key(string data, string name, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
     {
+        var before = Shown(store.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase)));
         var key = store.NewKey(name);
         stdout.WriteLine(key.Text);
         stderr.WriteLine($"new key {key.Id} for '{name}', shown only now; revoke an old one with 'heatgrid users revoke KEYID'");
+        return new("users.key", before, Shown(store.Users.Single(u => u.Keys.Any(k => k.Id == key.Id))), $"key {key.Id} made with 'heatgrid users key'");
     });
 
     public static int List(string data, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
@@ -61,18 +67,23 @@ internal static class UsersCommand
             var keys = user.Keys.Count == 0 ? "no keys" : string.Join(", ", user.Keys.Select(k => $"{k.Id} ({k.Created:yyyy-MM-dd HH:mm}Z)"));
             stdout.WriteLine($"{user.Name}\t{user.Role.Name()}{(user.Tenant is { } t ? $" of '{t}'" : string.Empty)}\t{keys}");
         }
+
+        return null;
     });
 
     public static int Remove(string data, string name, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
     {
         var user = store.Remove(name);
         stdout.WriteLine($"removed user '{user.Name}' and its {user.Keys.Count} keys");
+        return new("users.remove", Shown(user), null, "a user removed with 'heatgrid users remove'");
     });
 
     public static int Revoke(string data, string keyId, TextWriter stdout, TextWriter stderr) => Change(data, stderr, store =>
     {
+        var before = store.Users.ToList();
         var user = store.Revoke(keyId);
         stdout.WriteLine($"revoked a key of '{user.Name}'; {user.Keys.Count} keys left");
+        return new("users.revoke", Shown(before.First(u => u.Name == user.Name)), Shown(user), "a key revoked with 'heatgrid users revoke'");
     });
 
     private static Command Verb(Command command, Func<ParseResult, string, TextWriter, TextWriter, int> run)
@@ -83,17 +94,49 @@ internal static class UsersCommand
         return command;
     }
 
-    private static int Change(string data, TextWriter stderr, Action<UserStore> change)
+    /// <summary>
+    /// Runs one verb on the users file; a change is an audit entry in the same data folder (beside a running
+    /// service's: <see cref="AuditLog"/> continues its chain across processes). Who: the operating-system user that
+    /// ran the verb, from this host; what: the user's name, role, tenant and key ids, never a key or its hash.
+    /// </summary>
+    private static int Change(string data, TextWriter stderr, Func<UserStore, UsersChange?> change)
     {
+        var folder = Path.GetFullPath(data);
+        UsersChange? made;
         try
         {
-            change(UserStore.Open(Path.GetFullPath(data), TimeProvider.System));
-            return 0;
+            made = change(UserStore.Open(folder, TimeProvider.System));
         }
         catch (UserStoreException e)
         {
             stderr.WriteLine(e.Message);
             return 2;
         }
+
+        if (made is null)
+        {
+            return 0;
+        }
+
+        var audit = new AuditLog(folder, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        var actor = new AuditActor(Environment.UserName, "local", $"heatgrid users on {Environment.MachineName}");
+        if (audit.Record(actor, made.What, made.Before, made.After, made.Why) is null)
+        {
+            stderr.WriteLine($"the change is made, but its audit entry could not be written to {audit.FilePath}: check that the data folder is writable");
+            return 1;
+        }
+
+        return 0;
     }
+
+    /// <summary>A user as the audit trail shows it: no key or hash, only the keys' ids.</summary>
+    private static object? Shown(ApiUser? user) => user is null ? null : new
+    {
+        user.Name,
+        role = user.Role.Name(),
+        user.Tenant,
+        keys = user.Keys.Select(k => k.Id).ToArray(),
+    };
+
+    private sealed record UsersChange(string What, object? Before, object? After, string Why);
 }

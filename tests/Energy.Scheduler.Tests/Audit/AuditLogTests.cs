@@ -30,6 +30,40 @@ public sealed partial class AuditLogTests : IDisposable
     private static JsonElement Parse(string line) => JsonDocument.Parse(line).RootElement;
 
     [Fact]
+    public void TwoWriters_OnOneFile_OneChain_EachContinuesFromTheOthersLastEntry()
+    {
+        // The service and a 'heatgrid users' verb are two processes with two AuditLogs on one folder.
+        var service = Open();
+        var verb = Open();
+
+        Assert.Equal(1, service.Record(Operator, "dr.curtail", null, new { capKw = 300.0 }, null));
+        Assert.Equal(2, verb.Record(new AuditActor("root", "local", "heatgrid users on host"), "users.add", null, new { name = "bob" }, null));
+        Assert.Equal(3, service.Record(AuditActor.Controller, "safety.shed", null, new { shedGpus = 3 }, null));
+        Assert.Equal(4, verb.Record(new AuditActor("root", "local", "heatgrid users on host"), "users.remove", new { name = "bob" }, null, null));
+
+        var verification = AuditVerification.Of(_folder);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(4, verification.Entries);
+        Assert.Equal([1L, 2, 3, 4], Lines().Select(l => Parse(l).GetProperty("seq").GetInt64()));
+    }
+
+    [Fact]
+    public void TwoWriters_AtOnce_NoSeqTwice_TheChainVerifies()
+    {
+        var a = Open();
+        var b = Open();
+
+        Parallel.Invoke(
+            () => { for (var i = 0; i < 100; i++) { a.Record(Operator, "a", null, new { i }, null); } },
+            () => { for (var i = 0; i < 100; i++) { b.Record(Operator, "b", null, new { i }, null); } });
+
+        var verification = AuditVerification.Of(_folder);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(200, verification.Entries);
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), Lines().Select(l => Parse(l).GetProperty("seq").GetInt64()));
+    }
+
+    [Fact]
     public void Record_OneLinePerEntry_AllFieldsInOrder_ChainedFromGenesis()
     {
         var log = Open();

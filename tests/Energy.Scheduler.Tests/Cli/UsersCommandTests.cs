@@ -34,6 +34,34 @@ public sealed class UsersCommandTests : IDisposable
         Assert.DoesNotContain(key, list.Stdout + list.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EveryChange_IsAnAuditEntry_WithKeyIdsButNeverAKeyOrItsHash()
+    {
+        var first = Run((o, e) => UsersCommand.Add(_data, "alice", "operator", null, o, e)).Stdout.Trim();
+        var second = Run((o, e) => UsersCommand.Key(_data, "alice", o, e)).Stdout.Trim();
+        Assert.True(ApiKey.TryParse(first, out var k1));
+        Assert.True(ApiKey.TryParse(second, out var k2));
+        Assert.Equal(0, Run((o, e) => UsersCommand.Revoke(_data, k1!.Id, o, e)).Code);
+        Assert.Equal(0, Run((o, e) => UsersCommand.Remove(_data, "alice", o, e)).Code);
+        Assert.Equal(0, Run((o, e) => UsersCommand.List(_data, o, e)).Code);
+        Run((o, e) => UsersCommand.Remove(_data, "nobody", o, e));
+
+        var lines = File.ReadAllLines(Path.Combine(_data, Energy.Scheduler.Audit.AuditLog.FileName));
+        var entries = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["users.add", "users.key", "users.revoke", "users.remove"], entries.Select(e => e.GetProperty("what").GetString()));
+        Assert.All(entries, e => Assert.Equal((Environment.UserName, "local"), (e.GetProperty("who").GetString(), e.GetProperty("role").GetString())));
+        Assert.Equal("operator", entries[0].GetProperty("after").GetProperty("role").GetString());
+        Assert.Equal([k1!.Id, k2!.Id], entries[1].GetProperty("after").GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal([k2.Id], entries[2].GetProperty("after").GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, entries[3].GetProperty("after").ValueKind);
+        foreach (var secret in new[] { first, second, first.Split('_')[2], second.Split('_')[2], k1.SecretSha256, k2.SecretSha256 })
+        {
+            Assert.DoesNotContain(secret, string.Join('\n', lines), StringComparison.Ordinal);
+        }
+
+        Assert.True(Energy.Scheduler.Audit.AuditVerification.Of(_data).Intact);
+    }
+
     [Theory]
     [InlineData("root", null, "--role: unknown role 'root'")]
     [InlineData("tenant", null, "--role tenant: give the tenant it may see with --tenant NAME")]
