@@ -170,6 +170,7 @@ public static class HeatGridApi
         endpoints.MapStatementsApi();
         Security.ApiSecurity.MapUsersApi(endpoints);
         endpoints.MapAuditApi();                                                         // the audit trail: /api/audit
+        endpoints.MapTenantApi();                                                        // a tenant's own view: /api/tenants/{tenant}
         return endpoints;
     }
 

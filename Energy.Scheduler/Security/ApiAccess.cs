@@ -10,6 +10,7 @@ namespace Energy.Scheduler.Security;
 /// <item><c>/api/users…</c>: admin.</item>
 /// <item><c>/api/audit</c>: operator and admin (it names who did what, and from which address).</item>
 /// <item><c>GET /api/statements</c>: operator and admin any; a tenant only <c>?tenant=</c> its own; an integrator heat buyers' (<c>?heatBuyer=</c>).</item>
+/// <item><c>GET /api/tenants/{tenant}</c>: a tenant only its own; every other role that reads.</item>
 /// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin; not a tenant, since they show every tenant's workloads.</item>
 /// <item>Writes (every other method): operator and admin.</item>
 /// </list>
@@ -50,9 +51,29 @@ public static class ApiAccess
             return Statement(role, user!.FindFirstValue(ApiClaims.Tenant), query);
         }
 
+        if (role == ApiRole.Tenant && TenantOf(path) is { } asked)
+        {
+            var own = user!.FindFirstValue(ApiClaims.Tenant);
+            return string.Equals(asked, own, StringComparison.Ordinal)
+                ? AccessDecision.Allow
+                : Forbid(role, $"a tenant key reads only its own tenant's view (GET /api/tenants/{own})");
+        }
+
         return role == ApiRole.Tenant
-            ? Forbid(role, "a tenant reads only its own statements (GET /api/statements?tenant=NAME&from=…&to=…)")
+            ? Forbid(role, "a tenant reads only its own view (GET /api/tenants/NAME) and statements (GET /api/statements?tenant=NAME&from=…&to=…)")
             : AccessDecision.Allow;
+    }
+
+    /// <summary>The tenant of <c>/api/tenants/{tenant}</c> (the request path is already unescaped, as routing binds it), or null for any other path.</summary>
+    private static string? TenantOf(PathString path)
+    {
+        if (!path.StartsWithSegments("/api/tenants", StringComparison.OrdinalIgnoreCase, out var rest) || !rest.HasValue)
+        {
+            return null;
+        }
+
+        var segments = rest.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 1 ? segments[0] : null;
     }
 
     private static AccessDecision Statement(ApiRole role, string? ownTenant, IQueryCollection query)

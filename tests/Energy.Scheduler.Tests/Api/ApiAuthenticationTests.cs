@@ -191,6 +191,36 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TenantView_ATenantReadsItsOwnOnly_NothingOfOthersInIt()
+    {
+        using var own = await SendAsync("GET", "/api/tenants/Acme%20AI", _keys[ApiRole.Tenant]);
+        var text = await own.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var root = json.RootElement;
+        Assert.Equal("Acme AI", root.GetProperty("tenant").GetString());
+        var workload = Assert.Single(root.GetProperty("workloads").EnumerateArray());
+        Assert.Equal(("acme-inference", 96), (workload.GetProperty("name").GetString(), workload.GetProperty("slaMinGpus").GetInt32()));
+        Assert.NotEmpty(root.GetProperty("plan").EnumerateArray());
+        Assert.All(root.GetProperty("plan").EnumerateArray().SelectMany(s => s.GetProperty("allocations").EnumerateArray()),
+            a => Assert.Equal("acme-inference", a.GetProperty("workload").GetString()));
+        Assert.All(root.GetProperty("gpus").EnumerateArray(),
+            g => Assert.Equal("acme-inference", g.GetProperty("runningWorkload").GetString() ?? g.GetProperty("workload").GetString()));
+        Assert.DoesNotContain("mining", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("heater", text, StringComparison.OrdinalIgnoreCase);
+
+        using var other = await SendAsync("GET", "/api/tenants/Other", _keys[ApiRole.Tenant]);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        using var none = await SendAsync("GET", "/api/tenants/Acme%20AI", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        using var viewer = await SendAsync("GET", "/api/tenants/Acme%20AI", _keys[ApiRole.Viewer]);
+        Assert.Equal(HttpStatusCode.OK, viewer.StatusCode);
+        using var unknown = await SendAsync("GET", "/api/tenants/Nobody", _keys[ApiRole.Operator]);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("tenants: Acme AI", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongKeys_TenFromOneAddress_429WithRetryAfterUntilTheMinuteIsOver()
     {
         for (var i = 0; i < FailedAuthentications.MaxFailures; i++)

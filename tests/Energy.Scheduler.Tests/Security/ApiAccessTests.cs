@@ -20,6 +20,21 @@ public sealed class ApiAccessTests
     public void Health_OpenWithoutKey(string method, string path) => Assert.Equal(AccessOutcome.Allowed, Decide(method, path, null));
 
     [Theory]
+    [InlineData(ApiRole.Tenant, "/api/tenants/Acme AI", AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Tenant, "/api/tenants/Other", AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Tenant, "/api/tenants/acme ai", AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Tenant, "/api/tenants/Acme AI/x", AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Tenant, "/api/tenants", AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Viewer, "/api/tenants/Acme AI", AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Integrator, "/api/tenants/Other", AccessOutcome.Allowed)]
+    public void TenantView_ATenantOnlyItsOwn(ApiRole role, string path, AccessOutcome outcome) =>
+        Assert.Equal(outcome, Decide("GET", path, role, role == ApiRole.Tenant ? "Acme AI" : null));
+
+    [Fact]
+    public void TenantView_WritesStillNeedAnOperator() =>
+        Assert.Equal(AccessOutcome.Forbidden, Decide("POST", "/api/tenants/Acme AI", ApiRole.Tenant, "Acme AI"));
+
+    [Theory]
     [InlineData("GET", "/api/status")]
     [InlineData("GET", "/")]
     [InlineData("GET", "/no/such/page")]
