@@ -64,4 +64,53 @@ public sealed class RunAuditTrailTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("line 3: seq 4 where 3 was expected", output, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task UsersVerbBesideTheRunningService_OneChain_UsersChangesBetweenTheServicesEntries()
+    {
+        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "users", "add", "ops", "--role", "operator", "--data", _rig.Data);
+        Assert.True(code == 0, output);
+        _rig.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key(output));
+        using (var heatgrid = _rig.Start())
+        {
+            await _rig.WaitForStatusAsync(heatgrid);
+            using (var first = await _rig.CurtailAsync("before-bob", 700, 600))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+            }
+
+            // The verb is another process appending to the trail the service has open.
+            (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "users", "add", "bob", "--role", "viewer", "--data", _rig.Data);
+            Assert.True(code == 0, output);
+            var bob = Key(output);
+            using (var second = await _rig.CurtailAsync("after-bob", 650, 600))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+            }
+
+            (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "users", "revoke", bob.Split('_')[1], "--data", _rig.Data);
+            Assert.True(code == 0, output);
+            using (var third = await _rig.CurtailAsync("after-revoke", 600, 600))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, third.StatusCode);
+            }
+
+            var entries = (await _rig.GetAsync("/api/audit?limit=1000")).EnumerateArray().Reverse().ToList();
+            Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.GetProperty("seq").GetInt64()));
+            var writes = entries.Where(e => e.GetProperty("what").GetString() is "users.add" or "users.revoke" or "dr.curtail")
+                .Select(e => (e.GetProperty("what").GetString(), e.GetProperty("who").GetString())).ToList();
+            Assert.Equal(
+                [("users.add", Environment.UserName), ("dr.curtail", "ops"), ("users.add", Environment.UserName), ("dr.curtail", "ops"),
+                    ("users.revoke", Environment.UserName), ("dr.curtail", "ops")],
+                writes);
+            HeatGridRunRig.StopCleanly(heatgrid);
+        }
+
+        (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "audit", "verify", "--data", _rig.Data);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"^\d+ entries, chain intact", output.Trim());
+    }
+
+    private static string Key(string output) => System.Text.RegularExpressions.Regex.Match(output, "hg_[0-9a-f]+_[0-9a-f]+").Value is { Length: > 0 } key
+        ? key
+        : throw new Xunit.Sdk.XunitException("no key in: " + output);
 }
