@@ -42,7 +42,7 @@ public static class PolicyApi
             }
 
             return await AnswerAsync(policy.Change(given, Trim(body.Reason), body.BaseVersion, AuditActor.Of(http)), services);
-        }).WithSummary("Change the operator policy (the site file's policy keys; what is left out takes the site file's default)")
+        }).WithSummary("Change the operator policy (the site file's policy keys; those left out keep their value, null removes a limit)")
             .Produces<PolicyVersion>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

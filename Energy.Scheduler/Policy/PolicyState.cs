@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Energy.Contracts.Configuration;
 using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
@@ -57,7 +58,11 @@ public sealed class PolicyState
         }
     }
 
-    /// <summary>Replaces the policy with <paramref name="policy"/> (the site file's <c>policy:</c> keys, as JSON; what is left out takes the site file's default).</summary>
+    /// <summary>
+    /// Changes the policy by <paramref name="policy"/>: the site file's <c>policy:</c> keys, as JSON. Keys left out keep
+    /// their value in force (so changing the price limit cannot drop a ramp limit by omission); null removes a limit,
+    /// and gives <c>minDwell</c> and <c>shedOrder</c> the site file's defaults. The result is read as a whole section.
+    /// </summary>
     public PolicyChangeResult Change(JsonElement policy, string? reason, int? baseVersion, AuditActor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -68,8 +73,8 @@ public sealed class PolicyState
                 return conflict;
             }
 
-            var read = PolicySection.Parse(policy, _site.Currency, "request");
-            var errors = read.Errors.Concat(SiteFileOnly(policy, read.Policy)).ToList();
+            var read = PolicySection.Parse(OverInForce(policy), _site.Currency, "request");
+            var errors = read.Errors.Concat(Repeated(policy)).Concat(SiteFileOnly(policy, read.Policy)).ToList();
             if (errors.Count > 0 || read.Policy is null)
             {
                 Log.PolicyRefused(_logger, actor.Who, string.Join("; ", errors.Select(Text)));
@@ -107,6 +112,27 @@ public sealed class PolicyState
             return Apply(read.Policy, reason ?? $"rollback to version {version}", actor, "policy.rollback", version);
         }
     }
+
+    /// <summary>The policy in force with the given keys laid over it (in place, unknown ones after); anything but an object as given, for the reader to refuse.</summary>
+    private JsonElement OverInForce(JsonElement given)
+    {
+        if (given.ValueKind != JsonValueKind.Object)
+        {
+            return given;
+        }
+
+        var merged = JsonSerializer.SerializeToNode(InForce.Version.Policy, PolicyDocument.Json)!.AsObject();
+        foreach (var field in given.EnumerateObject())
+        {
+            merged[field.Name] = JsonNode.Parse(field.Value.GetRawText());
+        }
+
+        return JsonSerializer.SerializeToElement(merged, PolicyDocument.Json);
+    }
+
+    private static IEnumerable<ConfigError> Repeated(JsonElement given) => given.ValueKind != JsonValueKind.Object ? []
+        : given.EnumerateObject().GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => Error(g.Key, "the field is given more than once"));
 
     private PolicyChangeResult? Conflict(int? baseVersion) =>
         baseVersion is { } given && given != InForce.Version.Version

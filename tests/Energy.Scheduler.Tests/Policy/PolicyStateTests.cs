@@ -88,14 +88,15 @@ public sealed class PolicyStateTests : IDisposable
         var state = Open();
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = state.Change(Json("""{"shedOrder": ["heater", "mining"], "maxImportPricePerMwh": 250, "minDwell": "5m", "safeState": "idle"}"""),
+        var result = state.Change(Json("""{"shedOrder": ["heater", "mining"], "maxImportPricePerMwh": 250, "rampLimitKwPerMinute": null, "minDwell": "5m"}"""),
             "evening peak", baseVersion: 1, Ana);
 
         Assert.Equal(PolicyChangeOutcome.Changed, result.Outcome);
         var policy = state.Site.Policy;
         Assert.Equal([ShedStep.Heater, ShedStep.Mining], policy.ShedOrder);
         Assert.Equal(250, policy.MaxImportPrice!.Value.PerMegawattHour);
-        Assert.Null(policy.RampLimitPerMinute);                                      // left out: no limit, as in a site file
+        Assert.Null(policy.RampLimitPerMinute);                                      // null: no limit, as in a site file
+        Assert.Equal(SafeState.Idle, policy.SafeState);                              // left out: as in force
         Assert.Equal(TimeSpan.FromMinutes(5), policy.MinDwell);
         Assert.Equal(TestSites.Bathhouse().Policy.DemandResponse, policy.DemandResponse);
         Assert.Equal((2, "ana", "operator", "evening peak", PolicyVersion.FromApi, _time.GetUtcNow()),
@@ -187,6 +188,19 @@ public sealed class PolicyStateTests : IDisposable
         Assert.Equal("policy.safeState", Assert.Single(safe.Errors).Field);
         Assert.Contains("site file only", Assert.Single(safe.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(1, state.InForce.Version.Version);
+    }
+
+    [Fact]
+    public void Change_OneKey_TheOthersKeepTheirValuesInForce()
+    {
+        var state = Open();
+
+        state.Change(Json("""{"maxImportPricePerMwh": 250}"""), null, null, Ana);
+
+        Assert.Equal(250, state.Site.Policy.MaxImportPrice!.Value.PerMegawattHour);
+        Assert.Equal(300, state.Site.Policy.RampLimitPerMinute!.Value.Kilowatts);
+        Assert.Equal(TestSites.Bathhouse().Policy.ShedOrder, state.Site.Policy.ShedOrder);
+        Assert.Equal("policy.minDwell", Assert.Single(state.Change(Json("""{"minDwell": "5m", "minDwell": "6m"}"""), null, null, Ana).Errors).Field);
     }
 
     [Fact]
