@@ -266,27 +266,3 @@ public sealed class PolicyState
         return error.Field.Length == 0 ? error.Message : $"{error.Field}: {error.Message}";
     }
 }
-
-/// <summary>The site as the planner and controller see it now (the site file's, the policy in force), and that policy's version.</summary>
-public sealed record PolicyInForce(Site Site, PolicyVersion Version);
-
-/// <summary>What a change or rollback came to: the version in force after it, and why it was refused.</summary>
-public sealed record PolicyChangeResult(PolicyChangeOutcome Outcome, PolicyVersion Version, IReadOnlyList<ConfigError> Errors);
-
-public enum PolicyChangeOutcome
-{
-    /// <summary>A new version applies.</summary>
-    Changed,
-
-    /// <summary>The policy asked for is the one in force: no new version.</summary>
-    Unchanged,
-
-    /// <summary>Refused by the site file's checks (400).</summary>
-    Invalid,
-
-    /// <summary>The base version is not the one in force (409).</summary>
-    Conflict,
-
-    /// <summary>The data folder refused the new version, which does not apply (503).</summary>
-    NotSaved,
-}
