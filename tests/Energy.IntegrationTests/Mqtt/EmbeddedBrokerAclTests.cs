@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Energy.IntegrationTests.Support;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -16,7 +15,7 @@ namespace Energy.IntegrationTests.Mqtt;
 /// the operator's curtailment on the same topic is accepted and in force.
 /// </summary>
 [Collection(DemoPorts.Name)]
-public sealed partial class EmbeddedBrokerAclTests : IDisposable
+public sealed class EmbeddedBrokerAclTests : IDisposable
 {
     private const string Site = "bathhouse";
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-broker-acl-").FullName;
@@ -31,9 +30,9 @@ public sealed partial class EmbeddedBrokerAclTests : IDisposable
     [Fact]
     public async Task ControlTopics_NoCredentialsWrongKeyOrLowerRole_RefusedAndNothingChanged_OperatorsCurtailmentTakesEffect()
     {
-        var operatorKey = await AddUserAsync("ops", "operator");
-        var viewerKey = await AddUserAsync("vic", "viewer");
-        var tenantKey = await AddUserAsync("acme", "tenant", "Acme AI");
+        var operatorKey = await HeatGridUsers.AddAsync(_data, "ops", "operator");
+        var viewerKey = await HeatGridUsers.AddAsync(_data, "vic", "viewer");
+        var tenantKey = await HeatGridUsers.AddAsync(_data, "acme", "tenant", "Acme AI");
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", operatorKey);
         var (port, mqtt) = (FreePort.Next(), FreePort.Next());
         using var heatgrid = HeatGridProcess.Start("run", "--site", DemoSite(), "--demo", "--http", $"127.0.0.1:{port}", "--data", _data,
@@ -235,14 +234,4 @@ public sealed partial class EmbeddedBrokerAclTests : IDisposable
         return path;
     }
 
-    private async Task<string> AddUserAsync(string name, string role, string? tenant = null)
-    {
-        string[] args = tenant is null ? ["users", "add", name, "--role", role, "--data", _data] : ["users", "add", name, "--role", role, "--tenant", tenant, "--data", _data];
-        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), args);
-        Assert.True(code == 0, output);
-        return KeyPattern().Match(output).Value;
-    }
-
-    [GeneratedRegex("hg_[0-9a-f]+_[0-9a-f]+")]
-    private static partial Regex KeyPattern();
 }
