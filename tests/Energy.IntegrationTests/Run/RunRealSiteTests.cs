@@ -127,12 +127,23 @@ public sealed partial class RunRealSiteTests : IDisposable
     {
         var port = FreePort.Next();
         var mqttPort = FreePort.Next();
-        using var heatgrid = HeatGridProcess.Start("run", "--http", $"127.0.0.1:{port}", "--data", Path.Combine(_folder, "data-any"),
+        var data = Path.Combine(_folder, "data-any");
+
+        // Without users the broker would take anonymous clients from the network: refused, saying how to add one.
+        var (code, refused) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "run", "--http", $"127.0.0.1:{port}", "--data", data,
             "--mqtt-listen", $"0.0.0.0:{mqttPort}");
+        Assert.Equal(2, code);
+        Assert.Contains("the embedded MQTT broker would take anonymous clients from the network", refused, StringComparison.Ordinal);
+        Assert.Contains("heatgrid users add NAME --role admin --data " + data, refused, StringComparison.Ordinal);
+
+        var key = await HeatGridUsers.AddAsync(data, "ops", "operator");
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var heatgrid = HeatGridProcess.Start("run", "--http", $"127.0.0.1:{port}", "--data", data, "--mqtt-listen", $"0.0.0.0:{mqttPort}");
 
         Assert.Equal("connected", await WaitForMqttStateAsync(port, heatgrid, "connected"));
         Assert.Contains("listening on 0.0.0.0:" + mqttPort.ToString(CultureInfo.InvariantCulture), heatgrid.Output, StringComparison.Ordinal);
-        Assert.Contains("mqtt://127.0.0.1:" + mqttPort.ToString(CultureInfo.InvariantCulture), heatgrid.Output, StringComparison.Ordinal);
+        Assert.Contains($"mqtt://{Energy.Scheduler.Security.BrokerIdentities.InternalUser}@127.0.0.1:" + mqttPort.ToString(CultureInfo.InvariantCulture), heatgrid.Output,
+            StringComparison.Ordinal);
 
         // The built-in demo's BMS goes through it: its pool temperature comes back over MQTT.
         var clock = Stopwatch.StartNew();
