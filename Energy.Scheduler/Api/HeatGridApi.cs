@@ -171,6 +171,8 @@ public static class HeatGridApi
         Security.ApiSecurity.MapUsersApi(endpoints);
         endpoints.MapAuditApi();                                                         // the audit trail: /api/audit
         endpoints.MapTenantApi();                                                        // a tenant's own view: /api/tenants/{tenant}
+        Security.BrowserSessionApi.MapSessionApi(endpoints);                             // the browser's login: /api/session
+        Dashboard.DashboardEvents.MapDashboardEvents(endpoints);                         // the dashboard's live feed: /api/events
         return endpoints;
     }
 

@@ -9,5 +9,12 @@ public sealed class CurrentPlan
 
     public Plan? Plan => Volatile.Read(ref _plan);
 
-    public void Replace(Plan plan) => Volatile.Write(ref _plan, plan);
+    /// <summary>After each <see cref="Replace"/> (the dashboard's live events); handlers must not block.</summary>
+    public event Action? Replaced;
+
+    public void Replace(Plan plan)
+    {
+        Volatile.Write(ref _plan, plan);
+        Replaced?.Invoke();
+    }
 }
