@@ -94,7 +94,7 @@ async function enter(): Promise<void> {
   // The first values at once, then the live feed.
   await Promise.allSettled([
     api<Json>('GET', '/api/status').then(onStatus),
-    api<Json>('GET', '/api/plan').then(onPlan),
+    api<Json>('GET', '/api/plan').then((p) => onPlan(p, true)),
     refreshSlow(),
   ]);
   if (canOperate()) void Promise.allSettled([loadAudit(), loadPolicy()]);
@@ -218,11 +218,12 @@ function qualityBadge(q: string): HTMLElement {
 
 // ---------------------------------------------------------------- plan
 
-function onPlan(p: Json): void {
+function onPlan(p: Json, read = false): void {
   if (!p) return;
-  if (p.policyVersion === undefined && plan?.createdAt !== p.createdAt) {
-    // The pushed plan may lack what only GET /api/plan adds; read it once.
-    void api<Json>('GET', '/api/plan').then((full) => full && full.policyVersion !== undefined && drawPlan(full)).catch(() => undefined);
+  if (!read && (p.policyVersion === undefined || p.policyVersion === null)) {
+    // A pushed plan without the policy version it was made under: GET /api/plan says it, where this build keeps versions.
+    void api<Json>('GET', '/api/plan').then((full) => drawPlan(full ?? p)).catch(() => drawPlan(p));
+    return;
   }
   drawPlan(p);
 }
@@ -341,7 +342,7 @@ async function loadPolicy(): Promise<void> {
       button.type = 'button';
       button.disabled = v.version === policyDoc.version;
       button.addEventListener('click', () => void rollback(v.version));
-      return [v.version, time(v.changedAt, true), `${v.changedBy ?? ''} (${v.role ?? ''})`, v.source, v.reason, num(v.policy?.maxImportPricePerMwh, 2), button];
+      return [v.version, time(v.changedAt, true), `${v.changedBy ?? ''}${v.role ? ` (${v.role})` : ''}`, v.source, v.reason, num(v.policy?.maxImportPricePerMwh, 2), button];
     }));
   } catch {
     $('policy-versions-card').hidden = true;

@@ -148,12 +148,23 @@ public sealed partial class DashboardBrowserTests(DashboardSite site) : IClassFi
         await Assertions.Expect(page.Locator("#policy-version")).Not.ToHaveAttributeAsync("data-version", "");
         var before = int.Parse((await page.Locator("#policy-version").GetAttributeAsync("data-version"))!, CultureInfo.InvariantCulture);
 
+        // A refused change: the page shows the API's 400 detail (the site file's own error text), and nothing changes.
+        var ramp = await page.Locator("#policy-ramp").InputValueAsync();
+        await page.Locator("#policy-ramp").FillAsync("-5");
+        await page.Locator("#policy-save").ClickAsync();
+        await Assertions.Expect(page.Locator("#policy-errors")).ToContainTextAsync("rampLimitKwPerMinute");
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));   // the refused PUT's own line, nothing else
+        errors.Clear();
+        await Assertions.Expect(page.Locator("#policy-version")).ToHaveAttributeAsync("data-version", before.ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#policy-ramp").FillAsync(ramp);
+
         var limit = 123.5 + before;   // a value no earlier run of this test left behind
         await page.Locator("#policy-price").FillAsync(limit.ToString(CultureInfo.InvariantCulture));
         await page.Locator("#policy-reason").FillAsync("browser test: price limit");
         await page.Locator("#policy-save").ClickAsync();
         await Assertions.Expect(page.Locator("#policy-saved")).ToContainTextAsync("Saved as version");
         await Assertions.Expect(page.Locator("#policy-errors")).ToBeEmptyAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardSite.Artifacts, "policy-desktop-1280x800.png"), FullPage = true });
 
         // The re-plan reaches the page (pushed over /api/events) under the new version.
         var after = await WaitForAsync(async () =>
@@ -170,6 +181,7 @@ public sealed partial class DashboardBrowserTests(DashboardSite site) : IClassFi
         await Assertions.Expect(entry).ToContainTextAsync(limit.ToString(CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
         await Assertions.Expect(entry).ToContainTextAsync("olga");
         await Assertions.Expect(entry).ToContainTextAsync("browser test: price limit");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardSite.Artifacts, "audit-desktop-1280x800.png"), FullPage = true });
         Assert.True(errors.Count == 0, "console or page errors:\n" + string.Join('\n', errors));
     }
 
