@@ -25,7 +25,7 @@ namespace Energy.Scheduler.Dashboard;
 /// (who may read <c>GET /api/audit</c>), <c>audit</c> with the entries new since the last one sent. The same roles as the
 /// reads: a tenant is refused (403) like for <c>/api/status</c>, which shows every tenant. Each client holds at most one
 /// pending wake-up (the latest status wins, a slow client skips ticks, nothing queues), and at most
-/// <see cref="MaxClients"/> clients stream at once (503 beyond). A session's stream ends when the session does.
+/// <see cref="MaxClients"/> clients stream at once (503 beyond). A stream ends when its session or key does.
 /// </summary>
 public static class DashboardEvents
 {
@@ -62,6 +62,8 @@ public static class DashboardEvents
         var seesAudit = audit is not null && (caller.Role is ApiRole.Operator or ApiRole.Admin || services.GetRequiredService<UserDirectory>().IsOpen);
         var session = http.User.FindFirst(SessionAuthenticationHandler.SessionClaim)?.Value;
         var sessions = services.GetRequiredService<BrowserSessions>();
+        var users = services.GetRequiredService<UserDirectory>();
+        var keyId = http.User.FindFirst(ApiClaims.KeyId)?.Value;
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         void Wake() => wake.Writer.TryWrite(true);
         board.Published += Wake;
@@ -74,9 +76,11 @@ public static class DashboardEvents
             while (await WaitAsync(wake.Reader, cancel))
             {
                 wake.Reader.TryRead(out _);
-                if (session is not null && sessions.Find(session) is null)
+                // A logout, an expired session, a revoked key or a removed user ends the stream at the next tick.
+                if ((session is not null && sessions.Find(session) is null)
+                    || (keyId is not null && !users.IsOpen && !users.Users.Any(u => u.Name == caller.Name && u.Keys.Any(k => k.Id == keyId))))
                 {
-                    yield return new SseItem<string>("{\"reason\":\"the session ended\"}", "end");
+                    yield return new SseItem<string>("{\"reason\":\"the session or key ended\"}", "end");
                     yield break;
                 }
 

@@ -207,6 +207,41 @@ public sealed class BrowserSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_KeyRevokedWhileStreaming_TheStreamEnds()
+    {
+        var (cookie, _, _) = await LoginAsync(ApiRole.Viewer);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/events", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("event: ", await reader.ReadLineAsync(cancel.Token), StringComparison.Ordinal);   // the stream is up
+
+        Assert.True(ApiKey.TryParse(_keys[ApiRole.Viewer], out var key));
+        UserStore.Open(_data, _time).Revoke(key!.Id);
+        var ticking = Task.Run(async () =>
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));   // control ticks: each wakes the stream, which then checks the key
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        var events = new List<string>();
+        while (await reader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                events.Add(line["event: ".Length..]);
+            }
+        }
+
+        await cancel.CancelAsync();
+        await ticking;
+        Assert.Equal("end", events[^1]);
+    }
+
+    [Fact]
     public async Task Events_StatusEachTick_ForAViewerSession_TenantRefused()
     {
         var (cookie, _, _) = await LoginAsync(ApiRole.Viewer);
