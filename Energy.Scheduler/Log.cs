@@ -295,6 +295,28 @@ internal static partial class Log
     [LoggerMessage(3840, LogLevel.Information, "The HTTP API describes itself at {Url}/openapi/v1.json (OpenAPI) and serves Prometheus metrics at {Url}/metrics")]
     public static partial void ObservabilityServed(ILogger logger, string url);
 
+    // The operator policy at run time (GET/PUT /api/policy, DATA/policy/): 3860–3879.
+    [LoggerMessage(3860, LogLevel.Information, "Policy version {Version} applies: {Source}, by {ChangedBy} at {ChangedAt:o} ({Folder})")]
+    public static partial void PolicyResumed(ILogger logger, int version, string source, string changedBy, DateTimeOffset changedAt, string folder);
+
+    [LoggerMessage(3861, LogLevel.Warning, "The site file's policy section is not that of the policy versions kept in {Folder} ({Why}): it becomes version {Version} (source site) and applies")]
+    public static partial void PolicyFromSiteFile(ILogger logger, string folder, string why, int version);
+
+    [LoggerMessage(3862, LogLevel.Information, "Policy version {Version} ({What}) by {Who} from {From}: {Changes}")]
+    public static partial void PolicyChanged(ILogger logger, int version, string what, string who, string from, string changes);
+
+    [LoggerMessage(3863, LogLevel.Error, "Policy version file unreadable, left out: {Problem}")]
+    public static partial void PolicyVersionUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(3864, LogLevel.Critical, "Policy version {Version} could not be saved in {Folder} ({Reason}); {Outcome}")]
+    public static partial void PolicyNotSaved(ILogger logger, int version, string folder, string reason, string outcome);
+
+    [LoggerMessage(3865, LogLevel.Information, "Policy change by {Who} refused: {Why}")]
+    public static partial void PolicyRefused(ILogger logger, string who, string why);
+
+    [LoggerMessage(3866, LogLevel.Error, "Policy version {Version} kept in {Folder} does not read as a site file's policy ({Errors}): the site file's policy applies")]
+    public static partial void PolicyVersionInvalid(ILogger logger, int version, string folder, string errors);
+
     // The dashboard: browser sessions, CSRF, live events: 3880–3899.
     [LoggerMessage(3880, LogLevel.Information, "Browser session opened for {User} ({Role}, key {KeyId}) from {Remote}")]
     public static partial void SessionOpened(ILogger logger, string user, string role, string keyId, string remote);

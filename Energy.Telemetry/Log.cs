@@ -124,6 +124,12 @@ internal static partial class Log
     [LoggerMessage(1323, LogLevel.Warning, "The embedded MQTT broker disconnected {Client}: it announced a packet of {Declared} bytes, the limit is {Limit} ({Count} so far)")]
     public static partial void MqttBrokerOversizedPacket(ILogger logger, string client, long declared, int limit, long count);
 
+    [LoggerMessage(1330, LogLevel.Warning, "Embedded MQTT broker refused client {ClientId} from {Remote}: {Refusal}")]
+    public static partial void MqttBrokerRefusedConnect(ILogger logger, string clientId, string remote, string refusal);
+
+    [LoggerMessage(1331, LogLevel.Warning, "Embedded MQTT broker refused {What} on {Topic} by client {ClientId} ({Who}, {Role}): {Why} ({Count} refused so far)")]
+    public static partial void MqttBrokerRefusedTopic(ILogger logger, string what, string topic, string clientId, string who, string role, string why, long count);
+
     // Prices: 1400–1499. A failed import changes nothing and says why; the future prices survive
     // restarts in DATA/prices/last-good.csv.
     [LoggerMessage(1400, LogLevel.Information, "Imported {Slots} price slots from {Source} ({Currency}, {SlotMinutes}-minute slots, {First} to {End}, {Gaps} gaps); {KnownSlots} slots known")]

@@ -160,6 +160,9 @@ internal sealed partial class SiteFileReader
                 new GridTariff(EnergyPrice.PerMwh(fee, _currency), EnergyPrice.PerMwh(taxes, _currency)));
     }
 
+    /// <summary>A policy section on its own (<see cref="PolicySection"/>): the same reading as in a site file.</summary>
+    internal static OperatorPolicy? ReadPolicy(YamlSection policy, Currency currency) => new SiteFileReader { _currency = currency }.Policy(policy);
+
     private OperatorPolicy? Policy(YamlSection? policy)
     {
         if (policy is null)

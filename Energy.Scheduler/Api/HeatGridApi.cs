@@ -57,6 +57,7 @@ public static class HeatGridApi
             ? Results.Ok(PlanView.From(p) with
             {
                 ForecastErrors = services.GetService<ForecastLedger>() is { } ledger ? ForecastErrorsView.From(site, ledger, time.GetUtcNow()) : null,
+                PolicyVersion = plan.PolicyVersion,
             })
             : Results.Problem("No plan has been made yet.", statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithSummary("The current plan per slot, with forecast errors").Produces<PlanView>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -171,6 +172,7 @@ public static class HeatGridApi
         Security.ApiSecurity.MapUsersApi(endpoints);
         endpoints.MapAuditApi();                                                         // the audit trail: /api/audit
         endpoints.MapTenantApi();                                                        // a tenant's own view: /api/tenants/{tenant}
+        endpoints.MapPolicyApi();                                                        // the operator policy at run time: /api/policy
         Security.BrowserSessionApi.MapSessionApi(endpoints);                             // the browser's login: /api/session
         Dashboard.DashboardEvents.MapDashboardEvents(endpoints);                         // the dashboard's live feed: /api/events
         return endpoints;

@@ -8,6 +8,9 @@ public sealed record PlanView(string Site, string Planner, DateTimeOffset Create
     /// <summary>How the forecasts of the last 24 h did; null where the host keeps no ledger.</summary>
     public ForecastErrorsView? ForecastErrors { get; init; }
 
+    /// <summary>The operator policy's version the plan was made under (<c>GET /api/policy</c>).</summary>
+    public int? PolicyVersion { get; init; }
+
     public static PlanView From(Plan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -27,13 +27,13 @@ internal sealed class AuditFileLock : IDisposable
             {
                 return new AuditFileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (tried < Tries)
+            catch (IOException e) when (tried < Tries && HeldByAnother(e, path))
             {
                 // Held by the other writer: it lets go within one append. (Wall time, not the service's clock:
                 // the other process does not run on a test's fake one.)
                 pause.Wait(TimeSpan.FromMilliseconds(5));
             }
-            catch (IOException e)
+            catch (IOException e) when (HeldByAnother(e, path))
             {
                 throw new TimeoutException($"the audit trail's lock {path} was held by another process for over 5 s: {e.Message}", e);
             }
@@ -41,4 +41,11 @@ internal sealed class AuditFileLock : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>
+    /// A lock held elsewhere is a plain IOException on a file that is there; a missing folder, a folder that became a
+    /// file, a full or read-only disk are other errors, answered at once rather than after 5 s of retries.
+    /// </summary>
+    private static bool HeldByAnother(IOException e, string path) =>
+        e.GetType() == typeof(IOException) && File.Exists(path) && !Directory.Exists(path);
 }

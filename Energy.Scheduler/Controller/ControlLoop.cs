@@ -36,7 +36,8 @@ public sealed class ControlLoop(
     ControlOptions? options = null,
     Alarms? alarms = null,
     FleetSamples? samples = null,
-    Audit.IAuditTrail? audit = null) : BackgroundService
+    Audit.IAuditTrail? audit = null,
+    Policy.PolicyState? policy = null) : BackgroundService
 {
     /// <summary>The period by default (<see cref="ControlOptions.Period"/>).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -48,7 +49,7 @@ public sealed class ControlLoop(
     private readonly TimeSpan _validity = options?.AssignmentValidity ?? AssignmentValidity;
 
     private readonly SiteLoad _load = new(site);
-    private readonly GpuDispatcher _dispatcher = new(site);
+    private readonly GpuDispatcher _dispatcher = new(site, policy);
     private readonly ThermalGuard _thermal = new(site);
     private readonly BaseLoadEstimator _baseLoad = new(site.Grid);
     private readonly ControlState _state = state ?? new ControlState();
@@ -100,7 +101,7 @@ public sealed class ControlLoop(
         // more other load or a curtailment sheds in the operator's order within this tick.
         var cap = limit?.CapAt(now) ?? site.Grid.ImportCap;
         var holdBelow = site.Grid.HoldBelow(cap);
-        var ramp = site.Policy.RampLimitPerMinute is { } perMinute ? perMinute * (_period.TotalSeconds / 60) : (Power?)null;
+        var ramp = (policy?.Site ?? site).Policy.RampLimitPerMinute is { } perMinute ? perMinute * (_period.TotalSeconds / 60) : (Power?)null;
         var sent = await agents.SendAsync(wanted, new CapLimits(holdBelow, basis.BaseLoad, ramp, Why(cap, basis)), cancellationToken);
         if (sent.Held > 0 != _holding)
         {

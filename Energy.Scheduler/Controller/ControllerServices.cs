@@ -37,7 +37,8 @@ public static class ControllerServices
         {
             var time = sp.GetRequiredService<TimeProvider>();
             return new FleetSequencer(sp.GetRequiredService<Site>(), sp.GetRequiredService<Fleet>(), ControllerEpoch.Next(options.DataFolder, time,
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger(typeof(ControllerEpoch)), sp.GetService<Energy.Telemetry.Health.Alarms>()), time.GetUtcNow());
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger(typeof(ControllerEpoch)), sp.GetService<Energy.Telemetry.Health.Alarms>()), time.GetUtcNow(),
+                sp.GetService<Policy.PolicyState>());
         });
         services.AddSingleton<FleetAgentLink>();
         services.AddSingleton<IAgentLink>(sp => sp.GetRequiredService<FleetAgentLink>());

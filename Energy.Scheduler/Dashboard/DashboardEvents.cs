@@ -89,6 +89,7 @@ public static class DashboardEvents
                     sentPlan = p;
                     var view = PlanView.From(p) with
                     {
+                        PolicyVersion = plan.PolicyVersion,
                         ForecastErrors = services.GetService<ForecastLedger>() is { } ledger
                             ? ForecastErrorsView.From(services.GetRequiredService<Site>(), ledger, services.GetRequiredService<TimeProvider>().GetUtcNow())
                             : null,

@@ -9,6 +9,7 @@ using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
 using Energy.Scheduler.Planning;
+using Energy.Scheduler.Policy;
 using Energy.Scheduler.Plant;
 using Energy.Scheduler.Security;
 using Energy.Telemetry.Modbus.Simulation;
@@ -58,6 +59,7 @@ public static class HeatGridHost
         builder.Services.AddPlanning(options, builder.Configuration);                   // prices, forecasts, LP, planning service
         builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db (stops after the control loop)
         builder.Services.AddAuditTrail(options.DataFolder);                              // who changed what: DATA/audit.jsonl, hash-chained
+        builder.Services.AddRunTimePolicy(options.DataFolder);                           // the operator policy in force and its versions: DATA/policy/
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
         if (options.Role == HostRole.All)
         {

@@ -34,7 +34,8 @@ public sealed class PlanningService(
     ForecastLedger? ledger = null,
     PlanningOptions? options = null,
     Energy.Telemetry.Health.Alarms? alarms = null,
-    PlanSolveTimes? solveTimes = null) : BackgroundService
+    PlanSolveTimes? solveTimes = null,
+    Policy.PolicyState? policy = null) : BackgroundService
 {
     private readonly TimeSpan _horizon = options?.Horizon ?? Horizon;
     private readonly TimeSpan _conditionsPoll = options?.ConditionsPoll ?? ConditionsPoll;
@@ -99,11 +100,13 @@ public sealed class PlanningService(
                 : l.Storage?.Initial ?? EnergyAmount.Zero,
             StringComparer.Ordinal);
 
+        var inForce = policy?.InForce;                                                  // the operator policy in force now (the site file's without run-time versions)
+        var planned = inForce?.Site ?? site;
         var solving = Stopwatch.GetTimestamp();                                          // the solve's real wall time, whatever clock the service runs on
-        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(site), now, curve, demand, stored, state) { TenantDemand = tenants, MiningValue = _miningValues.For(curve) });
+        var plan = planner.CreatePlan(new PlanningInput(state.ApplyTo(planned), now, curve, demand, stored, state) { TenantDemand = tenants, MiningValue = _miningValues.For(curve) });
         solveTimes?.Record(Stopwatch.GetElapsedTime(solving), plan.Planner);
-        plan = state.Explain(plan, site);
-        current.Replace(plan);
+        plan = state.Explain(plan, planned);
+        current.Replace(plan, inForce?.Version.Version);
         ledger?.Record(now, curve, demand, tenants);
         _planned = state;
         _plannedAt = now;

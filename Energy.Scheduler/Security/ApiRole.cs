@@ -4,6 +4,8 @@ namespace Energy.Scheduler.Security;
 /// What an API key may do (<see cref="ApiAccess"/> holds the rules): <see cref="Viewer"/> reads the site's live data,
 /// <see cref="Tenant"/> only its own tenant's statements, <see cref="Integrator"/> reads like a viewer plus heat statements,
 /// <see cref="Operator"/> also writes (curtailments, DR, the demo), <see cref="Admin"/> also reads users and keys.
+/// <see cref="Controller"/> and <see cref="Agent"/> are machine identities for the MQTT broker (<see cref="BrokerIdentities"/>):
+/// on the HTTP API they read as a viewer does.
 /// </summary>
 public enum ApiRole
 {
@@ -12,6 +14,8 @@ public enum ApiRole
     Integrator,
     Operator,
     Admin,
+    Controller,
+    Agent,
 }
 
 /// <summary>Role names as the verbs, the users file and the <c>role</c> claim spell them: lower case.</summary>

@@ -32,7 +32,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     private readonly IPEndPoint _endpoint;
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly Dictionary<string, byte[]>? _users;
+    private readonly IMqttClientAuthenticator? _authenticator;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MqttClientIdentity> _identities = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Client, string Topic), long> _lastRefusalLogged = new();
     private readonly Energy.Telemetry.Health.Alarms? _alarms;
+    private long _refused;
     private MqttServer? _server;
     private long _oversized;
 
@@ -40,9 +44,19 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <param name="logger">For start, stop and refused clients.</param>
     /// <param name="users">User name → password; null lets anyone connect without credentials.</param>
     /// <param name="alarms">Where a client refused for an oversized packet is shown (<c>mqtt.oversized</c>); null for the log only.</param>
+    /// <param name="authenticator">
+    /// Who a client is (<see cref="IMqttClientAuthenticator"/>), and with it <see cref="MqttAcl"/> on every publish and
+    /// subscription: HeatGrid's control topics only for their owners. Null: <paramref name="users"/> (or anyone) may do anything.
+    /// </param>
     public EmbeddedBroker(IPEndPoint endpoint, ILogger<EmbeddedBroker> logger, IReadOnlyDictionary<string, string>? users = null,
-        Energy.Telemetry.Health.Alarms? alarms = null)
+        Energy.Telemetry.Health.Alarms? alarms = null, IMqttClientAuthenticator? authenticator = null)
     {
+        if (users is not null && authenticator is not null)
+        {
+            throw new ArgumentException("Give the broker either a user list or an authenticator, not both.", nameof(authenticator));
+        }
+
+        _authenticator = authenticator;
         _alarms = alarms;
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -76,6 +90,13 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             server.ValidatingConnectionAsync += ValidateAsync;
         }
 
+        if (_authenticator is not null)
+        {
+            server.ValidatingConnectionAsync += AuthenticateAsync;
+            server.InterceptingPublishAsync += AuthorizePublishAsync;
+            server.InterceptingSubscriptionAsync += AuthorizeSubscriptionAsync;
+        }
+
         try
         {
             await server.StartAsync();
@@ -89,7 +110,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         _server = server;
 
         Port = listener.Port;
-        Log.MqttBrokerListening(_logger, Endpoint, _users is null ? "anonymous clients allowed" : $"{_users.Count} users, password required");
+        Log.MqttBrokerListening(_logger, Endpoint, _authenticator is not null ? "HeatGrid's users, topic ACL enforced"
+            : _users is null ? "anonymous clients allowed" : $"{_users.Count} users, password required");
     }
 
     /// <summary>Disconnects the clients with a DISCONNECT from the server and stops listening.</summary>
@@ -116,6 +138,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     private string Endpoint => new IPEndPoint(_endpoint.Address, Port).ToString();
 
+    /// <summary>How many publishes and subscriptions <see cref="MqttAcl"/> refused.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
     /// <summary>How many clients were disconnected for announcing a packet over <see cref="MaxPacketBytes"/>.</summary>
     public long OversizedPackets => Interlocked.Read(ref _oversized);
 
@@ -140,4 +165,76 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
         return Task.CompletedTask;
     }
+
+    private Task AuthenticateAsync(ValidatingConnectionEventArgs e)
+    {
+        if (_authenticator!.Authenticate(string.IsNullOrEmpty(e.UserName) ? null : e.UserName, e.RawPassword, out var refusal) is { } identity)
+        {
+            _identities[e.ClientId] = identity;
+            return Task.CompletedTask;
+        }
+
+        _identities.TryRemove(e.ClientId, out _);
+        e.ReasonCode = e.UserName is null ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+        Log.MqttBrokerRefusedConnect(_logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", refusal);
+        _alarms?.Raise(RefusedAlarm, $"the embedded MQTT broker refused client {e.ClientId} from {e.RemoteEndPoint}: {refusal}");
+        return Task.CompletedTask;
+    }
+
+    private Task AuthorizePublishAsync(InterceptingPublishEventArgs e)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        if (MqttAcl.RefusePublish(Identity(e.ClientId), topic) is { } why)
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = why;
+            Refuse(e.ClientId, "publish", topic, why);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task AuthorizeSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        if (MqttAcl.RefuseSubscribe(Identity(e.ClientId), filter) is { } why)
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
+            e.ReasonString = why;
+            Refuse(e.ClientId, "subscribe", filter, why);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The identity a client authenticated with; one the broker does not know (the broker's own messages) is anonymous.</summary>
+    private MqttClientIdentity Identity(string? clientId) =>
+        clientId is not null && _identities.TryGetValue(clientId, out var identity) ? identity : MqttClientIdentity.Anonymous;
+
+    /// <summary>Counted always; logged once a minute per client and topic, so a client retrying in a loop does not flood the log.</summary>
+    private void Refuse(string clientId, string what, string topic, string why)
+    {
+        var count = Interlocked.Increment(ref _refused);
+        var now = Environment.TickCount64;
+        var key = (clientId, topic);
+        if (_lastRefusalLogged.TryGetValue(key, out var last) && now - last < 60_000)
+        {
+            return;
+        }
+
+        _lastRefusalLogged[key] = now;
+        if (_lastRefusalLogged.Count > 10_000)
+        {
+            _lastRefusalLogged.Clear();
+        }
+
+        var who = Identity(clientId);
+        Log.MqttBrokerRefusedTopic(_logger, what, topic, clientId, who.Name, who.Role.ToString().ToLowerInvariant(), why, count);
+        _alarms?.Raise(RefusedAlarm, $"the embedded MQTT broker refused {what} on {topic} by {who.Name} (client {clientId}): {why}");
+    }
+
+    /// <summary>The alarm for a client or a message the broker refused.</summary>
+    public const string RefusedAlarm = "mqtt.refused";
 }

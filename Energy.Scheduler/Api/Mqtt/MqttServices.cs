@@ -31,11 +31,18 @@ public static class MqttServices
 
         if (setup.Broker is null)
         {
-            services.AddSingleton(sp => new EmbeddedBroker(setup.Listen, sp.GetRequiredService<ILogger<EmbeddedBroker>>(), alarms: sp.GetService<Energy.Telemetry.Health.Alarms>()));
+            // Clients authenticate as HeatGrid's users; the control topics are their owners' only (MqttAcl).
+            services.AddSingleton(sp => new Security.BrokerIdentities(sp.GetService<Security.UserDirectory>()));
+            services.AddSingleton(sp => new EmbeddedBroker(setup.Listen, sp.GetRequiredService<ILogger<EmbeddedBroker>>(), alarms: sp.GetService<Energy.Telemetry.Health.Alarms>(),
+                authenticator: sp.GetRequiredService<Security.BrokerIdentities>()));
             services.AddHostedService<EmbeddedBrokerService>();
         }
 
-        services.AddSingleton(sp => new MqttLink(broker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
+        services.AddSingleton(sp => new MqttLink(
+            setup.Broker is null
+                ? broker with { Username = Security.BrokerIdentities.InternalUser, Password = sp.GetRequiredService<Security.BrokerIdentities>().InternalPassword }
+                : broker,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
         services.AddSingleton<MqttSignalIngest>();
         services.AddHostedService<MqttLinkService>();
         services.AddSingleton<MqttStatePublisher>();

@@ -1,5 +1,6 @@
 using Energy.Contracts.Agents;
 using Energy.Contracts.Agents.Protocol;
+using Energy.Contracts.Policy;
 using Energy.Contracts.Sites;
 using Energy.Contracts.Units;
 using Energy.Scheduler.Controller.Dispatch;
@@ -27,21 +28,26 @@ public sealed class FleetSequencer
     private readonly Site _site;
     private readonly SiteLoad _load;
     private readonly Fleet _fleet;
+    private readonly Energy.Scheduler.Policy.PolicyState? _policy;
     private long _epoch;
     private long _seq;
 
-    public FleetSequencer(Site site, Fleet fleet, long epoch, DateTimeOffset startedAt)
+    /// <param name="policy">Where the shed order in force is read at each tick; the site file's without it.</param>
+    public FleetSequencer(Site site, Fleet fleet, long epoch, DateTimeOffset startedAt, Energy.Scheduler.Policy.PolicyState? policy = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(fleet);
         _site = site;
         _load = new SiteLoad(site);
         _fleet = fleet;
+        _policy = policy;
         _epoch = epoch;
         fleet.Begin(epoch, startedAt);
     }
 
     public long Epoch => Interlocked.Read(ref _epoch);
+
+    private OperatorPolicy Policy => (_policy?.Site ?? _site).Policy;
 
     /// <summary>
     /// Moves to a new epoch above <paramref name="above"/> (see <see cref="ControllerEpochGuard"/>): agents
@@ -102,7 +108,7 @@ public sealed class FleetSequencer
 
         // Most important first: whatever the operator sheds last gets the room first (SLA inference, then the rest).
         var rampLeft = limits.RampAllowance?.Watts ?? double.PositiveInfinity;
-        foreach (var (gpu, command, delta) in increases.OrderByDescending(i => _site.Policy.KeepRank(i.Command.Shed))
+        foreach (var (gpu, command, delta) in increases.OrderByDescending(i => Policy.KeepRank(i.Command.Shed))
             .ThenBy(i => i.Gpu.State.GpuId, StringComparer.Ordinal))
         {
             if (total + delta <= cap && delta <= rampLeft)
@@ -149,7 +155,7 @@ public sealed class FleetSequencer
 
         GpuAssignment Idle(GpuAssignment a) => a with { Workload = null, PowerTarget = byId[a.GpuId].Inventory.Range.Idle, Shed = null };
 
-        return CapShedder.Fit(_site.Policy.ShedOrder, limits.HoldBelow, limits.BaseLoad + Power.FromWatts(others), wanted, commanded, Grid, Idle,
+        return CapShedder.Fit(Policy.ShedOrder, limits.HoldBelow, limits.BaseLoad + Power.FromWatts(others), wanted, commanded, Grid, Idle,
             limits.Why, explanations);
     }
 

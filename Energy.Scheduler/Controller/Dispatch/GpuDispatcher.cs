@@ -13,9 +13,10 @@ namespace Energy.Scheduler.Controller.Dispatch;
 /// longest leave first, its SLA GPUs last; a tenant's small decrease and a small change of power
 /// are absorbed (hysteresis); GPUs kept beyond the plan share the workload's planned power.
 /// Going idle never waits, and a tenant's SLA outranks dwell. One instance per controller; not
-/// thread-safe (the control loop calls it once a tick).
+/// thread-safe (the control loop calls it once a tick). With a <see cref="Energy.Scheduler.Policy.PolicyState"/>, dwell and the
+/// shed order are those of the policy in force at each call.
 /// </summary>
-public sealed class GpuDispatcher(Site site)
+public sealed class GpuDispatcher(Site site, Energy.Scheduler.Policy.PolicyState? policy = null)
 {
     private static readonly HashSet<string> NoGpus = new(StringComparer.Ordinal);
     private readonly Site _site = site ?? throw new ArgumentNullException(nameof(site));
@@ -65,7 +66,7 @@ public sealed class GpuDispatcher(Site site)
         var offline = offlineIds.Select(id => reported.TryGetValue(id, out var r) ? r : _lastSent.GetValueOrDefault(id))
             .Where(o => o.Pool is not null).ToList();
 
-        var round = new DispatchRound(_site, slot, online, offline, _dwell, now);
+        var round = new DispatchRound(policy?.Site ?? _site, slot, online, offline, _dwell, now);
         round.Run();
         var sla = round.SlaHolders((pool, gpu) => pool.AssignedTo(gpu.GpuId));
 

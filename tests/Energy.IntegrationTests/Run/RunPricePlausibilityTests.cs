@@ -63,6 +63,9 @@ public sealed class RunPricePlausibilityTests : IDisposable
             $"timestamp_utc,price_eur_per_mwh,published_utc\n{Yesterday.AddDays(1):yyyy-MM-ddTHH:mm:ssZ},1000000000000,{Yesterday:yyyy-MM-ddTHH:mm:ssZ}\n2057-01-01T00:00:00Z,-1000000000000,{Yesterday:yyyy-MM-ddTHH:mm:ssZ}\n");
         var path = Path.Combine(_folder, "prices.csv");
         await File.WriteAllTextAsync(path, Csv(Yesterday, 48, h => (50 + h).ToString(CultureInfo.InvariantCulture)));
+        // Prices are a control topic: only an operator (or admin) may publish them on the embedded broker, a bad document even so.
+        var operatorKey = await HeatGridUsers.AddAsync(data, "ops", "operator");
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorKey);
         var port = FreePort.Next();
         var mqttPort = FreePort.Next();
         using var heatgrid = HeatGridProcess.Start("run", "--site", RepoPaths.Example("district-heat.yaml"), "--http", $"127.0.0.1:{port}",
@@ -78,7 +81,7 @@ public sealed class RunPricePlausibilityTests : IDisposable
         var update = Csv(Yesterday.AddDays(1), 24, h => h == 2 ? "1e12" : "-7.5");
         using (var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
         {
-            ArgumentList = { "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-i", "price-attacker",
+            ArgumentList = { "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-i", "price-attacker", "-u", "ops", "-P", operatorKey,
                 "-t", "heatgrid/district-heat/prices/day-ahead", "-m", update },
         })!)
         {

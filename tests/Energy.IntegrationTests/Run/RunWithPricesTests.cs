@@ -28,6 +28,10 @@ public sealed class RunWithPricesTests : IDisposable
         await File.WriteAllTextAsync(path, prices);
         var port = FreePort.Next();
         var mqttPort = FreePort.Next();
+
+        // Prices are a control topic: only an operator (or admin) may publish them on the embedded broker.
+        var operatorKey = await HeatGridUsers.AddAsync(Path.Combine(_folder, "data"), "ops", "operator");
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorKey);
         using var heatgrid = HeatGridProcess.Start("run", "--site", RepoPaths.Example("district-heat.yaml"), "--http", $"127.0.0.1:{port}",
             "--data", Path.Combine(_folder, "data"), "--mqtt-listen", $"127.0.0.1:{mqttPort}", "--prices", path);
 
@@ -39,7 +43,7 @@ public sealed class RunWithPricesTests : IDisposable
         var update = Csv(start.AddDays(1), 24, _ => -7.5);
         using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub")
         {
-            ArgumentList = { "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-i", "price-publisher",
+            ArgumentList = { "-h", "127.0.0.1", "-p", mqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-i", "price-publisher", "-u", "ops", "-P", operatorKey,
                 "-t", "heatgrid/district-heat/prices/day-ahead", "-m", update },
         })!;
         await pub.WaitForExitAsync();

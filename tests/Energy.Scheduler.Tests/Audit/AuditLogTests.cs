@@ -48,6 +48,45 @@ public sealed partial class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task LockHeldByAnotherProcess_TheAppendWaitsForIt_ThenContinuesItsChain()
+    {
+        var log = Open();
+        log.Record(Operator, "dr.curtail", null, null, null);
+        long? seq;
+        using (var held = new FileStream(Path.Combine(_folder, AuditFileLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var waiting = Task.Run(() => log.Record(Operator, "dr.cancel", null, null, null));
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+            Assert.False(waiting.IsCompleted);
+            held.Close();
+            seq = await waiting;
+        }
+
+        Assert.Equal(2, seq);
+        Assert.True(AuditVerification.Of(_folder).Intact);
+    }
+
+    [Fact]
+    public void FolderReplacedByAFile_RecordFailsWithTheReason_NotAsALockHeldElsewhere()
+    {
+        var log = Open();
+        log.Record(Operator, "dr.curtail", null, null, null);
+        Directory.Move(_folder, _folder + ".gone");
+        File.WriteAllText(_folder, "not a folder");
+        try
+        {
+            Assert.Null(log.Record(Operator, "dr.cancel", null, null, null));
+            var alarm = Assert.Single(_alarms.Current(), a => a.Key == AuditLog.WriteAlarmKey);
+            Assert.DoesNotContain("held by another process", alarm.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(_folder);
+            Directory.Move(_folder + ".gone", _folder);
+        }
+    }
+
+    [Fact]
     public void TwoWriters_AtOnce_NoSeqTwice_TheChainVerifies()
     {
         var a = Open();

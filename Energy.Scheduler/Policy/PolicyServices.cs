@@ -1,0 +1,20 @@
+using Energy.Contracts.Sites;
+using Energy.Scheduler.Audit;
+using Energy.Telemetry.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler.Policy;
+
+/// <summary>The operator policy at run time: its versions in <c>DATA/policy/</c> and the <see cref="PolicyState"/> the planner and controller read.</summary>
+public static class PolicyServices
+{
+    public static IServiceCollection AddRunTimePolicy(this IServiceCollection services, string dataFolder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataFolder);
+        services.AddSingleton(_ => new PolicyStore(dataFolder));
+        services.AddSingleton(sp => new PolicyState(sp.GetRequiredService<Site>(), sp.GetRequiredService<PolicyStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PolicyState>>(), sp.GetService<IAuditTrail>(), sp.GetService<Alarms>()));
+        return services;
+    }
+}
