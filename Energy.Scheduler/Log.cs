@@ -316,4 +316,23 @@ internal static partial class Log
 
     [LoggerMessage(3866, LogLevel.Error, "Policy version {Version} kept in {Folder} does not read as a site file's policy ({Errors}): the site file's policy applies")]
     public static partial void PolicyVersionInvalid(ILogger logger, int version, string folder, string errors);
+
+    // The dashboard: browser sessions, CSRF, live events: 3880–3899.
+    [LoggerMessage(3880, LogLevel.Information, "Browser session opened for {User} ({Role}, key {KeyId}) from {Remote}")]
+    public static partial void SessionOpened(ILogger logger, string user, string role, string keyId, string remote);
+
+    [LoggerMessage(3881, LogLevel.Information, "Browser session of {User} closed from {Remote}")]
+    public static partial void SessionClosed(ILogger logger, string user, string remote);
+
+    [LoggerMessage(3882, LogLevel.Warning, "{Method} {Path} by {User} from {Remote} refused: a session cookie without its X-CSRF-Token")]
+    public static partial void CsrfRefused(ILogger logger, string user, string method, string path, string remote);
+
+    [LoggerMessage(3883, LogLevel.Warning, "Live events refused to {Remote}: {MaxClients} clients already follow them")]
+    public static partial void EventClientsFull(ILogger logger, int maxClients, string remote);
+
+    [LoggerMessage(3884, LogLevel.Information, "The dashboard is served at {Url}/")]
+    public static partial void DashboardServed(ILogger logger, string url);
+
+    [LoggerMessage(3885, LogLevel.Warning, "This build has no dashboard (the npm build of dashboard/ did not run): {Url}/ answers 404; the API is unchanged")]
+    public static partial void DashboardMissing(ILogger logger, string url);
 }

@@ -11,10 +11,11 @@ cd "$root"
 results="$root/artifacts/test-results"
 
 # Debian packages the integration tests start as real peers. Later issues add theirs here
-# (postgresql, chromium).
+# (postgresql).
 # gcc and libc6-dev build the CUDA kernels' CPU harness (Energy.Gpu.Tests, Kernels/).
 # victoria-metrics takes InfluxDB's /api/v2/write (the history tests start their own on free ports).
-apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics)
+# nodejs and npm build the dashboard (dashboard/, during dotnet build); chromium runs its browser tests.
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics nodejs npm chromium)
 
 log() { printf '==> %s\n' "$*"; }
 

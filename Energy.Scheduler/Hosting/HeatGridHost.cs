@@ -4,6 +4,7 @@ using Energy.Scheduler.Api;
 using Energy.Scheduler.Audit;
 using Energy.Scheduler.Books;
 using Energy.Scheduler.Controller;
+using Energy.Scheduler.Dashboard;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
@@ -74,6 +75,7 @@ public static class HeatGridHost
 
         var app = builder.Build();
         app.UseHttpBounds();
+        app.UseDashboard();                                                              // the page at / (embedded files; before the keys: it asks the API)
         app.UseApiSecurity();
         app.MapHeatGridApi();
         app.MapApiObservability();

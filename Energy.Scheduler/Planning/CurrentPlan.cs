@@ -12,7 +12,14 @@ public sealed class CurrentPlan
     /// <summary>The version of the operator policy the plan in force was made under (null where no policy versions are kept).</summary>
     public int? PolicyVersion => Volatile.Read(ref _entry)?.PolicyVersion;
 
-    public void Replace(Plan plan, int? policyVersion = null) => Volatile.Write(ref _entry, new Entry(plan, policyVersion));
+    /// <summary>After each <see cref="Replace"/> (the dashboard's live events); handlers must not block.</summary>
+    public event Action? Replaced;
+
+    public void Replace(Plan plan, int? policyVersion = null)
+    {
+        Volatile.Write(ref _entry, new Entry(plan, policyVersion));
+        Replaced?.Invoke();
+    }
 
     private sealed record Entry(Plan Plan, int? PolicyVersion);
 }

@@ -6,7 +6,7 @@ namespace Energy.Scheduler.Security;
 /// <summary>
 /// Who may do what on the HTTP API, in one place, for every path (also those added later, and unknown ones):
 /// <list type="bullet">
-/// <item><c>/health</c>: anyone, without a key.</item>
+/// <item><c>/health</c>: anyone, without a key; <c>/api/session</c> (the browser's login) too: it checks the key itself.</item>
 /// <item><c>/api/users…</c>: admin.</item>
 /// <item><c>/api/audit</c>: operator and admin (it names who did what, and from which address).</item>
 /// <item><c>GET /api/statements</c>: operator and admin any; a tenant only <c>?tenant=</c> its own; an integrator heat buyers' (<c>?heatBuyer=</c>).</item>
@@ -20,7 +20,7 @@ public static class ApiAccess
     public static AccessDecision Decide(string method, PathString path, IQueryCollection query, ClaimsPrincipal? user)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (path.Equals("/health", StringComparison.OrdinalIgnoreCase))
+        if (path.Equals("/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/session", StringComparison.OrdinalIgnoreCase))
         {
             return AccessDecision.Allow;
         }

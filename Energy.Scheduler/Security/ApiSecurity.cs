@@ -19,6 +19,9 @@ namespace Energy.Scheduler.Security;
 /// </summary>
 public static class ApiSecurity
 {
+    /// <summary>The default scheme: forwards to the API key's (a key in a header, or no cookie) or to the session cookie's.</summary>
+    public const string CallerScheme = "Caller";
+
     public static IServiceCollection AddApiSecurity(this IServiceCollection services, RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +30,17 @@ public static class ApiSecurity
         services.AddSingleton(sp => new UserDirectory(options.DataFolder, openWhenEmpty: loopback, sp.GetRequiredService<ILogger<UserDirectory>>()));
         services.AddSingleton(sp => new FailedAuthentications(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FailedAuthentications>>(),
             sp.GetService<Telemetry.Health.Alarms>()));
-        services.AddAuthentication(ApiClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
+        services.AddSingleton(sp => new BrowserSessions(sp.GetRequiredService<TimeProvider>()));
+
+        // A key in a header is the key's; otherwise the browser's session cookie (which then needs a CSRF token for writes).
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "API key or browser session", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(HeaderNames.Authorization) || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.ApiKeyHeader)
+                    || !context.Request.Cookies.ContainsKey(BrowserSessions.Cookie)
+                    ? ApiClaims.Scheme
+                    : SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ApiAccessRequirement()).Build());
         services.AddSingleton<IAuthorizationHandler, ApiAccessHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAccessProblems>();
@@ -54,6 +67,7 @@ public static class ApiSecurity
             await next(context);
         });
         app.UseAuthentication();
+        app.UseCsrfCheck();                                                              // session-cookie writes carry X-CSRF-Token
         app.UseAuthorization();
         app.Lifetime.ApplicationStarted.Register(() =>
         {

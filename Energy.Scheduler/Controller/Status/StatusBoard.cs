@@ -13,10 +13,14 @@ public sealed class StatusBoard(DemoScope? demo = null)
     /// <summary>Completes when the control loop has published its first status.</summary>
     public Task FirstPublished => _first.Task;
 
+    /// <summary>After each <see cref="Publish"/> (the dashboard's live events); handlers must not block.</summary>
+    public event Action? Published;
+
     public void Publish(SiteStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         Volatile.Write(ref _status, _demo is null ? status : status with { Demo = _demo });
         _first.TrySetResult();
+        Published?.Invoke();
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class RoleDependencyTests
         ["Api"] = ["NodeAgent", "Backtesting", "Cli", "Hosting"],
         ["Hosting"] = ["Cli"],
         ["Audit"] = ["Planning", "Controller", "NodeAgent", "Plant", "Backtesting", "Api", "Cli", "Hosting"],
+        ["Dashboard"] = ["NodeAgent", "Plant", "Backtesting", "Cli", "Hosting"],
     };
 
     /// <summary>The optimizers are pure: the site, the input, numbers out. No I/O, no host, no clock.</summary>
