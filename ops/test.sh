@@ -14,8 +14,11 @@ results="$root/artifacts/test-results"
 # (postgresql).
 # gcc and libc6-dev build the CUDA kernels' CPU harness (Energy.Gpu.Tests, Kernels/).
 # victoria-metrics takes InfluxDB's /api/v2/write (the history tests start their own on free ports).
-# nodejs and npm build the dashboard (dashboard/, during dotnet build); chromium runs its browser tests.
-apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics nodejs npm chromium)
+# chromium runs the dashboard's browser tests. Node.js and npm build the dashboard (dashboard/, during dotnet build):
+# the machine's own when it has them (a Node.js from another source ships its npm, and Debian's npm package would
+# conflict with it), else Debian's.
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics chromium)
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 
 log() { printf '==> %s\n' "$*"; }
 
