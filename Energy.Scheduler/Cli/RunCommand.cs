@@ -87,6 +87,12 @@ internal static class RunCommand
             return 2;
         }
 
+        if (mqttUri is null && Security.BrokerIdentities.StartRefusal(listen, Path.GetFullPath(data)) is { } brokerRefusal)
+        {
+            await Console.Error.WriteLineAsync(brokerRefusal);
+            return 2;
+        }
+
         var (usable, prices) = await CliInputs.PricesAsync(pricesFile, site);
         if (!usable)
         {
