@@ -87,7 +87,7 @@ internal static class RunCommand
             return 2;
         }
 
-        if (broker is null && Security.ApiSecurity.BrokerStartRefusal(listen, Path.GetFullPath(data)) is { } brokerRefusal)
+        if (mqttUri is null && Security.BrokerIdentities.StartRefusal(listen, Path.GetFullPath(data)) is { } brokerRefusal)
         {
             await Console.Error.WriteLineAsync(brokerRefusal);
             return 2;

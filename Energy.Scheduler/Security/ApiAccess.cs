@@ -11,7 +11,8 @@ namespace Energy.Scheduler.Security;
 /// <item><c>/api/audit</c>: operator and admin (it names who did what, and from which address).</item>
 /// <item><c>GET /api/statements</c>: operator and admin any; a tenant only <c>?tenant=</c> its own; an integrator heat buyers' (<c>?heatBuyer=</c>).</item>
 /// <item><c>GET /api/tenants/{tenant}</c>: a tenant only its own; every other role that reads.</item>
-/// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin; not a tenant, since they show every tenant's workloads.</item>
+/// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin, and the broker's machine identities (controller, agent),
+/// which get no more than a viewer; not a tenant, since they show every tenant's workloads.</item>
 /// <item>Writes (every other method): operator and admin.</item>
 /// </list>
 /// </summary>

@@ -118,27 +118,6 @@ public static class ApiSecurity
         return null;
     }
 
-    /// <summary>
-    /// Why the embedded MQTT broker may not listen on <paramref name="listen"/>, or null: beyond loopback without users,
-    /// anyone on the network could publish the site's sensor inputs anonymously (the control topics are never anonymous).
-    /// </summary>
-    public static string? BrokerStartRefusal(IPEndPoint listen, string dataFolder)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        if (IPAddress.IsLoopback(listen.Address))
-        {
-            return null;
-        }
-
-        var path = UsersFile.PathIn(dataFolder);
-        var (users, _) = UsersFile.Read(path);
-        return users is { Count: 0 }
-            ? $"--mqtt-listen {listen}: the embedded MQTT broker would take anonymous clients from the network, and no users are in {path}. "
-                + $"Add one first: heatgrid users add NAME --role admin --data {dataFolder} (clients then log in with a user's name and key), "
-                + "or listen on 127.0.0.1. Nothing was started."
-            : null;
-    }
-
     /// <summary>Whether <paramref name="httpUrl"/> listens on loopback only (localhost, 127.0.0.0/8, [::1]); 0.0.0.0, [::] and other names are not.</summary>
     public static bool IsLoopback(string httpUrl)
     {

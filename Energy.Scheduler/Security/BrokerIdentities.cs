@@ -33,6 +33,25 @@ public sealed class BrokerIdentities : IMqttClientAuthenticator
     /// <summary>The password of <see cref="InternalUser"/>, for this process's links to its broker only.</summary>
     public string InternalPassword { get; }
 
+    /// <summary>
+    /// Why the embedded broker must not listen on <paramref name="listen"/>, or null: without users it takes anonymous clients
+    /// (sensor inputs), which is for loopback only, as the HTTP API is. A users file that cannot be read is the HTTP API's refusal.
+    /// </summary>
+    public static string? StartRefusal(System.Net.IPEndPoint listen, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var path = UsersFile.PathIn(dataFolder);
+        var (users, _) = UsersFile.Read(path);
+        if (users is null || users.Count > 0 || System.Net.IPAddress.IsLoopback(listen.Address))
+        {
+            return null;
+        }
+
+        return $"--mqtt-listen {listen}: the embedded MQTT broker would take anonymous clients from the network, and no users are in {path}. "
+            + $"Add them first (heatgrid users add NAME --role ROLE --data {dataFolder}; clients connect with the user's name and key), "
+            + "or listen on 127.0.0.1. Nothing was started.";
+    }
+
     public MqttClientIdentity? Authenticate(string? userName, byte[]? password, out string refusal)
     {
         refusal = string.Empty;

@@ -41,10 +41,11 @@ public interface IMqttClientAuthenticator
 /// HeatGrid's control topics and who owns them, for every site on the broker (<c>heatgrid/SITE/…</c>):
 /// <list type="bullet">
 /// <item><c>controller</c> (the epoch) and <c>agents/+/assign</c>: published by the controller only.</item>
-/// <item><c>agents/NODE/…</c> otherwise (ack, telemetry, heartbeat, status, dr): by agent NODE only.</item>
+/// <item><c>agents/NODE/ack|telemetry|heartbeat|status|dr</c>: by agent NODE only; any other <c>agents/NODE/…</c>
+/// topic is no HeatGrid topic and is refused to every client.</item>
 /// <item><c>dr/curtail</c> and <c>prices/…</c>: by an operator or admin only.</item>
 /// <item><c>grid/frequency</c>: the controller, an operator or an integrator (the frequency meter's gateway).</item>
-/// <item>Every other <c>heatgrid/…</c> topic (state, plan, status, sensors HeatGrid publishes): the controller only.</item>
+/// <item>Every other <c>heatgrid/SITE/…</c> topic (state, plan, status, the sensors HeatGrid publishes): the controller only.</item>
 /// <item>Topics outside <c>heatgrid/</c> (the site's sensor inputs): anyone but a viewer or an agent.</item>
 /// </list>
 /// An agent may subscribe only to its own topics, the controller's epoch, the grid frequency and curtailments;
@@ -77,6 +78,7 @@ public static class MqttAcl
                 ? null
                 : "only the controller, an operator or an integrator publishes the grid frequency",
             TopicKind.HeatGrid => role == MqttClientRole.Controller ? null : "HeatGrid's own topics are published by the controller",
+            TopicKind.NotAgentTopic => $"agents/{node}/ has no such topic (ack, telemetry, heartbeat, status, dr; assign from the controller)",
             _ => role switch
             {
                 MqttClientRole.Reader => "a viewer only reads",
@@ -123,7 +125,8 @@ public static class MqttAcl
         {
             ["controller"] => (TopicKind.Dispatch, null),
             ["agents", var node, "assign"] => (TopicKind.Dispatch, node),
-            ["agents", var node, ..] => (TopicKind.AgentOwn, node),
+            ["agents", var node, "ack" or "telemetry" or "heartbeat" or "status" or "dr"] => (TopicKind.AgentOwn, node),
+            ["agents", var node, ..] => (TopicKind.NotAgentTopic, node),
             ["dr", "curtail"] => (TopicKind.Curtail, null),
             ["prices", ..] => (TopicKind.Prices, null),
             ["grid", "frequency"] => (TopicKind.Frequency, null),
@@ -140,5 +143,6 @@ public static class MqttAcl
         Prices,
         Frequency,
         HeatGrid,
+        NotAgentTopic,
     }
 }

@@ -52,7 +52,8 @@ public sealed class EmbeddedBrokerAclTests : IDisposable
             return Task.CompletedTask;
         };
         await listener.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"heatgrid/{Site}/#").Build());
-        var before = await StateAsync(port);
+        var before = await StateAsync(port) + await RetainedEpochAsync(mqtt, operatorKey);
+        Assert.Contains("controller-epoch: heatgrid-state v1", before, StringComparison.Ordinal);
 
         // No credentials, a wrong key, a tenant's key: refused at CONNECT.
         foreach (var (user, password, code) in new[]
@@ -75,7 +76,9 @@ public sealed class EmbeddedBrokerAclTests : IDisposable
         {
             foreach (var (topic, payload) in Forgeries())
             {
+                // Retained, as a forger would: agents read the controller's epoch from the retained message when they connect.
                 var result = await viewer.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+                    .WithRetainFlag(topic.EndsWith("/controller", StringComparison.Ordinal))
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
                 Assert.True(result.ReasonCode == MqttClientPublishReasonCode.NotAuthorized, $"{topic}: {result.ReasonCode} {result.ReasonString}");
             }
@@ -83,7 +86,7 @@ public sealed class EmbeddedBrokerAclTests : IDisposable
 
         // Let anything that slipped through act (a tick, a re-plan), then compare.
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var after = await StateAsync(port);
+        var after = await StateAsync(port) + await RetainedEpochAsync(mqtt, operatorKey);
         Assert.Equal(before, after);
         lock (heard)
         {
@@ -146,6 +149,26 @@ public sealed class EmbeddedBrokerAclTests : IDisposable
             string.Join(',', plan.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("spotPricePerMwh").GetDouble())),
             string.Join(',', (await GetAsync(port, "/api/agents")).EnumerateArray().Select(a => $"{a.GetProperty("node")}:{a.GetProperty("online")}")),
             string.Join(',', alarms));
+    }
+
+    /// <summary>
+    /// The controller's epoch: as saved in the data folder, and as the broker keeps it for agents that connect (the retained
+    /// <c>controller</c> message; <c>heatgrid run</c>'s own agent is in process, so none unless a forgery got through).
+    /// </summary>
+    private async Task<string> RetainedEpochAsync(int port, string operatorKey)
+    {
+        var saved = Path.Combine(_data, "controller-epoch");
+        var epoch = "\ncontroller-epoch: " + (File.Exists(saved) ? await File.ReadAllTextAsync(saved) : "none");
+        using var client = await ConnectAsync(port, "ops", operatorKey);
+        var retained = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            retained.TrySetResult(e.ApplicationMessage.ConvertPayloadToString());
+            return Task.CompletedTask;
+        };
+        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"heatgrid/{Site}/controller").Build());
+        var first = await Task.WhenAny(retained.Task, Task.Delay(TimeSpan.FromSeconds(1)));
+        return epoch + "\nretained epoch: " + (first == retained.Task ? await retained.Task : string.Empty);
     }
 
     private static async Task<IMqttClient> ConnectAsync(int port, string? user, string? password)

@@ -49,6 +49,8 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Operator, AccessOutcome.Allowed)]
     [InlineData(ApiRole.Admin, AccessOutcome.Allowed)]
     [InlineData(ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Controller, AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Agent, AccessOutcome.Allowed)]
     public void SiteReads_ViewerAndAbove_NotATenant(ApiRole role, AccessOutcome outcome)
     {
         foreach (var path in new[] { "/api/status", "/api/plan", "/api/signals", "/api/agents", "/api/dr/events", "/api/dr/curtailments", "/api/demo/base-load" })
@@ -63,6 +65,8 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Integrator, AccessOutcome.Forbidden)]
     [InlineData(ApiRole.Operator, AccessOutcome.Allowed)]
     [InlineData(ApiRole.Admin, AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Controller, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Agent, AccessOutcome.Forbidden)]
     public void Writes_OperatorAndAdminOnly(ApiRole role, AccessOutcome outcome)
     {
         foreach (var (method, path) in new[] { ("POST", "/api/dr/curtail"), ("DELETE", "/api/dr/curtail/a"), ("POST", "/api/demo/base-load"), ("PUT", "/api/policy"), ("PATCH", "/x") })
@@ -75,6 +79,8 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Admin, AccessOutcome.Allowed)]
     [InlineData(ApiRole.Operator, AccessOutcome.Forbidden)]
     [InlineData(ApiRole.Viewer, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Controller, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Agent, AccessOutcome.Forbidden)]
     public void Users_AdminOnly(ApiRole role, AccessOutcome outcome)
     {
         Assert.Equal(outcome, Decide("GET", "/api/users", role));
@@ -87,6 +93,8 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Integrator, AccessOutcome.Forbidden)]
     [InlineData(ApiRole.Viewer, AccessOutcome.Forbidden)]
     [InlineData(ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Controller, AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Agent, AccessOutcome.Forbidden)]
     public void Audit_OperatorAndAdminOnly(ApiRole role, AccessOutcome outcome) =>
         Assert.Equal(outcome, Decide("GET", "/api/audit?limit=10", role, role == ApiRole.Tenant ? "Acme AI" : null));
 
@@ -107,6 +115,8 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Viewer, "facility=true", AccessOutcome.Forbidden)]
     [InlineData(ApiRole.Operator, "tenant=Other", AccessOutcome.Allowed)]
     [InlineData(ApiRole.Admin, "facility=true", AccessOutcome.Allowed)]
+    [InlineData(ApiRole.Controller, "heatBuyer=town", AccessOutcome.Forbidden)]
+    [InlineData(ApiRole.Agent, "facility=true", AccessOutcome.Forbidden)]
     public void Statements_ByParty(ApiRole role, string query, AccessOutcome outcome) =>
         Assert.Equal(outcome, Decide("GET", "/api/statements?from=2026-12-01&to=2026-12-02&" + query, role, role == ApiRole.Tenant ? "Acme AI" : null));
 }
