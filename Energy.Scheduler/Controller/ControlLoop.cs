@@ -62,6 +62,8 @@ public sealed class ControlLoop(
     private long _failedTicks;
     private string? _tickFailure;
     private DateTimeOffset _historySecond = DateTimeOffset.MinValue;
+    private DateTimeOffset? _warmingSecond;
+    private bool _historyOnTime;
     private Contracts.Planning.Plan? _historyPlan;
 
     /// <summary>Heat loops whose GPUs are held off work for over-temperature, as of the last tick (any thread may read it).</summary>
@@ -170,12 +172,24 @@ public sealed class ControlLoop(
 
     /// <summary>
     /// The tick's points at its whole second, at most once per second (a second tick within the same second writes none,
-    /// so every series has one point per second); and a new plan's points per slot when the plan was replaced.
+    /// so every series has one point per second), from the first tick on time after start; and a new plan's points per
+    /// slot when the plan was replaced.
     /// </summary>
     private void WriteHistory(DateTimeOffset now, SiteStatus status)
     {
         var second = HistoryPoints.Second(now);
-        if (second > _historySecond)
+        if (!_historyOnTime)
+        {
+            // The 1-s series begins with the first tick one second after the one before: the first ticks of a process run
+            // while everything JIT-compiles and the first plan is solved, and on a loaded 2-core host one of them can take
+            // over a second, which would leave a second unmeasured right after the first point. Status goes on from the
+            // first tick; the history from the first tick on time (normally the second one). On another clock (a test's)
+            // nothing warms up: from the first tick.
+            _historyOnTime = !ReferenceEquals(time, TimeProvider.System) || (_warmingSecond is { } previous && second == previous.AddSeconds(1));
+            _warmingSecond = second;
+        }
+
+        if (_historyOnTime && second > _historySecond)
         {
             _historySecond = second;
             var points = HistoryPoints.Tick(status, second);

@@ -28,6 +28,10 @@ async function start(): Promise<void> {
   for (const b of document.querySelectorAll<HTMLButtonElement>('#history-range button')) {
     b.addEventListener('click', () => void loadHistory(Number(b.dataset.hours)));
   }
+  $('statement-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void loadStatement();
+  });
   try {
     session = await api<Session>('GET', '/api/session');
   } catch (e) {
@@ -278,6 +282,57 @@ async function loadHistory(hours: number): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- statements (the books)
+
+/** The query of the statement the form asks for; a tenant's key is held to its own tenant, as the API holds it. */
+function statementQuery(format: string): string {
+  const kind = (document.getElementById('statement-kind') as HTMLSelectElement).value;
+  const name = (document.getElementById('statement-name') as HTMLInputElement).value.trim();
+  const from = (document.getElementById('statement-from') as HTMLInputElement).value;
+  const to = (document.getElementById('statement-to') as HTMLInputElement).value;
+  const party = kind === 'facility' ? 'facility=true' : `${kind}=${encodeURIComponent(name)}`;
+  return `/api/statements?from=${from}&to=${to}&${party}&format=${format}`;
+}
+
+function prepareStatementForm(): void {
+  const today = new Date();
+  const first = new Date(today.getFullYear(), today.getMonth(), 1);
+  const day = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  (document.getElementById('statement-from') as HTMLInputElement).value ||= day(first);
+  (document.getElementById('statement-to') as HTMLInputElement).value ||= day(today);
+  const kind = document.getElementById('statement-kind') as HTMLSelectElement;
+  if (session?.role === 'tenant') {
+    kind.value = 'tenant';
+    (document.getElementById('statement-name') as HTMLInputElement).value = session.tenant ?? '';
+  } else if (session?.role === 'integrator') {
+    kind.value = 'heatBuyer';
+  }
+}
+
+async function loadStatement(): Promise<void> {
+  prepareStatementForm();
+  ($('statement-csv') as HTMLAnchorElement).href = statementQuery('csv');
+  try {
+    const response = await fetch(statementQuery('md'), { credentials: 'same-origin', headers: { Accept: 'text/markdown' } });
+    const text = await response.text();
+    if (!response.ok) {
+      let detail = text;
+      try {
+        detail = (JSON.parse(text) as { detail?: string }).detail ?? text;
+      } catch {
+        // not a problem document: the text as it came
+      }
+      $('statement-note').textContent = `No statement (${response.status}): ${detail}`;
+      $('statement').textContent = '';
+      return;
+    }
+    $('statement-note').textContent = 'As heatgrid report makes it, from this process\'s ledger (the slot in progress as of the last tick).';
+    $('statement').textContent = text;
+  } catch (e) {
+    $('statement-note').textContent = `Statement unavailable: ${e}`;
+  }
+}
+
 // ---------------------------------------------------------------- audit
 
 async function loadAudit(): Promise<void> {
@@ -424,7 +479,10 @@ function showView(): void {
   const view = (wanted === 'policy' || wanted === 'audit') && !canOperate() ? 'overview' : wanted;
   for (const section of document.querySelectorAll<HTMLElement>('section.view')) section.hidden = section.dataset.view !== view;
   for (const a of document.querySelectorAll<HTMLElement>('#nav a')) a.classList.toggle('active', a.dataset.view === view);
-  if (view === 'history' && session) void loadHistory(24);
+  if (view === 'history' && session) {
+    void loadHistory(24);
+    prepareStatementForm();
+  }
   if (view === 'plan' && plan) drawPlan(plan);
   window.requestAnimationFrame(fitCharts);
 }

@@ -186,6 +186,28 @@ public sealed partial class DashboardBrowserTests(DashboardSite site) : IClassFi
     }
 
     [RequiresChromiumFact]
+    public async Task History_ShowsTheFacilityStatementFromTheBooks_AnUnknownPartyIsTheApis404()
+    {
+        var (context, page, errors) = await site.OpenAsync();
+        await using var _ = context;
+        await site.LoginAsync(context, "operator");
+        await page.GotoAsync("/#/history");
+        await page.Locator("#statement-form button[type=submit]").ClickAsync();
+        var statement = page.Locator("#statement");
+        await Assertions.Expect(statement).ToContainTextAsync("# Statement:", new() { Timeout = 10_000 });
+        await Assertions.Expect(statement).ToContainTextAsync("## Total");
+        Assert.Contains("facility=true", await page.Locator("#statement-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+
+        // A party the books do not know: the API's 404, naming the known ones, on the page.
+        await page.Locator("#statement-kind").SelectOptionAsync("tenant");
+        await page.Locator("#statement-name").FillAsync("Nobody");
+        await page.Locator("#statement-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#statement-note")).ToContainTextAsync("404");
+        await Assertions.Expect(statement).ToBeEmptyAsync();
+        Assert.All(errors, e => Assert.Contains("404", e, StringComparison.Ordinal));   // the refused request's own line, nothing else
+    }
+
+    [RequiresChromiumFact]
     public async Task Screenshots_DesktopAndPhoneWidth_PhoneHasNoSidewaysScroll()
     {
         foreach (var (name, width, height) in new[] { ("desktop", 1280, 800), ("phone", 390, 844) })
