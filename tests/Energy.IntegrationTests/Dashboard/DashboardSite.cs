@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Energy.IntegrationTests.Support;
 using Microsoft.Playwright;
 
@@ -9,7 +8,7 @@ namespace Energy.IntegrationTests.Dashboard;
 /// Debian's headless Chromium driven by Playwright (the system executable; no browser is downloaded). Shared by the
 /// dashboard's browser tests; started only when Chromium is there.
 /// </summary>
-public sealed partial class DashboardSite : IAsyncLifetime, IDisposable
+public sealed class DashboardSite : IAsyncLifetime, IDisposable
 {
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -42,10 +41,7 @@ public sealed partial class DashboardSite : IAsyncLifetime, IDisposable
         _rig = new HeatGridRunRig(_folder);
         foreach (var (name, role) in new[] { ("vic", "viewer"), ("olga", "operator"), ("ada", "admin") })
         {
-            var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(60), "users", "add", name, "--role", role, "--data", _rig.Data);
-            Assert.True(code == 0, output);
-            Keys[role] = KeyPattern().Match(output).Value;
-            Assert.False(string.IsNullOrEmpty(Keys[role]), output);
+            Keys[role] = await HeatGridUsers.AddAsync(_rig.Data, name, role, timeout: TimeSpan.FromSeconds(60));
         }
 
         _heatgrid = _rig.Start("--demo");
@@ -121,7 +117,4 @@ public sealed partial class DashboardSite : IAsyncLifetime, IDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
-
-    [GeneratedRegex("hg_[0-9a-f]{16}_[0-9a-f]{64}")]
-    private static partial Regex KeyPattern();
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using Energy.IntegrationTests.Support;
 
 namespace Energy.IntegrationTests.Run;
@@ -10,7 +9,7 @@ namespace Energy.IntegrationTests.Run;
 /// every request on the real socket needs a key of the right role, loopback included.
 /// </summary>
 [Collection(DemoPorts.Name)]
-public sealed partial class RunAuthenticationTests : IDisposable
+public sealed class RunAuthenticationTests : IDisposable
 {
     private static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(15);
     private readonly string _data = Directory.CreateTempSubdirectory("heatgrid-run-auth-").FullName;
@@ -75,12 +74,7 @@ public sealed partial class RunAuthenticationTests : IDisposable
         Assert.DoesNotContain(operatorKey, heatgrid.Output, StringComparison.Ordinal);
     }
 
-    private async Task<string> AddUserAsync(string name, string role)
-    {
-        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "users", "add", name, "--role", role, "--data", _data);
-        Assert.Equal(0, code);
-        return KeyLine().Match(output).Value;
-    }
+    private Task<string> AddUserAsync(string name, string role) => HeatGridUsers.AddAsync(_data, name, role);
 
     private async Task<HttpStatusCode> StatusCodeAsync(HttpMethod method, int port, string path, string? key, string? body = null)
     {
@@ -110,7 +104,4 @@ public sealed partial class RunAuthenticationTests : IDisposable
 
         return await _http.SendAsync(request);
     }
-
-    [GeneratedRegex("hg_[0-9a-f]{16}_[0-9a-f]{64}")]
-    private static partial Regex KeyLine();
 }

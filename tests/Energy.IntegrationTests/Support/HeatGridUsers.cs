@@ -6,12 +6,12 @@ namespace Energy.IntegrationTests.Support;
 public static partial class HeatGridUsers
 {
     /// <summary>Adds <paramref name="name"/> with <paramref name="role"/> (and <paramref name="tenant"/> for a tenant) to <paramref name="data"/>; returns its key.</summary>
-    public static async Task<string> AddAsync(string data, string name, string role, string? tenant = null)
+    public static async Task<string> AddAsync(string data, string name, string role, string? tenant = null, TimeSpan? timeout = null)
     {
         string[] args = tenant is null
             ? ["users", "add", name, "--role", role, "--data", data]
             : ["users", "add", name, "--role", role, "--tenant", tenant, "--data", data];
-        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), args);
+        var (code, output) = await HeatGridProcess.RunToEndAsync(timeout ?? TimeSpan.FromSeconds(30), args);
         Assert.True(code == 0, output);
         return KeyIn(output);
     }
