@@ -43,13 +43,16 @@ public static class PouwCpuMiner
         var digests = new uint[p.Points];
         var hash = new byte[PouwHashing.HashBytes];
         var tickets = new List<PouwTicket>();
+        var aWide = PouwTranscript.Widen(aNoisy);
+        var wWide = PouwTranscript.Widen(wNoisy);
         for (var ti = 0; ti < p.TileRows; ti++)
         {
             var aRows = aNoisy.AsSpan(ti * p.TileH * k, p.TileH * k);
             for (var tj = 0; tj < p.TileCols; tj++)
             {
                 var wRows = wNoisy.AsSpan(tj * p.TileW * k, p.TileW * k);
-                PouwTranscript.PointDigests(aRows, wRows, p, ticketKey, ti, tj, digests, noisyProduct.AsSpan((ti * p.TileH * n) + (tj * p.TileW)), n);
+                PouwTranscript.PointDigestsWide(aWide.AsSpan(ti * p.TileH * k, p.TileH * k), wWide.AsSpan(tj * p.TileW * k, p.TileW * k), p,
+                    PouwTranscript.TileWord(ticketKey, ti, tj), digests, noisyProduct.AsSpan((ti * p.TileH * n) + (tj * p.TileW)), n);
                 PouwTranscript.TileHash(ticketKey, ti, tj, digests, hash);
                 if (PouwTranscript.MeetsTarget(hash, header.Target))
                 {

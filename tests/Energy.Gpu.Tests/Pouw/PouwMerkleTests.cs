@@ -49,6 +49,34 @@ public sealed class PouwMerkleTests
         }
     }
 
+    [Fact]
+    public void Verifying_a_tiles_rows_together_gives_the_row_by_row_verdict()
+    {
+        var random = new Random(3);
+        foreach (var (rows, block) in new[] { (16, 16), (48, 16), (40, 8), (64, 32), (17, 1), (24, 8) })
+        {
+            var x = PouwFixtures.Operand(random, rows, 32, 8);
+            var tree = PouwMerkle.Build(x, rows, 32);
+            for (var first = 0; first + block <= rows; first += block)
+            {
+                var slice = x.AsSpan(first * 32, block * 32).ToArray();
+                var openings = Enumerable.Range(first, block).Select(tree.Opening).ToArray();
+                Assert.Equal(-1, PouwMerkle.VerifyRows(slice, first, block, 32, rows, openings, tree.Root));
+
+                // A row changed, a sibling inside the block, one above it, a path cut short: the row that fails is named.
+                var changed = (sbyte[])slice.Clone();
+                changed[((block - 1) * 32) + 5] ^= 2;
+                Assert.InRange(PouwMerkle.VerifyRows(changed, first, block, 32, rows, openings, tree.Root), first, first + block - 1);
+                var bent = openings.Select(o => o.Select(h => (byte[])h.Clone()).ToArray()).ToArray();
+                bent[block - 1][^1][0] ^= 1;
+                Assert.NotEqual(-1, PouwMerkle.VerifyRows(slice, first, block, 32, rows, bent, tree.Root));
+                var cut = openings.Select(o => o.Length > 0 ? o[..^1] : o).ToArray();
+                Assert.NotEqual(-1, PouwMerkle.VerifyRows(slice, first, block, 32, rows, cut, tree.Root));
+                Assert.NotEqual(-1, PouwMerkle.VerifyRows(slice, first, block, 32, rows, openings, RandomNumberGenerator.GetBytes(32)));
+            }
+        }
+    }
+
     // RFC 6962 §2.1, written from the definition: MTH(D[n]) = node(MTH(D[0:k]), MTH(D[k:n])), k the largest power of two < n.
     private static byte[] Mth(ReadOnlySpan<byte[]> leaves)
     {
