@@ -7,8 +7,8 @@
  * block's threads as coroutines so that __syncthreads, __shfl_xor_sync and the warp-wide MMA are
  * exact. The only CUDA used here is what that shim provides: __global__/__device__/__shared__/
  * __constant__/__align__, blockIdx/blockDim/threadIdx, __syncthreads, __shfl_xor_sync, atomicAdd,
- * uint4, and pouw_mma_m16n8k32 (inline PTX here, replaced by the shim when it defines
- * POUW_SHIM_MMA). Everything else is plain C.
+ * uint4, #pragma unroll (the CPU build passes -Wno-unknown-pragmas), and pouw_mma_m16n8k32 (inline
+ * PTX here, replaced by the shim when it defines POUW_SHIM_MMA). Everything else is plain C.
  *
  * Kernels, in the order a miner runs them (all matrices row-major, int8 operands, int32 products):
  *   pouw_noise     X' = X + L*Q for one operand (A with seedE, W with seedF).
@@ -36,6 +36,30 @@
  * multiple of 32 dividing k; 1 <= r <= 64; operands within [-(128 - r), 127 - r], so the noisy
  * operands are int8 (pouw_noise does not check it: the host's reference and the verifier do). All
  * int32 sums wrap mod 2^32 (computed unsigned), which is exact for every product that fits int32.
+ */
+
+/*
+ * Performance: what is here, and what is not yet (nothing below has been measured on a GPU).
+ *   Here: pouw_mine shares each block's A' and W' rows through shared memory (16-byte loads, rows
+ *   padded so fragment loads are conflict-free), two MMAs per warp per 32-step of k, the transcript
+ *   point in registers (per accumulator: one add, one xor, mix32, one add; then 5 shuffles), and the
+ *   tile's SHA-256 streamed by lane 0 (one compression per 16 points plus two), so the plain build
+ *   and the transcript build differ only by that epilogue per point.
+ *   Not yet:
+ *   - cp.async (sm_80) or TMA (sm_90) multi-stage staging instead of load, sync, compute, sync;
+ *     ldmatrix for the fragments; a warp owning several 16x16 hash tiles (e.g. 64x64, 128x128 per
+ *     block) so each fragment feeds more MMAs; wgmma on sm_90 (only the accumulator-to-element map
+ *     e changes). One 16x16 tile per warp is far from cuBLAS: compare against the plain build.
+ *   - Lane 0's byte-wise SHA appends diverge the warp once per point: the 53-byte prefix makes every
+ *     D_c straddle two message words; funnel shifts on words, or all lanes running the compression
+ *     with the message words fetched by __shfl_sync, would remove the divergence.
+ *   - The noise is a separate pass (pouw_noise: read X, write X'), memory-bound; W' is made once per
+ *     job (its seed depends only on the registration), A' per batch.
+ *   - Denoising is the expensive part at r = 64: pouw_denoise reads and writes C' (8 bytes per output
+ *     element, a pass as long as a large part of the GEMM at n = 8192) and spends 2r multiply-adds per
+ *     element on the CUDA cores. It should be fused into pouw_mine's epilogue (C' never leaves the
+ *     registers; U, V, L_E, L_F rows are small) and run on the tensor cores as int8 MMAs over byte
+ *     planes of U and V (|U|, |V| < 2^23 for k <= 65,536: three planes each, inner dimension 6r).
  */
 
 /* The hash tile is 16x16 (tileH = tileW = 16): one warp, two m16n8k32 MMAs per 32-step of k. */
@@ -143,6 +167,7 @@ __device__ __forceinline__ int pouw_factor_entry(unsigned int key0, unsigned int
 __device__ void pouw_sha256_compress(unsigned int* state, const unsigned char* block)
 {
     unsigned int w[16];
+#pragma unroll
     for (int i = 0; i < 16; ++i) {
         w[i] = ((unsigned int)block[4 * i] << 24) | ((unsigned int)block[4 * i + 1] << 16)
             | ((unsigned int)block[4 * i + 2] << 8) | (unsigned int)block[4 * i + 3];
@@ -150,6 +175,7 @@ __device__ void pouw_sha256_compress(unsigned int* state, const unsigned char* b
 
     unsigned int a = state[0], b = state[1], c = state[2], d = state[3];
     unsigned int e = state[4], f = state[5], g = state[6], h = state[7];
+#pragma unroll
     for (int t = 0; t < 64; ++t) {
         unsigned int wt;
         if (t < 16) {
@@ -293,7 +319,9 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
     const unsigned int steps_per_point = chunk / POUW_KSTEP;
 
     int acc[2][4];
+#pragma unroll
     for (int h = 0; h < 2; ++h) {
+#pragma unroll
         for (int i = 0; i < 4; ++i) {
             acc[h][i] = 0;
         }
@@ -356,6 +384,7 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         for (unsigned int s = 0; s < POUW_SLAB / POUW_KSTEP && k0 + s * POUW_KSTEP < k; ++s) {
             const unsigned int* ar = tile_a + (warp_m * POUW_TILE + group) * POUW_SLAB_WORDS + s * 8u + quad;
             const unsigned int a0 = ar[0], a1 = ar[8 * POUW_SLAB_WORDS], a2 = ar[4], a3 = ar[8 * POUW_SLAB_WORDS + 4];
+#pragma unroll
             for (int h = 0; h < 2; ++h) {
                 const unsigned int* wr = tile_w + (warp_n * POUW_TILE + 8u * h + group) * POUW_SLAB_WORDS + s * 8u + quad;
                 pouw_mma_m16n8k32(acc[h], a0, a1, a2, a3, wr[0], wr[4]);
@@ -366,13 +395,16 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
                 const unsigned int point = step / steps_per_point;
                 const unsigned int key = lane_key + point * POUW_POINT_STEP;
                 unsigned int sum = 0;
+#pragma unroll
                 for (int h = 0; h < 2; ++h) {
+#pragma unroll
                     for (int i = 0; i < 4; ++i) {
                         const unsigned int e = (unsigned int)((i >> 1) * 8 * POUW_TILE + h * 8 + (i & 1));
                         sum += pouw_mix32((unsigned int)acc[h][i] ^ (key + e * POUW_ELEMENT_STEP));
                     }
                 }
 
+#pragma unroll
                 for (unsigned int offset = 16; offset > 0; offset >>= 1) {
                     sum += __shfl_xor_sync(0xffffffffu, sum, offset);
                 }
@@ -391,7 +423,9 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         return;
     }
 
+#pragma unroll
     for (int h = 0; h < 2; ++h) {
+#pragma unroll
         for (int i = 0; i < 4; ++i) {
             const unsigned int row = ti * POUW_TILE + group + 8u * (unsigned int)(i >> 1);
             const unsigned int col = tj * POUW_TILE + 8u * (unsigned int)h + 2u * quad + (unsigned int)(i & 1);

@@ -7,7 +7,9 @@ namespace Energy.Gpu.Tests.Kernels;
 
 /// <summary>
 /// pouw.cu compiled with gcc through cuda_warp_shim.h and run on the CPU by pouw_cpu_main.c: the
-/// noise of both operands, the transcript GEMM, the projections and the denoising, in one run. Each
+/// noise of both operands, the transcript GEMM, the projections and the denoising, in one run, with
+/// the argument words and launch geometry of <see cref="CudaPouwKernelParameters"/> and its winner
+/// decoding, so the host side a GPU launch would use is what is tested here. Each
 /// <see cref="PouwKernelBuild"/> is compiled on first use, in a temporary folder deleted with the fixture.
 /// </summary>
 public sealed class PouwCpuHarness : IDisposable
@@ -38,10 +40,29 @@ public sealed class PouwCpuHarness : IDisposable
             }
 
             stream.Write(header);
-            stream.Write(input.SeedE);
-            stream.Write(input.SeedF);
-            stream.Write(input.TicketKey);
-            stream.Write(input.Target);
+            var host = CudaPouwKernelParameters.Create(p, input.SeedE, input.SeedF, input.TicketKey, input.Target);
+            var options = build switch
+            {
+                PouwKernelBuild.Plain => new CudaPouwKernelOptions { Transcript = false },
+                PouwKernelBuild.EightWarps => new CudaPouwKernelOptions { WarpsM = 4, WarpsN = 2 },
+                _ => new CudaPouwKernelOptions(),
+            };
+            var words = new List<uint>();
+            words.AddRange(host.SeedEWords);
+            words.AddRange(host.SeedFWords);
+            words.AddRange(host.KeyAndTarget.ToArray());
+            foreach (var launch in new[] { host.Noise(p.M), host.Noise(p.N), host.Mine(options), CudaPouwKernelParameters.Project(p.M), CudaPouwKernelParameters.Project(p.N), host.Denoise() })
+            {
+                words.AddRange([launch.Grid.X, launch.Grid.Y, launch.Block.X]);
+            }
+
+            var packed = new byte[4 * words.Count];
+            for (var i = 0; i < words.Count; i++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(packed.AsSpan(4 * i), words[i]);
+            }
+
+            stream.Write(packed);
             stream.Write(AsBytes(input.A));
             stream.Write(AsBytes(input.W));
         }
@@ -97,15 +118,14 @@ public sealed class PouwCpuHarness : IDisposable
         }
 
         var count = Word();
-        var winners = new List<PouwKernelWinner>();
-        for (var i = 0; i < Math.Min(count, (uint)capacity); i++)
+        var buffer = new uint[CudaPouwKernelParameters.WinnerBufferWords(capacity)];
+        buffer[0] = count;
+        for (var i = 1; i <= Math.Min(count, (uint)capacity) * CudaPouwKernelParameters.WinnerWords; i++)
         {
-            var ti = (int)Word();
-            var tj = (int)Word();
-            winners.Add(new PouwKernelWinner(ti, tj, bytes.AsSpan(at, 32).ToArray()));
-            at += 32;
+            buffer[i] = Word();
         }
 
+        var winners = CudaPouwKernelParameters.ReadWinners(buffer, capacity);
         Assert.Equal(bytes.Length, at);
         return new PouwKernelRun(aNoisy, wNoisy, noisyProduct, product, points, digests, count, winners);
     }
@@ -134,7 +154,7 @@ public sealed class PouwCpuHarness : IDisposable
                     _ => [],
                 };
                 executable = Gcc.Compile(_directory, "pouw_cpu_" + build.ToString().ToLowerInvariant(),
-                    [.. defines, "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fno-strict-aliasing", "pouw_cpu_main.c"]);
+                    [.. defines, "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-fno-strict-aliasing", "pouw_cpu_main.c"]);
                 _executables.Add(build, executable);
             }
 
@@ -153,9 +173,6 @@ public enum PouwKernelBuild
 
 /// <summary>What the harness feeds the kernels: the parameters (tile 16×16), operands, seeds, key, target and winner capacity.</summary>
 public sealed record PouwKernelInput(PouwParameters Parameters, sbyte[] A, sbyte[] W, byte[] SeedE, byte[] SeedF, byte[] TicketKey, byte[] Target, int Capacity);
-
-/// <summary>One winner entry: the tile and its hash (32 bytes, big-endian number).</summary>
-public sealed record PouwKernelWinner(int Ti, int Tj, byte[] Hash);
 
 /// <summary>What the kernels wrote: A', W', C', the denoised C, every tile's digests (tile ti·(n/16)+tj), the winner count and the kept entries.</summary>
 public sealed record PouwKernelRun(sbyte[] ANoisy, sbyte[] WNoisy, int[] NoisyProduct, int[] Product, int Points, uint[] Digests, uint WinnerCount, IReadOnlyList<PouwKernelWinner> Winners);

@@ -1,12 +1,15 @@
 /*
  * Runs pouw.cu's kernels on the CPU through cuda_warp_shim.h, in the order a miner would launch
- * them, with the launch geometry the kernel file's comment gives. Usage: pouw_cpu INPUT OUTPUT.
- * INPUT (little-endian):  u32 m, n, k, rank, chunk, capacity; seedE[32], seedF[32], ticketKey[32],
- *                         target[32] (big-endian number); A (m*k int8); W (n*k int8).
+ * them, with the argument words and launch geometry the host computes (CudaPouwKernelParameters).
+ * Usage: pouw_cpu INPUT OUTPUT.
+ * INPUT (little-endian):  u32 m, n, k, rank, chunk, capacity; u32 seedE s0..s3, seedF s0..s3;
+ *                         u32 key_and_target[16]; six launches as u32 grid.x, grid.y, block.x
+ *                         (noise A, noise W, mine, project U, project V, denoise); A (m*k int8);
+ *                         W (n*k int8).
  * OUTPUT (little-endian): A' (m*k); W' (n*k); C' (m*n int32); C (m*n int32, denoised);
  *                         u32 tiles, u32 points, digests (tiles*points u32, tile ti*(n/16)+tj);
- *                         u32 winners (the kernel's count), then min(winners, capacity) entries of
- *                         u32 ti, tj and the 32-byte tile hash.
+ *                         the winners buffer's count word, then its min(count, capacity) entries
+ *                         (10 u32 each, as the kernel wrote them).
  * Built twice by the tests: as is, and with -DPOUW_TRANSCRIPT=0 (the plain GEMM: no digests, no
  * winners, the same C').
  */
@@ -64,11 +67,6 @@ static unsigned int le32(const unsigned char* p)
     return (unsigned int)p[0] | ((unsigned int)p[1] << 8) | ((unsigned int)p[2] << 16) | ((unsigned int)p[3] << 24);
 }
 
-static unsigned int be32(const unsigned char* p)
-{
-    return ((unsigned int)p[0] << 24) | ((unsigned int)p[1] << 16) | ((unsigned int)p[2] << 8) | (unsigned int)p[3];
-}
-
 static void* allocate(size_t bytes)
 {
     /* 16-byte aligned and zeroed, as cudaMalloc'd buffers the host clears. */
@@ -103,11 +101,6 @@ static void write_u32(FILE* f, unsigned int value)
     write_exactly(f, bytes, 4);
 }
 
-static unsigned int ceil_div(unsigned int a, unsigned int b)
-{
-    return (a + b - 1) / b;
-}
-
 int main(int argc, char** argv)
 {
     if (argc != 3) {
@@ -121,7 +114,7 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    unsigned char header[24], seed_e[32], seed_f[32], ticket_key[32], target[32];
+    unsigned char header[24], words[(4 + 4 + 16 + 18) * 4];
     read_exactly(in, header, sizeof header);
     const unsigned int m = le32(header), n = le32(header + 4), k = le32(header + 8);
     const unsigned int rank = le32(header + 12), chunk = le32(header + 16), capacity = le32(header + 20);
@@ -130,10 +123,24 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    read_exactly(in, seed_e, 32);
-    read_exactly(in, seed_f, 32);
-    read_exactly(in, ticket_key, 32);
-    read_exactly(in, target, 32);
+    read_exactly(in, words, sizeof words);
+    unsigned int seed_e[4], seed_f[4], key_and_target[16];
+    dim3 grids[6], blocks[6];
+    for (int i = 0; i < 4; ++i) {
+        seed_e[i] = le32(words + 4 * i);
+        seed_f[i] = le32(words + 16 + 4 * i);
+    }
+
+    for (int i = 0; i < 16; ++i) {
+        key_and_target[i] = le32(words + 32 + 4 * i);
+    }
+
+    for (int i = 0; i < 6; ++i) {
+        const unsigned char* launch = words + 96 + 12 * i;
+        grids[i] = (dim3) { le32(launch), le32(launch + 4), 1 };
+        blocks[i] = (dim3) { le32(launch + 8), 1, 1 };
+    }
+
     signed char* a = allocate((size_t)m * k);
     signed char* w = allocate((size_t)n * k);
     read_exactly(in, a, (size_t)m * k);
@@ -149,31 +156,24 @@ int main(int argc, char** argv)
     const unsigned int tiles = (m / 16) * (n / 16), points = k / chunk;
     unsigned int* digests = allocate((size_t)tiles * points * sizeof(unsigned int));
     unsigned int* winners = allocate((1 + (size_t)capacity * POUW_WINNER_WORDS) * sizeof(unsigned int));
-    unsigned int key_and_target[16];
-    for (int i = 0; i < 8; ++i) {
-        key_and_target[i] = le32(ticket_key + 4 * i);
-        key_and_target[8 + i] = be32(target + 4 * i);
-    }
-
-    const dim3 noise_block = { POUW_NOISE_THREADS, 1, 1 };
     noise_args.k = k;
     noise_args.rank = rank;
     noise_args.x = a;
     noise_args.noisy = a_noisy;
     noise_args.rows = m;
-    noise_args.s0 = le32(seed_e);
-    noise_args.s1 = le32(seed_e + 4);
-    noise_args.s2 = le32(seed_e + 8);
-    noise_args.s3 = le32(seed_e + 12);
-    shim_launch((dim3) { ceil_div(k, POUW_NOISE_COLS), ceil_div(m, POUW_NOISE_ROWS), 1 }, noise_block, run_noise);
+    noise_args.s0 = seed_e[0];
+    noise_args.s1 = seed_e[1];
+    noise_args.s2 = seed_e[2];
+    noise_args.s3 = seed_e[3];
+    shim_launch(grids[0], blocks[0], run_noise);
     noise_args.x = w;
     noise_args.noisy = w_noisy;
     noise_args.rows = n;
-    noise_args.s0 = le32(seed_f);
-    noise_args.s1 = le32(seed_f + 4);
-    noise_args.s2 = le32(seed_f + 8);
-    noise_args.s3 = le32(seed_f + 12);
-    shim_launch((dim3) { ceil_div(k, POUW_NOISE_COLS), ceil_div(n, POUW_NOISE_ROWS), 1 }, noise_block, run_noise);
+    noise_args.s0 = seed_f[0];
+    noise_args.s1 = seed_f[1];
+    noise_args.s2 = seed_f[2];
+    noise_args.s3 = seed_f[3];
+    shim_launch(grids[1], blocks[1], run_noise);
 
     mine_args.a = a_noisy;
     mine_args.w = w_noisy;
@@ -186,22 +186,21 @@ int main(int argc, char** argv)
     mine_args.winners = winners;
     mine_args.capacity = capacity;
     mine_args.digests = digests;
-    shim_launch((dim3) { ceil_div(n, POUW_BLOCK_N), ceil_div(m, POUW_BLOCK_M), 1 }, (dim3) { POUW_MINE_THREADS, 1, 1 }, run_mine);
+    shim_launch(grids[2], blocks[2], run_mine);
 
     /* U = A*Q_F^T (the clean A, seedF's Q); V = W'*Q_E^T (the noisy W', seedE's Q). */
-    const dim3 project_block = { POUW_PROJECT_THREADS, 1, 1 };
     noise_args.x = a;
     noise_args.product = u;
     noise_args.rows = m;
-    noise_args.s2 = le32(seed_f + 8);
-    noise_args.s3 = le32(seed_f + 12);
-    shim_launch((dim3) { ceil_div(m, POUW_PROJECT_ROWS), 1, 1 }, project_block, run_project);
+    noise_args.s2 = seed_f[2];
+    noise_args.s3 = seed_f[3];
+    shim_launch(grids[3], blocks[3], run_project);
     noise_args.x = w_noisy;
     noise_args.product = v;
     noise_args.rows = n;
-    noise_args.s2 = le32(seed_e + 8);
-    noise_args.s3 = le32(seed_e + 12);
-    shim_launch((dim3) { ceil_div(n, POUW_PROJECT_ROWS), 1, 1 }, project_block, run_project);
+    noise_args.s2 = seed_e[2];
+    noise_args.s3 = seed_e[3];
+    shim_launch(grids[4], blocks[4], run_project);
 
     denoise_args.c_noisy = c_noisy;
     denoise_args.u = u;
@@ -210,11 +209,11 @@ int main(int argc, char** argv)
     denoise_args.m = m;
     denoise_args.n = n;
     denoise_args.rank = rank;
-    denoise_args.e0 = le32(seed_e);
-    denoise_args.e1 = le32(seed_e + 4);
-    denoise_args.f0 = le32(seed_f);
-    denoise_args.f1 = le32(seed_f + 4);
-    shim_launch((dim3) { ceil_div(n, 16), ceil_div(m, 16), 1 }, (dim3) { POUW_DENOISE_THREADS, 1, 1 }, run_denoise);
+    denoise_args.e0 = seed_e[0];
+    denoise_args.e1 = seed_e[1];
+    denoise_args.f0 = seed_f[0];
+    denoise_args.f1 = seed_f[1];
+    shim_launch(grids[5], blocks[5], run_denoise);
 
     FILE* out = fopen(argv[2], "wb");
     if (out == NULL) {
@@ -240,14 +239,8 @@ int main(int argc, char** argv)
 
     write_u32(out, winners[0]);
     const unsigned int kept = winners[0] < capacity ? winners[0] : capacity;
-    for (unsigned int i = 0; i < kept; ++i) {
-        const unsigned int* entry = winners + 1 + (size_t)i * POUW_WINNER_WORDS;
-        write_u32(out, entry[0]);
-        write_u32(out, entry[1]);
-        for (int j = 0; j < 8; ++j) {
-            const unsigned char hash[4] = { (unsigned char)(entry[2 + j] >> 24), (unsigned char)(entry[2 + j] >> 16), (unsigned char)(entry[2 + j] >> 8), (unsigned char)entry[2 + j] };
-            write_exactly(out, hash, 4);
-        }
+    for (size_t i = 0; i < (size_t)kept * POUW_WINNER_WORDS; ++i) {
+        write_u32(out, winners[1 + i]);
     }
 
     if (fclose(out) != 0) {
