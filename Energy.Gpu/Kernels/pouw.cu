@@ -6,7 +6,7 @@
  * GPU, by a plain C compiler through tests/Energy.Gpu.Tests/Kernels/cuda_warp_shim.h, which runs a
  * block's threads as coroutines so that __syncthreads, __shfl_xor_sync and the warp-wide MMA are
  * exact. The only CUDA used here is what that shim provides: __global__/__device__/__shared__/
- * __constant__/__align__, blockIdx/blockDim/threadIdx, __syncthreads, __shfl_xor_sync, atomicAdd,
+ * __constant__/__align__, blockIdx/blockDim/threadIdx, __syncthreads, __syncwarp, __shfl_xor_sync, atomicAdd,
  * uint4, #pragma unroll (the CPU build passes -Wno-unknown-pragmas), and pouw_mma_m16n8k32 (inline
  * PTX here, replaced by the shim when it defines POUW_SHIM_MMA). Everything else is plain C.
  *
@@ -355,6 +355,9 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         pouw_sha256_u32le(state, block, &used, tj);
     }
 
+    /* Lane 0's work above and in the loop diverges; mma.sync.aligned needs the whole warp converged. */
+    __syncwarp(0xffffffffu);
+
     const unsigned int segments = POUW_SLAB / 16;
     for (unsigned int k0 = 0; k0 < k; k0 += POUW_SLAB) {
         __syncthreads();
@@ -415,6 +418,8 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
                         digests[((unsigned long long)ti * (n / POUW_TILE) + tj) * (steps / steps_per_point) + point - 1u] = sum;
                     }
                 }
+
+                __syncwarp(0xffffffffu);
             }
         }
     }

@@ -13,6 +13,8 @@ public sealed class PouwKernelCpuTests(PouwCpuHarness harness) : IClassFixture<P
     // A quarter of all tiles win (hash < 0x40ff…ff), so every shape with a few tiles has winners and losers.
     private static readonly byte[] QuarterTarget = [0x40, .. Enumerable.Repeat((byte)0xff, 31)];
 
+    // (16, 16, 32768, 64, 32) has the most transcript points the format allows (1,024: a 4,149-byte
+    // tile message); (48, 16, 64, 8, 64) has one point, so the length padding takes a second block.
     [RequiresGccTheory]
     [InlineData(16, 16, 64, 1, 32)]
     [InlineData(16, 48, 256, 64, 256)]
@@ -21,6 +23,7 @@ public sealed class PouwKernelCpuTests(PouwCpuHarness harness) : IClassFixture<P
     [InlineData(64, 48, 1024, 64, 256)]
     [InlineData(64, 64, 1024, 1, 32)]
     [InlineData(64, 16, 256, 64, 32)]
+    [InlineData(16, 16, 32768, 64, 32)]
     public void Kernels_MatchTheReferenceBitForBit(int m, int n, int k, int rank, int chunk)
     {
         var p = new PouwParameters(m, n, k, rank, 16, 16, chunk);

@@ -1,7 +1,7 @@
 /*
  * Enough of CUDA for a C11 compiler to run a kernel that synchronises: a block's threads run as
  * coroutines (ucontext) on one CPU thread, switched only inside the collective operations, so
- * __syncthreads, __shfl_xor_sync and the warp-wide mma.sync m16n8k32 are exact:
+ * __syncthreads, __syncwarp, __shfl_xor_sync and the warp-wide mma.sync m16n8k32 are exact:
  *   - a barrier counts arrivals and bumps a generation; a thread waits by yielding to the scheduler
  *     until the generation moves (a pass over the block in which no thread arrives anywhere and none
  *     ends is a deadlock: divergent collectives abort with a message);
@@ -87,6 +87,15 @@ static void shim_barrier(unsigned int* count, unsigned int* generation, unsigned
 static void shim_warp_barrier(void)
 {
     shim_barrier(&shim_warp_count[threadIdx.x / 32], &shim_warp_generation[threadIdx.x / 32], 32);
+}
+
+static void __syncwarp(unsigned int mask)
+{
+    if (mask != 0xffffffffu) {
+        shim_fail("__syncwarp with a partial mask");
+    }
+
+    shim_warp_barrier();
 }
 
 static void __syncthreads(void)
