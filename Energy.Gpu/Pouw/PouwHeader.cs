@@ -20,8 +20,6 @@ public sealed record PouwHeader(
     long IssuedAtUnixMs,
     int Version = PouwHashing.Version)
 {
-    private byte[]? _hash;
-
     /// <summary>H(tenant, job): see <see cref="PouwHashing.JobKey"/>.</summary>
     public byte[] JobKey() => PouwHashing.JobKey(Tenant, Job);
 
@@ -49,8 +47,8 @@ public sealed record PouwHeader(
         return buffer;
     }
 
-    /// <summary>headerHash = H(encoding).</summary>
-    public byte[] Hash() => _hash ??= SHA256.HashData(Encode());
+    /// <summary>headerHash = H(encoding). Not cached: <c>with</c> would copy a cache into a changed header.</summary>
+    public byte[] Hash() => SHA256.HashData(Encode());
 
     /// <summary>seedF for this header's weights and epoch.</summary>
     public byte[] SeedF() => PouwHashing.SeedF(WeightsRoot, WeightsEpoch, Parameters);

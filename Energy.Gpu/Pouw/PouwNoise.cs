@@ -52,17 +52,26 @@ public static class PouwNoise
     /// to <paramref name="source"/> (count×k) into <paramref name="target"/>. False, with the offending
     /// row's index, when a result leaves int8 (adding) or the operand bound (removing).
     /// </summary>
-    public static bool TryApply(ReadOnlySpan<byte> seed, int firstRow, int count, int k, int rank, ReadOnlySpan<sbyte> source, Span<sbyte> target, bool subtract, out int badRow)
+    /// <remarks>
+    /// With <paramref name="keepFactor"/> the seed's Q is kept (a few, up to 1 MB each) for the next call
+    /// with the same seed: the weights' noise is fixed per job, so a verifier of a job's tickets makes it once.
+    /// </remarks>
+    public static bool TryApply(ReadOnlySpan<byte> seed, int firstRow, int count, int k, int rank, ReadOnlySpan<sbyte> source, Span<sbyte> target, bool subtract, out int badRow, bool keepFactor = false)
     {
         CheckShape(count, k, rank);
         Check(source, count * k, nameof(source));
         Check(target, count * k, nameof(target));
         var (l0, l1, q0, q1) = Keys(seed);
-        var q = ArrayPool<sbyte>.Shared.Rent(rank * k);
+        var kept = keepFactor && rank * k <= KeptFactorMaxEntries ? KeptQ(seed, q0, q1, rank, k) : null;
+        var q = kept ?? ArrayPool<sbyte>.Shared.Rent(rank * k);
         var noise = ArrayPool<sbyte>.Shared.Rent(k);
         try
         {
-            FillQ(q0, q1, rank, k, q);
+            if (kept is null)
+            {
+                FillQ(q0, q1, rank, k, q);
+            }
+
             var (min, max) = subtract ? (-(128 - rank), 127 - rank) : (sbyte.MinValue, sbyte.MaxValue);
             for (var i = 0; i < count; i++)
             {
@@ -88,11 +97,47 @@ public static class PouwNoise
         finally
         {
             ArrayPool<sbyte>.Shared.Return(noise);
-            ArrayPool<sbyte>.Shared.Return(q);
+            if (kept is null)
+            {
+                ArrayPool<sbyte>.Shared.Return(q);
+            }
         }
 
         badRow = -1;
         return true;
+    }
+
+    private const int KeptFactorMaxEntries = 1 << 20;
+    private const int KeptFactors = 8;
+    private static readonly Lock KeptGate = new();
+    private static readonly List<(byte[] Seed, int Rank, int K, sbyte[] Q)> Kept = [];
+
+    private static sbyte[] KeptQ(ReadOnlySpan<byte> seed, uint q0, uint q1, int rank, int k)
+    {
+        lock (KeptGate)
+        {
+            foreach (var e in Kept)
+            {
+                if (e.Rank == rank && e.K == k && e.Seed.AsSpan().SequenceEqual(seed))
+                {
+                    return e.Q;
+                }
+            }
+        }
+
+        var q = new sbyte[rank * k];
+        FillQ(q0, q1, rank, k, q);
+        lock (KeptGate)
+        {
+            if (Kept.Count == KeptFactors)
+            {
+                Kept.RemoveAt(0);
+            }
+
+            Kept.Add((seed.ToArray(), rank, k, q));
+        }
+
+        return q;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -109,26 +154,72 @@ public static class PouwNoise
     {
         var packed = MemoryMarshal.Cast<sbyte, uint>(q[..(rank * k)]);
         var table = ByteEntries;
-        for (var w = 0; w < packed.Length / 4; w++)
+        var words = packed.Length / 4;
+        Span<uint> batch = stackalloc uint[8];
+        var w = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var word = Word(q0, q1, (uint)w);
-            packed[4 * w] = table[word & 0xff];
-            packed[(4 * w) + 1] = table[(word >> 8) & 0xff];
-            packed[(4 * w) + 2] = table[(word >> 16) & 0xff];
-            packed[(4 * w) + 3] = table[word >> 24];
+            // Eight words at a time: mix32(mix32(index ^ q0) + q1), lane by lane the scalar Word.
+            var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+            var key0 = Vector256.Create(q0);
+            var key1 = Vector256.Create(q1);
+            for (; w + 8 <= words; w += 8)
+            {
+                MixVector(MixVector((lanes + Vector256.Create((uint)w)) ^ key0) + key1).CopyTo(batch);
+                for (var b = 0; b < 8; b++)
+                {
+                    Unpack(batch[b], table, packed.Slice(4 * (w + b), 4));
+                }
+            }
         }
+
+        for (; w < words; w++)
+        {
+            Unpack(Word(q0, q1, (uint)w), table, packed.Slice(4 * w, 4));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Unpack(uint word, uint[] table, Span<uint> target)
+    {
+        target[0] = table[word & 0xff];
+        target[1] = table[(word >> 8) & 0xff];
+        target[2] = table[(word >> 16) & 0xff];
+        target[3] = table[word >> 24];
+    }
+
+    private static Vector256<uint> MixVector(Vector256<uint> x)
+    {
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        x *= Vector256.Create(0x7feb352du);
+        x ^= Vector256.ShiftRightLogical(x, 15);
+        x *= Vector256.Create(0x846ca68bu);
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        return x;
     }
 
     private static void AddScaled(Span<sbyte> n, ReadOnlySpan<sbyte> row, sbyte sign)
     {
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && row.Length >= n.Length)
         {
-            for (; i + Vector256<sbyte>.Count <= n.Length; i += Vector256<sbyte>.Count)
+            const int Step = 32;
+            ref var target = ref MemoryMarshal.GetReference(n);
+            ref var source = ref MemoryMarshal.GetReference(row);
+            var last = n.Length - Step;
+            if (sign > 0)
             {
-                var a = Vector256.Create(n.Slice(i, Vector256<sbyte>.Count));
-                var b = Vector256.Create(row.Slice(i, Vector256<sbyte>.Count));
-                (sign > 0 ? a + b : a - b).CopyTo(n[i..]);
+                for (; i <= last; i += Step)
+                {
+                    (Vector256.LoadUnsafe(ref target, (nuint)i) + Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                }
+            }
+            else
+            {
+                for (; i <= last; i += Step)
+                {
+                    (Vector256.LoadUnsafe(ref target, (nuint)i) - Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                }
             }
         }
 
@@ -141,7 +232,29 @@ public static class PouwNoise
     private static bool Combine(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> n, Span<sbyte> target, bool subtract, int min, int max)
     {
         var ok = true;
-        for (var i = 0; i < x.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.Create((short)min);
+            var high = Vector256.Create((short)max);
+            var bad = Vector256<short>.Zero;
+            ref var xs = ref MemoryMarshal.GetReference(x);
+            ref var ns = ref MemoryMarshal.GetReference(n);
+            ref var ts = ref MemoryMarshal.GetReference(target);
+            var count = Math.Min(x.Length, Math.Min(n.Length, target.Length));
+            for (; i + 32 <= count; i += 32)
+            {
+                var (x0, x1) = Vector256.Widen(Vector256.LoadUnsafe(ref xs, (nuint)i));
+                var (n0, n1) = Vector256.Widen(Vector256.LoadUnsafe(ref ns, (nuint)i));
+                var (v0, v1) = subtract ? (x0 - n0, x1 - n1) : (x0 + n0, x1 + n1);
+                bad |= Vector256.LessThan(v0, low) | Vector256.GreaterThan(v0, high) | Vector256.LessThan(v1, low) | Vector256.GreaterThan(v1, high);
+                Vector256.Narrow(v0, v1).StoreUnsafe(ref ts, (nuint)i);
+            }
+
+            ok = bad == Vector256<short>.Zero;
+        }
+
+        for (; i < x.Length; i++)
         {
             var v = subtract ? x[i] - n[i] : x[i] + n[i];
             ok &= v >= min && v <= max;

@@ -7,16 +7,23 @@ public static class PouwProduct
     public static int[] Multiply(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> w, int m, int n, int k)
     {
         var c = new int[m * n];
-        for (var i = 0; i < m; i++)
+        PouwTranscript.Gemm(a, m, w, n, k, c);
+        return c;
+    }
+
+    private static int[] Transpose<T>(T[] x, int rows, int cols)
+        where T : System.Numerics.IBinaryInteger<T>
+    {
+        var t = new int[rows * cols];
+        for (var i = 0; i < rows; i++)
         {
-            var row = a.Slice(i * k, k);
-            for (var j = 0; j < n; j++)
+            for (var j = 0; j < cols; j++)
             {
-                c[(i * n) + j] = PouwTranscript.Dot(row, w.Slice(j * k, k));
+                t[(j * rows) + i] = int.CreateTruncating(x[(i * cols) + j]);
             }
         }
 
-        return c;
+        return t;
     }
 
     /// <summary>
@@ -40,35 +47,27 @@ public static class PouwProduct
         PouwNoise.Factors(seedF, n, k, r, lF, qF);
 
         var aq = new int[m * r];
-        for (var i = 0; i < m; i++)
-        {
-            for (var t = 0; t < r; t++)
-            {
-                aq[(i * r) + t] = PouwTranscript.Dot(a.Slice(i * k, k), qF.AsSpan(t * k, k));
-            }
-        }
-
+        PouwTranscript.Gemm(a, m, qF, r, k, aq);
         var wq = new int[n * r];
-        for (var j = 0; j < n; j++)
-        {
-            for (var t = 0; t < r; t++)
-            {
-                wq[(j * r) + t] = PouwTranscript.Dot(wNoisy.Slice(j * k, k), qE.AsSpan(t * k, k));
-            }
-        }
+        PouwTranscript.Gemm(wNoisy, n, qE, r, k, wq);
 
+        // C[i, j] −= Σ_t aq[i, t]·L_F[j, t] + L_E[i, t]·wq[j, t]: as a rank-2r update, row by row of C.
         var c = noisyProduct[..(m * n)].ToArray();
+        var lFt = Transpose(lF, n, r);
+        var wqT = Transpose(wq, n, r);
         for (var i = 0; i < m; i++)
         {
-            for (var j = 0; j < n; j++)
+            var row = c.AsSpan(i * n, n);
+            for (var t = 0; t < r; t++)
             {
-                var correction = 0;
-                for (var t = 0; t < r; t++)
+                var x = aq[(i * r) + t];
+                var e = lE[(i * r) + t];
+                var lRow = lFt.AsSpan(t * n, n);
+                var wRow = wqT.AsSpan(t * n, n);
+                for (var j = 0; j < n; j++)
                 {
-                    correction += (aq[(i * r) + t] * lF[(j * r) + t]) + (lE[(i * r) + t] * wq[(j * r) + t]);
+                    row[j] -= (x * lRow[j]) + (e * wRow[j]);
                 }
-
-                c[(i * n) + j] -= correction;
             }
         }
 

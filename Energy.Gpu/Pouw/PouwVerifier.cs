@@ -105,12 +105,12 @@ public sealed class PouwVerifier(IPouwJobRegistry? registry, TimeProvider time, 
         var clean = ArrayPool<sbyte>.Shared.Rent(Math.Max(p.TileH, p.TileW) * p.K);
         try
         {
-            if (CheckRows(ticket.NoisyA, ticket.AOpenings, seedE, ticket.TileRow * p.TileH, p.TileH, p.M, ticket.ActivationsRoot, p, clean, "A") is { } a)
+            if (CheckRows(ticket.NoisyA, ticket.AOpenings, seedE, ticket.TileRow * p.TileH, p.TileH, p.M, ticket.ActivationsRoot, p, clean, "A", keepFactor: false) is { } a)
             {
                 return a;
             }
 
-            if (CheckRows(ticket.NoisyW, ticket.WOpenings, seedF, ticket.TileCol * p.TileW, p.TileW, p.N, h.WeightsRoot, p, clean, "W") is { } w)
+            if (CheckRows(ticket.NoisyW, ticket.WOpenings, seedF, ticket.TileCol * p.TileW, p.TileW, p.N, h.WeightsRoot, p, clean, "W", keepFactor: true) is { } w)
             {
                 return w;
             }
@@ -179,19 +179,17 @@ public sealed class PouwVerifier(IPouwJobRegistry? registry, TimeProvider time, 
             : null;
     }
 
-    private PouwVerification? CheckRows(sbyte[] noisy, byte[][][] openings, byte[] seed, int firstRow, int count, int leaves, byte[] root, in PouwParameters p, sbyte[] clean, string name)
+    private PouwVerification? CheckRows(sbyte[] noisy, byte[][][] openings, byte[] seed, int firstRow, int count, int leaves, byte[] root, in PouwParameters p, sbyte[] clean, string name, bool keepFactor)
     {
-        if (!PouwNoise.TryApply(seed, firstRow, count, p.K, p.Rank, noisy, clean, subtract: true, out var bad))
+        if (!PouwNoise.TryApply(seed, firstRow, count, p.K, p.Rank, noisy, clean, subtract: true, out var bad, keepFactor))
         {
             return Refuse(PouwRejection.OperandOutOfRange, Invariant($"row {bad} of {name}, without its noise, leaves the operand range {p.OperandMin}..{p.OperandMax}"));
         }
 
-        for (var i = 0; i < count; i++)
+        var failed = PouwMerkle.VerifyRows(clean.AsSpan(0, count * p.K), firstRow, count, p.K, leaves, openings, root);
+        if (failed >= 0)
         {
-            if (!PouwMerkle.Verify(clean.AsSpan(i * p.K, p.K), firstRow + i, leaves, openings[i], root))
-            {
-                return Refuse(PouwRejection.WrongOpening, Invariant($"row {firstRow + i} of {name} does not open to the root {Convert.ToHexStringLower(root)}"));
-            }
+            return Refuse(PouwRejection.WrongOpening, Invariant($"row {failed} of {name} does not open to the root {Convert.ToHexStringLower(root)}"));
         }
 
         return null;

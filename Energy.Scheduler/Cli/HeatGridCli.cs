@@ -21,6 +21,7 @@ public static class HeatGridCli
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(Pouw.PouwCommand.Create());
         return root;
     }
 }
