@@ -11,6 +11,9 @@ public static class KernelSource
     /// <summary>The SHA-256d nonce search (entry point <see cref="Mining.Sha256dKernelParameters.KernelName"/>).</summary>
     public const string Sha256d = "sha256d.cu";
 
+    /// <summary>The proof-of-useful-work kernels (docs/pouw.md): pouw_noise, pouw_mine, pouw_project, pouw_denoise.</summary>
+    public const string Pouw = "pouw.cu";
+
     private const string Prefix = "Energy.Gpu.Kernels.";
 
     private static readonly Assembly Assembly = typeof(KernelSource).Assembly;

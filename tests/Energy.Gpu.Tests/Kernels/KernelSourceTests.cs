@@ -21,6 +21,28 @@ public partial class KernelSourceTests
     }
 
     [Fact]
+    public void Read_Pouw_IsTheRepositoryFile()
+    {
+        var embedded = KernelSource.Read(KernelSource.Pouw);
+
+        Assert.Contains(KernelSource.Pouw, KernelSource.Names);
+        Assert.Equal(File.ReadAllText(Path.Combine(TestSupport.RepoPaths.Root, "Energy.Gpu", "Kernels", "pouw.cu")), embedded);
+    }
+
+    [Fact]
+    public void PouwKernel_IsAsciiAndDeclaresItsEntryPointsExternC()
+    {
+        var source = KernelSource.Read(KernelSource.Pouw);
+
+        Assert.All(source, c => Assert.InRange(c, '\0', '\x7f'));
+        Assert.Contains("extern \"C\"", source, StringComparison.Ordinal);
+        foreach (var entry in new[] { "pouw_noise", "pouw_mine", "pouw_project", "pouw_denoise" })
+        {
+            Assert.Contains("__global__ void " + entry + "(", source, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Read_UnknownKernel_ThrowsNamingTheEmbeddedOnes()
     {
         var error = Assert.Throws<ArgumentException>(() => KernelSource.Read("nope.cu"));
