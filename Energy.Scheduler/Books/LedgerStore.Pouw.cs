@@ -27,6 +27,16 @@ public sealed partial class LedgerStore
         }
     }
 
+    /// <summary>True when a ticket with this id was accepted.</summary>
+    public bool IsPouwAccepted(string ticketId)
+    {
+        using var c = Reader();
+        using var q = c.CreateCommand();
+        q.CommandText = "SELECT count(*) FROM pouw_tickets WHERE ticket_id = $ticket AND outcome = 'accepted'";
+        q.Parameters.AddWithValue("$ticket", ticketId);
+        return Convert.ToInt64(q.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>The tickets recorded in [<paramref name="since"/>, <paramref name="until"/>), oldest first.</summary>
     public IReadOnlyList<PouwLedgerEntry> ReadPouw(DateTimeOffset since, DateTimeOffset until)
     {

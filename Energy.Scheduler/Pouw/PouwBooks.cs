@@ -91,12 +91,21 @@ public sealed class PouwBooks
 
     /// <summary>
     /// Verifies a ticket and records it in the proof ledger: accepted (its job's header advances), or refused with the
-    /// verifier's reason, or <c>duplicate</c> when its id was accepted before.
+    /// verifier's reason, or <c>duplicate</c> when its id was accepted before (checked first: an accepted ticket submitted
+    /// again after its header went stale is still a duplicate).
     /// </summary>
     public PouwLedgerEntry Submit(PouwTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var h = ticket.Header;
+        if (_ledger.IsPouwAccepted(ticket.Id))
+        {
+            lock (_gate)
+            {
+                return Record(Duplicate(new PouwLedgerEntry(_time.GetUtcNow(), h.Tenant, h.Job, h.Sequence, ticket.Id, string.Empty, string.Empty, 0, 0, Pricing.Currency)));
+            }
+        }
+
         var verdict = _verifier.Verify(ticket);
         lock (_gate)
         {
@@ -110,13 +119,7 @@ public sealed class PouwBooks
                 Pricing.RevenuePerTicket, Pricing.Currency);
             if (!_ledger.RecordPouw(accepted))
             {
-                return Record(accepted with
-                {
-                    Outcome = PouwVerification.ReasonName(PouwRejection.Duplicate),
-                    Detail = $"ticket {ticket.Id} was accepted before",
-                    WorkUnits = 0,
-                    Value = 0,
-                });
+                return Record(Duplicate(accepted));      // accepted by a submission that verified at the same time
             }
 
             Log.PouwTicketAccepted(_logger, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.WorkUnits);
@@ -149,6 +152,14 @@ public sealed class PouwBooks
 
     /// <summary>The proof ledger summed per tenant and outcome.</summary>
     public IReadOnlyList<PouwLedgerTotal> Totals() => _ledger.PouwTotals();
+
+    private static PouwLedgerEntry Duplicate(PouwLedgerEntry entry) => entry with
+    {
+        Outcome = PouwVerification.ReasonName(PouwRejection.Duplicate),
+        Detail = $"ticket {entry.TicketId} was accepted before",
+        WorkUnits = 0,
+        Value = 0,
+    };
 
     private PouwLedgerEntry Record(PouwLedgerEntry entry)
     {
