@@ -47,7 +47,7 @@ public static class ApiAccess
 
         if (path.StartsWithSegments("/api/pouw", StringComparison.OrdinalIgnoreCase, out var pouw))
         {
-            return Pouw(read, pouw, query, role, user!.FindFirstValue(ApiClaims.Tenant));
+            return Pouw(method, pouw, query, role, user!.FindFirstValue(ApiClaims.Tenant));
         }
 
         if (!read)
@@ -85,10 +85,10 @@ public static class ApiAccess
         return segments.Length == 1 ? segments[0] : null;
     }
 
-    private static AccessDecision Pouw(bool read, PathString rest, IQueryCollection query, ApiRole role, string? ownTenant)
+    private static AccessDecision Pouw(string method, PathString rest, IQueryCollection query, ApiRole role, string? ownTenant)
     {
         var segments = (rest.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (read)
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
         {
             if (role != ApiRole.Tenant)
             {
@@ -106,8 +106,10 @@ public static class ApiAccess
             return AccessDecision.Allow;
         }
 
+        var post = HttpMethods.IsPost(method);
         return segments switch
         {
+            _ when !post => Forbid(role, $"{method} needs an operator or admin"),
             ["jobs"] when role == ApiRole.Tenant => AccessDecision.Allow,
             ["jobs", _, _, "batches"] or ["tickets"] when role == ApiRole.Agent => AccessDecision.Allow,
             ["jobs"] => Forbid(role, "registering a PoUW job needs an operator, an admin or the tenant itself"),
