@@ -98,18 +98,17 @@ public sealed class PouwBooks
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var h = ticket.Header;
-        if (_ledger.IsPouwAccepted(ticket.Id))
-        {
-            lock (_gate)
-            {
-                return Record(Duplicate(new PouwLedgerEntry(_time.GetUtcNow(), h.Tenant, h.Job, h.Sequence, ticket.Id, string.Empty, string.Empty, 0, 0, Pricing.Currency)));
-            }
-        }
 
-        var verdict = _verifier.Verify(ticket);
+        // One at a time (a tile's recomputation is well under a millisecond): the verdict is on the headers in force when it is recorded.
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            if (_ledger.IsPouwAccepted(ticket.Id))
+            {
+                return Record(Duplicate(new PouwLedgerEntry(now, h.Tenant, h.Job, h.Sequence, ticket.Id, string.Empty, string.Empty, 0, 0, Pricing.Currency)));
+            }
+
+            var verdict = _verifier.Verify(ticket);
             if (!verdict.Accepted)
             {
                 return Record(new PouwLedgerEntry(now, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.Reason, verdict.Detail, 0, 0, Pricing.Currency));
@@ -119,7 +118,7 @@ public sealed class PouwBooks
                 Pricing.RevenuePerTicket, Pricing.Currency);
             if (!_ledger.RecordPouw(accepted))
             {
-                return Record(Duplicate(accepted));      // accepted by a submission that verified at the same time
+                return Record(Duplicate(accepted));      // a second process on the same ledger accepted it meanwhile
             }
 
             Log.PouwTicketAccepted(_logger, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.WorkUnits);

@@ -149,6 +149,24 @@ public sealed class PouwBooksTests : IDisposable
     }
 
     [Fact]
+    public void Register_JobsFileCannotBeWritten_SaveExceptionAndAlarm_ClearedByTheNextSave()
+    {
+        var pouw = Path.Combine(_data, PouwBooks.FolderName);
+        File.WriteAllText(pouw, "a file where the folder belongs");
+        var alarms = new Telemetry.Health.Alarms(_time, NullLogger<Telemetry.Health.Alarms>.Instance);
+        var books = new PouwBooks(_data, _ledger, TestSites.Bathhouse(), _time, NullLogger<PouwBooks>.Instance, alarms);
+
+        var e = Assert.Throws<PouwSaveException>(() => books.Register(Tenant, Job, Root(_weights, N), Parameters, PouwHeader.TargetFor(TilesPerTicket)));
+
+        Assert.Contains(books.JobsPath, e.Message, StringComparison.Ordinal);
+        Assert.True(alarms.IsRaised(PouwBooks.SaveAlarm));
+        File.Delete(pouw);
+        books.LogBatch(Tenant, Job, new byte[32]);
+        Assert.False(alarms.IsRaised(PouwBooks.SaveAlarm));
+        Assert.Equal(Job, Assert.Single(PouwJobRegistry.FromJson(File.ReadAllText(books.JobsPath)).Jobs()).Job);
+    }
+
+    [Fact]
     public void StartRefusal_NoJobsFileOrAGoodOne_None()
     {
         Assert.Null(PouwBooks.StartRefusal(_data));
