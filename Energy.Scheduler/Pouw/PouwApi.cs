@@ -39,7 +39,7 @@ public static class PouwApi
             var caller = ApiCaller.Of(http);
             if (caller.Role == ApiRole.Tenant && !string.Equals(caller.Tenant, body.Tenant, StringComparison.Ordinal))
             {
-                return Results.Problem($"a tenant key registers jobs only for its own tenant ('{caller.Tenant}'), not '{body.Tenant}'",
+                return Results.Problem($"a tenant key registers jobs only for its own tenant ('{caller.Tenant}'), not '{body.Tenant}'; this key's role is tenant",
                     statusCode: StatusCodes.Status403Forbidden);
             }
 
