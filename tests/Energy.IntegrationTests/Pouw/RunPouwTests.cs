@@ -16,6 +16,7 @@ public sealed class RunPouwTests : IDisposable
     private const int M = 32;
     private const int N = 32;
     private const int K = 256;
+    private const int BigK = 4096;
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-pouw-run-").FullName;
@@ -39,6 +40,7 @@ public sealed class RunPouwTests : IDisposable
         _rig.Http.DefaultRequestHeaders.Add("X-Api-Key", agent);     // the rig's own reads (/api/status): an agent reads as a viewer
         var weights = Matrix(1, N);
         int accepted;
+        long workUnits;
 
         using (var first = _rig.Start("--demo"))
         {
@@ -85,16 +87,33 @@ public sealed class RunPouwTests : IDisposable
             var (tenantSubmits, _) = await SendAsync(HttpMethod.Post, "/api/pouw/tickets", tenant, tickets[0].ToJson());
             Assert.Equal(HttpStatusCode.Forbidden, tenantSubmits);
 
-            await AssertCountedAsync(tenant, accepted);
+            // A ticket over the API's usual 64 KiB body limit: one 16×16 tile at k = 4096 is 128 KiB of rows (every tile wins at 1 tile per ticket).
+            var bigW = Matrix(7, 16, BigK);
+            var (bigStatus, bigBody) = await SendAsync(HttpMethod.Post, "/api/pouw/jobs", tenant, $$"""
+                {"tenant": "Acme AI", "job": "big", "weightsRoot": "{{Convert.ToHexStringLower(PouwMerkle.RootOf(bigW, 16, BigK))}}",
+                 "m": 16, "n": 16, "k": {{BigK}}, "rank": 8, "tilesPerTicket": 1}
+                """);
+            Assert.True(bigStatus == HttpStatusCode.Created, bigBody.ToString());
+            var big = PouwCpuMiner.Mine(Matrix(8, 16, BigK), bigW, Header(bigBody));
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/api/pouw/jobs/Acme%20AI/big/batches", agent,
+                $$"""{"activationsRoot": "{{Convert.ToHexStringLower(big.ActivationsRoot)}}"}""")).Status);
+            var bigJson = Assert.Single(big.Tickets).ToJson();
+            Assert.True(bigJson.Length > 2 * 65536, $"{bigJson.Length} characters");
+            var (bigSubmitted, bigAnswer) = await SendAsync(HttpMethod.Post, "/api/pouw/tickets", agent, bigJson);
+            Assert.True(bigSubmitted == HttpStatusCode.OK && bigAnswer.GetProperty("accepted").GetBoolean(), bigAnswer.ToString());
+            accepted++;
+            workUnits = (2L * M * N * K) + (16L * 16 * BigK);
+
+            await AssertCountedAsync(tenant, accepted, workUnits);
             HeatGridRunRig.StopCleanly(first);
         }
 
         using (var second = _rig.Start("--demo"))
         {
             await _rig.WaitForStatusAsync(second);
-            await AssertCountedAsync(tenant, accepted);
+            await AssertCountedAsync(tenant, accepted, workUnits);
             var (_, header) = await SendAsync(HttpMethod.Get, "/api/pouw/jobs/Acme%20AI/chat/header", tenant);
-            Assert.Equal(accepted, header.GetProperty("sequence").GetInt32());      // each accepted ticket advanced it, and jobs.json kept that
+            Assert.Equal(2, header.GetProperty("sequence").GetInt32());      // each accepted ticket advanced it, and jobs.json kept that
             HeatGridRunRig.StopCleanly(second);
         }
 
@@ -107,12 +126,12 @@ public sealed class RunPouwTests : IDisposable
         Assert.Equal("{ broken", await File.ReadAllTextAsync(jobs));
     }
 
-    private async Task AssertCountedAsync(string tenantKey, int accepted)
+    private async Task AssertCountedAsync(string tenantKey, int accepted, long workUnits)
     {
         var (status, view) = await SendAsync(HttpMethod.Get, "/api/pouw", tenantKey);
         Assert.Equal(HttpStatusCode.OK, status);
         var acme = Assert.Single(view.GetProperty("tenants").EnumerateArray());
-        Assert.Equal(("Acme AI", accepted + 1, accepted, (long)accepted * M * N * K, 1),
+        Assert.Equal(("Acme AI", accepted + 1, accepted, workUnits, 1),
             (acme.GetProperty("tenant").GetString(), acme.GetProperty("ticketsFound").GetInt32(), acme.GetProperty("ticketsVerified").GetInt32(),
              acme.GetProperty("workUnits").GetInt64(), acme.GetProperty("rejected").GetProperty("wrong-weights-root").GetInt32()));
         Assert.Equal(Math.Round(accepted * 0.0011, 9), acme.GetProperty("revenue").GetDouble(), 9);
@@ -140,10 +159,10 @@ public sealed class RunPouwTests : IDisposable
     }
 
     /// <summary>rows×k int8 values in −100…100 from a seeded generator (rank 8 leaves −120…119).</summary>
-    private static sbyte[] Matrix(int seed, int rows)
+    private static sbyte[] Matrix(int seed, int rows, int k = K)
     {
         var random = new Random(seed);
-        var values = new sbyte[rows * K];
+        var values = new sbyte[rows * k];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = (sbyte)random.Next(-100, 101);
