@@ -69,7 +69,7 @@ internal static class RunCommand
             return 2;
         }
 
-        if (Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
+        if (Energy.Scheduler.Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
         {
             await Console.Error.WriteLineAsync(pouwRefusal);
             return 2;
