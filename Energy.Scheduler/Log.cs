@@ -335,4 +335,22 @@ internal static partial class Log
 
     [LoggerMessage(3885, LogLevel.Warning, "This build has no dashboard (the npm build of dashboard/ did not run): {Url}/ answers 404; the API is unchanged")]
     public static partial void DashboardMissing(ILogger logger, string url);
+
+    [LoggerMessage(3920, LogLevel.Information, "PoUW job registry: {Jobs} jobs from {Path}; tickets valued by {Pricing}")]
+    public static partial void PouwRegistryLoaded(ILogger logger, int jobs, string path, string pricing);
+
+    [LoggerMessage(3921, LogLevel.Information, "PoUW job {Tenant}/{Job} registered: {Parameters}, weights root {WeightsRoot}")]
+    public static partial void PouwJobRegistered(ILogger logger, string tenant, string job, string parameters, string weightsRoot);
+
+    [LoggerMessage(3922, LogLevel.Debug, "PoUW job {Tenant}/{Job}: request batch logged with activations root {ActivationsRoot}")]
+    public static partial void PouwBatchLogged(ILogger logger, string tenant, string job, string activationsRoot);
+
+    [LoggerMessage(3923, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} header {Sequence} accepted: {WorkUnits} work units; the job's header advances")]
+    public static partial void PouwTicketAccepted(ILogger logger, string tenant, string job, long sequence, string ticketId, long workUnits);
+
+    [LoggerMessage(3924, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} header {Sequence} refused: {Reason} ({Detail})")]
+    public static partial void PouwTicketRefused(ILogger logger, string tenant, string job, long sequence, string ticketId, string reason, string detail);
+
+    [LoggerMessage(3925, LogLevel.Error, "The PoUW job registry could not be saved to {Path}")]
+    public static partial void PouwRegistrySaveFailed(ILogger logger, string path, Exception exception);
 }

@@ -173,6 +173,7 @@ public static class HeatGridApi
         endpoints.MapAuditApi();                                                         // the audit trail: /api/audit
         endpoints.MapTenantApi();                                                        // a tenant's own view: /api/tenants/{tenant}
         endpoints.MapPolicyApi();                                                        // the operator policy at run time: /api/policy
+        Pouw.PouwApi.MapPouwApi(endpoints);                                              // proof of useful work: /api/pouw
         Security.BrowserSessionApi.MapSessionApi(endpoints);                             // the browser's login: /api/session
         Dashboard.DashboardEvents.MapDashboardEvents(endpoints);                         // the dashboard's live feed: /api/events
         return endpoints;

@@ -71,7 +71,8 @@ public static class HttpBounds
             }
 
             // Kestrel stops a longer body as it is read; a declared length is refused before reading anything (and under the test server too).
-            if (context.Request.ContentLength > MaxRequestBodyBytes)
+            if (context.Request.ContentLength > (context.Request.Path.Equals(Pouw.PouwApi.TicketsPath, StringComparison.OrdinalIgnoreCase)
+                ? Pouw.PouwApi.MaxTicketBodyBytes : MaxRequestBodyBytes))
             {
                 await TooLarge(context.Request.ContentLength.Value).ExecuteAsync(context);
                 return;

@@ -80,6 +80,9 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
 
     public LedgerInfo? Info => _store.Info;
 
+    /// <summary>The proof-of-useful-work tickets: written at once by <see cref="Pouw.PouwBooks"/>, nothing pending.</summary>
+    public IReadOnlyList<PouwLedgerEntry> ReadPouw(DateTimeOffset since, DateTimeOffset until) => _store.ReadPouw(since, until);
+
     /// <summary>The written slots, those closed but not yet written (a failing disk), and the slot in progress as of the last tick.</summary>
     public IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until)
     {

@@ -54,6 +54,15 @@ public static class LedgerMigrations
         ALTER TABLE heat_loop_lines ADD COLUMN register_start_kwh REAL;
         ALTER TABLE heat_loop_lines ADD COLUMN register_end_kwh REAL;
         """,
+        // v4: the proof-of-useful-work ledger: every ticket submitted, with its outcome ("accepted" or the rejection's reason).
+        // A ticket id (its tile hash) is accepted once: the partial unique index refuses a second accepted row atomically.
+        """
+        CREATE TABLE pouw_tickets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, tenant TEXT NOT NULL, job TEXT NOT NULL, sequence INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL, work_units INTEGER NOT NULL, value REAL NOT NULL, currency TEXT NOT NULL);
+        CREATE UNIQUE INDEX pouw_tickets_accepted ON pouw_tickets (ticket_id) WHERE outcome = 'accepted';
+        CREATE INDEX pouw_tickets_at ON pouw_tickets (at_ms);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

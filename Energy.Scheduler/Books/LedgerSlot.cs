@@ -159,4 +159,7 @@ public interface ILedgerReader
 
     /// <summary>The slots starting in [<paramref name="since"/>, <paramref name="until"/>), oldest first: closed ones and the one in progress.</summary>
     IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until);
+
+    /// <summary>The proof-of-useful-work tickets recorded in [<paramref name="since"/>, <paramref name="until"/>), oldest first (none for a ledger without them).</summary>
+    IReadOnlyList<PouwLedgerEntry> ReadPouw(DateTimeOffset since, DateTimeOffset until) => [];
 }

@@ -23,7 +23,10 @@ public static class StatementBuilder
         var windowStart = MarketCalendar.StartOfLocalDay(request.From, zone);
         var windowEnd = MarketCalendar.StartOfLocalDay(request.To.AddDays(1), zone);
         var slots = ledger.Read(windowStart, windowEnd);
-        var members = Members(request, slots);
+        var pouw = request.Party.Kind == StatementKind.Tenant
+            ? ledger.ReadPouw(windowStart, windowEnd).Where(e => e.IsAccepted && string.Equals(e.Tenant, request.Party.Name, StringComparison.Ordinal)).ToList()
+            : [];
+        var members = Members(request, slots, pouw.Count > 0);
 
         var empty = StatementFigures.For(request.Party);
         var hourly = new List<StatementLine>();
@@ -46,6 +49,13 @@ public static class StatementBuilder
         {
             var at = Array.BinarySearch(hourStarts, slot.Start.UtcTicks);
             hourly[at >= 0 ? at : ~at - 1].AddSlot(slot);
+        }
+
+        // A ticket counts in the local hour it was accepted in.
+        foreach (var entry in pouw.Where(e => e.At >= windowStart && e.At < windowEnd))
+        {
+            var at = Array.BinarySearch(hourStarts, entry.At.UtcTicks);
+            hourly[at >= 0 ? at : ~at - 1].AddPouw(entry);
         }
 
         var dayAt = 0;
@@ -96,8 +106,11 @@ public static class StatementBuilder
         }
     }
 
-    /// <summary>The tenant's workloads or the buyer's loops in the window; an unknown name is refused with the names the window knows.</summary>
-    private static List<string> Members(StatementRequest request, IReadOnlyList<LedgerSlot> slots)
+    /// <summary>
+    /// The tenant's workloads or the buyer's loops in the window; an unknown name is refused with the names the window knows
+    /// (a tenant with accepted proof-of-useful-work tickets in the window is known, with or without workloads).
+    /// </summary>
+    private static List<string> Members(StatementRequest request, IReadOnlyList<LedgerSlot> slots, bool hasPouw)
     {
         var party = request.Party;
         var (word, pairs) = party.Kind switch
@@ -113,7 +126,7 @@ public static class StatementBuilder
 
         var known = pairs.Distinct().ToList();
         var members = known.Where(k => string.Equals(k.Party, party.Name, StringComparison.Ordinal)).Select(k => k.Member).Order(StringComparer.Ordinal).ToList();
-        if (members.Count > 0)
+        if (members.Count > 0 || hasPouw)
         {
             return members;
         }

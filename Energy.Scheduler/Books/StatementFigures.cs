@@ -13,6 +13,11 @@ public abstract class StatementFigures
     /// <summary>Adds the party's share of one slot.</summary>
     internal abstract void AddSlot(LedgerSlot slot);
 
+    /// <summary>Adds the party's share of one proof-of-useful-work ticket (a tenant's accepted ones); nothing for other parties.</summary>
+    internal virtual void AddPouw(PouwLedgerEntry entry)
+    {
+    }
+
     /// <summary>Adds another line's figures of the same party (an hour into its day).</summary>
     internal abstract void Add(StatementFigures other);
 

@@ -69,6 +69,9 @@ public sealed class StatementLine
         Figures.AddSlot(slot);
     }
 
+    /// <summary>Adds one proof-of-useful-work ticket counted in this line (by when it was accepted); not a slot.</summary>
+    internal void AddPouw(PouwLedgerEntry entry) => Figures.AddPouw(entry);
+
     internal void Add(StatementLine part)
     {
         Slots += part.Slots;

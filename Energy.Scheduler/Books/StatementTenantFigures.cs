@@ -28,6 +28,15 @@ public sealed class StatementTenantFigures(string tenant) : StatementFigures
     /// <summary>The grid energy attributed to it at each slot's all-in price.</summary>
     public double EnergyCost { get; private set; }
 
+    /// <summary>Its proof-of-useful-work tickets verified (accepted) in the line.</summary>
+    public double PouwTickets { get; private set; }
+
+    /// <summary>Their useful work: each accepted ticket's job's m·n·k multiply-adds.</summary>
+    public double PouwWorkUnits { get; private set; }
+
+    /// <summary>What they earn: each at the site's per-ticket mining revenue when it was accepted.</summary>
+    public double PouwRevenue { get; private set; }
+
     public override IReadOnlyList<StatementField> Fields() =>
     [
         new("gpuHours", "GPU-h", StatementUnit.Hours, GpuHours),
@@ -39,6 +48,9 @@ public sealed class StatementTenantFigures(string tenant) : StatementFigures
         new("slaCompliancePercent", "SLA %", StatementUnit.Percent, SlaCompliancePercent),
         new("amount", "Amount", StatementUnit.Money, Amount),
         new("energyCost", "Energy cost", StatementUnit.Money, EnergyCost),
+        new("pouwTickets", "PoUW tickets", StatementUnit.Count, PouwTickets),
+        new("pouwWorkUnits", "PoUW work units", StatementUnit.Count, PouwWorkUnits),
+        new("pouwRevenue", "PoUW revenue", StatementUnit.Money, PouwRevenue),
     ];
 
     internal override void AddSlot(LedgerSlot slot)
@@ -55,6 +67,16 @@ public sealed class StatementTenantFigures(string tenant) : StatementFigures
         }
     }
 
+    internal override void AddPouw(PouwLedgerEntry entry)
+    {
+        if (entry.IsAccepted && string.Equals(entry.Tenant, Tenant, StringComparison.Ordinal))
+        {
+            PouwTickets++;
+            PouwWorkUnits += entry.WorkUnits;
+            PouwRevenue += entry.Value;
+        }
+    }
+
     internal override void Add(StatementFigures other)
     {
         var o = Same<StatementTenantFigures>(other);
@@ -65,6 +87,9 @@ public sealed class StatementTenantFigures(string tenant) : StatementFigures
         SlaGpuMinutesDelivered += o.SlaGpuMinutesDelivered;
         Amount += o.Amount;
         EnergyCost += o.EnergyCost;
+        PouwTickets += o.PouwTickets;
+        PouwWorkUnits += o.PouwWorkUnits;
+        PouwRevenue += o.PouwRevenue;
     }
 
     internal override StatementFigures Empty() => new StatementTenantFigures(Tenant);

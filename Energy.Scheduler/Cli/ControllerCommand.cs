@@ -107,6 +107,12 @@ internal static class ControllerCommand
             return 2;
         }
 
+        if (Energy.Scheduler.Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
+        {
+            await Console.Error.WriteLineAsync(pouwRefusal);
+            return 2;
+        }
+
         if (await CliInputs.BrokerAsync(mqttUri, passwordFile) is not { } broker)
         {
             return 2;

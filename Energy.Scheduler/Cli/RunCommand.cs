@@ -69,6 +69,12 @@ internal static class RunCommand
             return 2;
         }
 
+        if (Energy.Scheduler.Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
+        {
+            await Console.Error.WriteLineAsync(pouwRefusal);
+            return 2;
+        }
+
         MqttBrokerOptions? broker = null;
         if (mqttUri is not null && (broker = await CliInputs.BrokerAsync(mqttUri, passwordFile)) is null)
         {

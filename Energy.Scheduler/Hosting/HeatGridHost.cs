@@ -10,6 +10,7 @@ using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
 using Energy.Scheduler.Planning;
 using Energy.Scheduler.Policy;
+using Energy.Scheduler.Pouw;
 using Energy.Scheduler.Plant;
 using Energy.Scheduler.Security;
 using Energy.Telemetry.Modbus.Simulation;
@@ -60,6 +61,7 @@ public static class HeatGridHost
         builder.Services.AddEnergyLedger(options.DataFolder);                            // the books: counters into DATA/ledger.db (stops after the control loop)
         builder.Services.AddAuditTrail(options.DataFolder);                              // who changed what: DATA/audit.jsonl, hash-chained
         builder.Services.AddRunTimePolicy(options.DataFolder);                           // the operator policy in force and its versions: DATA/policy/
+        builder.Services.AddProofOfUsefulWork(options.DataFolder);                       // PoUW jobs (DATA/pouw/jobs.json) and the proof ledger (ledger.db)
         builder.Services.AddController(options, builder.Configuration);                 // fleet, sequencer, control loop
         if (options.Role == HostRole.All)
         {

@@ -13,6 +13,9 @@ namespace Energy.Scheduler.Security;
 /// <item><c>GET /api/tenants/{tenant}</c>: a tenant only its own; every other role that reads.</item>
 /// <item>Other reads (GET, HEAD): viewer, integrator, operator, admin, and the broker's machine identities (controller, agent),
 /// which get no more than a viewer; not a tenant, since they show every tenant's workloads.</item>
+/// <item><c>/api/pouw…</c> (proof of useful work): reads as other reads, and a tenant its own (<c>GET /api/pouw</c>, shown only its
+/// tenant; <c>GET /api/pouw/jobs/{tenant}/…</c> of its tenant); <c>POST /api/pouw/jobs</c> operator, admin, or a tenant (the endpoint
+/// holds it to its own tenant in the body); batches and tickets operator, admin or agent (the inference server and the miners).</item>
 /// <item>Writes (every other method): operator and admin.</item>
 /// </list>
 /// </summary>
@@ -40,6 +43,11 @@ public static class ApiAccess
         if (path.StartsWithSegments("/api/audit", StringComparison.OrdinalIgnoreCase))
         {
             return role is ApiRole.Operator or ApiRole.Admin ? AccessDecision.Allow : Forbid(role, "the audit trail is for an operator or admin");
+        }
+
+        if (path.StartsWithSegments("/api/pouw", StringComparison.OrdinalIgnoreCase, out var pouw))
+        {
+            return Pouw(method, pouw, query, role, user!.FindFirstValue(ApiClaims.Tenant));
         }
 
         if (!read)
@@ -75,6 +83,38 @@ public static class ApiAccess
 
         var segments = rest.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return segments.Length == 1 ? segments[0] : null;
+    }
+
+    private static AccessDecision Pouw(string method, PathString rest, IQueryCollection query, ApiRole role, string? ownTenant)
+    {
+        var segments = (rest.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        {
+            if (role != ApiRole.Tenant)
+            {
+                return AccessDecision.Allow;
+            }
+
+            var asked = segments.Length == 0 ? Given(query, "tenant") ?? ownTenant : segments is ["jobs", var t, ..] ? t : null;
+            return ownTenant is not null && string.Equals(asked?.Trim(), ownTenant, StringComparison.Ordinal)
+                ? AccessDecision.Allow
+                : Forbid(role, $"a tenant key reads only its own tenant's proof of useful work (GET /api/pouw, GET /api/pouw/jobs/{ownTenant}/JOB/header)");
+        }
+
+        if (role is ApiRole.Operator or ApiRole.Admin)
+        {
+            return AccessDecision.Allow;
+        }
+
+        var post = HttpMethods.IsPost(method);
+        return segments switch
+        {
+            _ when !post => Forbid(role, $"{method} needs an operator or admin"),
+            ["jobs"] when role == ApiRole.Tenant => AccessDecision.Allow,
+            ["jobs", _, _, "batches"] or ["tickets"] when role == ApiRole.Agent => AccessDecision.Allow,
+            ["jobs"] => Forbid(role, "registering a PoUW job needs an operator, an admin or the tenant itself"),
+            _ => Forbid(role, "logging batches and submitting PoUW tickets needs an operator, an admin or an agent"),
+        };
     }
 
     private static AccessDecision Statement(ApiRole role, string? ownTenant, IQueryCollection query)

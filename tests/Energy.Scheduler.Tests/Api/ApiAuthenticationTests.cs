@@ -65,6 +65,7 @@ public sealed class ApiAuthenticationTests : IAsyncLifetime
     {
         "/api/dr/curtail" => """{"id": "intruder", "targetKw": 100, "durationSeconds": 600}""",
         "/api/demo/base-load" => """{"baseLoadKw": 500}""",
+        "/api/pouw/jobs" => """{"tenant": "Someone Else", "job": "j", "weightsRoot": "00", "m": 32, "n": 32, "k": 256, "tilesPerTicket": 2}""",   // a tenant key registers only its own
         _ => "{}",
     };
 

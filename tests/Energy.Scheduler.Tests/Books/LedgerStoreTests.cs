@@ -141,8 +141,8 @@ public sealed class LedgerStoreTests : IDisposable
         }
 
         using var store = LedgerStore.OpenFile(path);
-        Assert.Equal(2, store.MigrationsRun);
-        Assert.Equal(3, store.SchemaVersion);
+        Assert.Equal(LedgerMigrations.Latest - 1, store.MigrationsRun);
+        Assert.Equal(LedgerMigrations.Latest, store.SchemaVersion);
         var slot = Assert.Single(store.Read(DateTimeOffset.FromUnixTimeMilliseconds(0), DateTimeOffset.MaxValue.AddDays(-1)));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1796637600000), slot.Start);
         Assert.Equal(21, slot.Workloads.Single().Revenue);

@@ -13,7 +13,8 @@ public sealed class StatementFormatsTests
         ["level", "start", "end", "seconds", "coveredSeconds", "partial", "open", "slots", "estimatedSlots", "estimated", "estimatedReasons", "flags"];
 
     private static readonly string[] TenantFields =
-        ["gpuHours", "gpuKwh", "coolingKwh", "gridKwh", "slaGpuMinutesOwed", "slaGpuMinutesDelivered", "slaCompliancePercent", "amount", "energyCost"];
+        ["gpuHours", "gpuKwh", "coolingKwh", "gridKwh", "slaGpuMinutesOwed", "slaGpuMinutesDelivered", "slaCompliancePercent", "amount", "energyCost",
+        "pouwTickets", "pouwWorkUnits", "pouwRevenue"];
 
     /// <summary>The autumn DST day with one estimated slot whose reason holds a comma and a quote, and the slot in progress.</summary>
     private static Statement AutumnTenant()

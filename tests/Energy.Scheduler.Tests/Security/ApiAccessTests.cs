@@ -119,4 +119,29 @@ public sealed class ApiAccessTests
     [InlineData(ApiRole.Agent, "facility=true", AccessOutcome.Forbidden)]
     public void Statements_ByParty(ApiRole role, string query, AccessOutcome outcome) =>
         Assert.Equal(outcome, Decide("GET", "/api/statements?from=2026-12-01&to=2026-12-02&" + query, role, role == ApiRole.Tenant ? "Acme AI" : null));
+
+    [Theory]
+    [InlineData("POST", "/api/pouw/jobs", ApiRole.Operator, AccessOutcome.Allowed)]
+    [InlineData("POST", "/api/pouw/jobs", ApiRole.Tenant, AccessOutcome.Allowed)]          // held to its own tenant by the endpoint (the body names it)
+    [InlineData("POST", "/api/pouw/jobs", ApiRole.Agent, AccessOutcome.Forbidden)]
+    [InlineData("POST", "/api/pouw/jobs", ApiRole.Viewer, AccessOutcome.Forbidden)]
+    [InlineData("POST", "/api/pouw/jobs/Acme AI/chat/batches", ApiRole.Agent, AccessOutcome.Allowed)]
+    [InlineData("POST", "/api/pouw/jobs/Acme AI/chat/batches", ApiRole.Admin, AccessOutcome.Allowed)]
+    [InlineData("POST", "/api/pouw/jobs/Acme AI/chat/batches", ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData("POST", "/api/pouw/jobs/Acme AI/chat/batches", ApiRole.Controller, AccessOutcome.Forbidden)]
+    [InlineData("POST", "/api/pouw/tickets", ApiRole.Agent, AccessOutcome.Allowed)]
+    [InlineData("POST", "/api/pouw/tickets", ApiRole.Operator, AccessOutcome.Allowed)]
+    [InlineData("POST", "/api/pouw/tickets", ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData("POST", "/api/pouw/tickets", ApiRole.Integrator, AccessOutcome.Forbidden)]
+    [InlineData("DELETE", "/api/pouw/jobs", ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData("GET", "/api/pouw", ApiRole.Viewer, AccessOutcome.Allowed)]
+    [InlineData("GET", "/api/pouw", ApiRole.Agent, AccessOutcome.Allowed)]
+    [InlineData("GET", "/api/pouw", ApiRole.Tenant, AccessOutcome.Allowed)]
+    [InlineData("GET", "/api/pouw?tenant=Acme AI", ApiRole.Tenant, AccessOutcome.Allowed)]
+    [InlineData("GET", "/api/pouw?tenant=Other", ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData("GET", "/api/pouw/jobs/Acme AI/chat/header", ApiRole.Tenant, AccessOutcome.Allowed)]
+    [InlineData("GET", "/api/pouw/jobs/Other/chat/header", ApiRole.Tenant, AccessOutcome.Forbidden)]
+    [InlineData("GET", "/api/pouw/jobs/Other/chat/header", ApiRole.Agent, AccessOutcome.Allowed)]
+    public void Pouw_TenantsRegisterAndReadTheirOwn_AgentsLogBatchesAndSubmitTickets(string method, string path, ApiRole role, AccessOutcome outcome) =>
+        Assert.Equal(outcome, Decide(method, path, role, role == ApiRole.Tenant ? "Acme AI" : null));
 }

@@ -1,0 +1,251 @@
+using System.Globalization;
+using Energy.Contracts.Sites;
+using Energy.Gpu.Pouw;
+using Energy.Scheduler.Books;
+using Energy.Telemetry.Health;
+using Microsoft.Extensions.Logging;
+
+namespace Energy.Scheduler.Pouw;
+
+/// <summary>
+/// Proof of useful work in the controller (docs/pouw.md, "Useful by construction"): the job registry (tenants' jobs, their
+/// headers, the activations roots the inference server logs), persisted to <c>DATA/pouw/jobs.json</c>; the verifier; and
+/// the proof ledger (the <c>pouw_tickets</c> table of <c>DATA/ledger.db</c>): every submitted ticket with its outcome.
+/// An accepted ticket is valued at the site's per-ticket mining revenue and advances its job's header. Thread-safe.
+/// </summary>
+public sealed class PouwBooks
+{
+    public const string FolderName = "pouw";
+    public const string JobsFileName = "jobs.json";
+
+    /// <summary>Held while the job registry cannot be saved (a registration or logged batch would not survive a restart).</summary>
+    public const string SaveAlarm = "pouw.save";
+
+    private readonly Lock _gate = new();
+    private readonly LedgerStore _ledger;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Alarms? _alarms;
+    private readonly PouwVerifier _verifier;
+
+    /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json exists and is not a job registry: it is never replaced.</exception>
+    public PouwBooks(string dataFolder, LedgerStore ledger, Site site, TimeProvider time, ILogger<PouwBooks> logger, Alarms? alarms = null,
+        PouwVerifierOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataFolder);
+        ArgumentNullException.ThrowIfNull(site);
+        (_ledger, _time, _logger, _alarms) = (ledger, time, logger, alarms);
+        JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
+        Registry = Load(JobsPath);
+        Pricing = PouwPricing.Of(site);
+        _verifier = new PouwVerifier(Registry, time, options);
+        Log.PouwRegistryLoaded(logger, Registry.Jobs().Count, JobsPath, Pricing.Basis);
+    }
+
+    public string JobsPath { get; }
+
+    public PouwJobRegistry Registry { get; }
+
+    public PouwPricing Pricing { get; }
+
+    /// <summary>Why a start on <paramref name="dataFolder"/> must not go on (its jobs.json is broken), or null.</summary>
+    public static string? StartRefusal(string dataFolder)
+    {
+        try
+        {
+            _ = Load(Path.Combine(dataFolder, FolderName, JobsFileName));
+            return null;
+        }
+        catch (PouwRegistryFileException e)
+        {
+            return e.Message + " Nothing was started.";
+        }
+    }
+
+    /// <summary>Registers a tenant's job and saves the registry; returns header 0.</summary>
+    /// <exception cref="InvalidOperationException">The job is registered already.</exception>
+    /// <exception cref="PouwSaveException">Registered, but jobs.json could not be written.</exception>
+    public PouwHeader Register(string tenant, string job, byte[] weightsRoot, PouwParameters parameters, byte[] target)
+    {
+        lock (_gate)
+        {
+            var header = Registry.Register(tenant, job, weightsRoot, parameters, target, _time.GetUtcNow());
+            Log.PouwJobRegistered(_logger, tenant, job, parameters.ToString(), Convert.ToHexStringLower(weightsRoot));
+            Save();
+            return header;
+        }
+    }
+
+    /// <summary>Logs one request batch's activations root for a job and saves the registry.</summary>
+    /// <exception cref="KeyNotFoundException">No such job.</exception>
+    /// <exception cref="PouwSaveException">Logged, but jobs.json could not be written.</exception>
+    public void LogBatch(string tenant, string job, byte[] activationsRoot)
+    {
+        lock (_gate)
+        {
+            Registry.LogActivations(tenant, job, activationsRoot);
+            Log.PouwBatchLogged(_logger, tenant, job, Convert.ToHexStringLower(activationsRoot));
+            Save();
+        }
+    }
+
+    /// <summary>
+    /// Verifies a ticket and records it in the proof ledger: accepted (its job's header advances), or refused with the
+    /// verifier's reason, or <c>duplicate</c> when its id was accepted before (checked first: an accepted ticket submitted
+    /// again after its header went stale is still a duplicate).
+    /// </summary>
+    public PouwLedgerEntry Submit(PouwTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var h = ticket.Header;
+
+        // One at a time (a tile's recomputation is well under a millisecond): the verdict is on the headers in force when it is recorded.
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (_ledger.IsPouwAccepted(ticket.Id))
+            {
+                return Record(Duplicate(new PouwLedgerEntry(now, h.Tenant, h.Job, h.Sequence, ticket.Id, string.Empty, string.Empty, 0, 0, Pricing.Currency)));
+            }
+
+            var verdict = _verifier.Verify(ticket);
+            if (!verdict.Accepted)
+            {
+                return Record(new PouwLedgerEntry(now, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.Reason, verdict.Detail, 0, 0, Pricing.Currency));
+            }
+
+            var accepted = new PouwLedgerEntry(now, h.Tenant, h.Job, h.Sequence, ticket.Id, PouwLedgerEntry.Accepted, verdict.Detail, verdict.WorkUnits,
+                Pricing.RevenuePerTicket, Pricing.Currency);
+            if (!_ledger.RecordPouw(accepted))
+            {
+                return Record(Duplicate(accepted));      // a second process on the same ledger accepted it meanwhile
+            }
+
+            Log.PouwTicketAccepted(_logger, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.WorkUnits);
+            Registry.Advance(h.Tenant, h.Job, ticket.TileHash, now);
+            try
+            {
+                Save();
+            }
+            catch (PouwSaveException)
+            {
+                // The ticket is in the ledger; the new header holds in memory, and the alarm says it would not survive a restart.
+            }
+
+            return accepted;
+        }
+    }
+
+    /// <summary>Records a body that is not a ticket (as <c>malformed</c>), with whatever tenant and job it named.</summary>
+    public PouwLedgerEntry RecordMalformed(string? tenant, string? job, string detail)
+    {
+        lock (_gate)
+        {
+            return Record(new PouwLedgerEntry(_time.GetUtcNow(), Bounded(tenant), Bounded(job), 0, string.Empty,
+                PouwVerification.ReasonName(PouwRejection.Malformed), detail, 0, 0, Pricing.Currency));
+        }
+    }
+
+    /// <summary>Every ticket recorded, oldest first.</summary>
+    public IReadOnlyList<PouwLedgerEntry> Entries() => _ledger.ReadPouw(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+
+    /// <summary>The proof ledger summed per tenant and outcome.</summary>
+    public IReadOnlyList<PouwLedgerTotal> Totals() => _ledger.PouwTotals();
+
+    private static PouwLedgerEntry Duplicate(PouwLedgerEntry entry) => entry with
+    {
+        Outcome = PouwVerification.ReasonName(PouwRejection.Duplicate),
+        Detail = $"ticket {entry.TicketId} was accepted before",
+        WorkUnits = 0,
+        Value = 0,
+    };
+
+    private PouwLedgerEntry Record(PouwLedgerEntry entry)
+    {
+        _ledger.RecordPouw(entry);
+        Log.PouwTicketRefused(_logger, entry.Tenant, entry.Job, entry.Sequence, entry.TicketId, entry.Outcome, entry.Detail);
+        return entry;
+    }
+
+    /// <summary>Writes jobs.json whole: a temporary file, flushed to the disk, renamed over the old one.</summary>
+    private void Save()
+    {
+        var temporary = JobsPath + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(JobsPath)!);
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var writer = new StreamWriter(file))
+            {
+                writer.Write(Registry.ToJson());
+                writer.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, JobsPath, overwrite: true);
+            _alarms?.Clear(SaveAlarm);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.PouwRegistrySaveFailed(_logger, JobsPath, e);
+            _alarms?.Hold(SaveAlarm, $"the PoUW job registry could not be saved to {JobsPath} ({e.Message}): jobs and batches since would be lost at a restart");
+            throw new PouwSaveException($"the job registry could not be saved to {JobsPath}: {e.Message}", e);
+        }
+    }
+
+    private static PouwJobRegistry Load(string path)
+    {
+        string json;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return new PouwJobRegistry();
+            }
+
+            json = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PouwRegistryFileException($"{path}: the PoUW job registry cannot be read ({e.Message}).", e);
+        }
+
+        try
+        {
+            return PouwJobRegistry.FromJson(json);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new PouwRegistryFileException(
+                $"{path}: not a PoUW job registry ({e.Message}). HeatGrid never replaces it: restore it from a backup, or move it aside to start with no jobs.", e);
+        }
+    }
+
+    private static string Bounded(string? text) => text is null ? string.Empty : text.Length <= 64 ? text : text[..64];
+}
+
+/// <summary>What an accepted ticket is worth: the site's mining workload paid per ticket, or nothing when there is none.</summary>
+/// <param name="Workload">The mining workload whose unit is a ticket; null when the site has none.</param>
+/// <param name="Basis">Where the price comes from, for people.</param>
+public sealed record PouwPricing(string? Workload, double RevenuePerTicket, string Currency, string Basis)
+{
+    /// <summary>Units that mean one PoUW ticket (case-insensitive).</summary>
+    public static readonly IReadOnlyList<string> TicketUnits = ["ticket", "PoUW-ticket"];
+
+    public static PouwPricing Of(Site site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var mining = site.Workloads.OfType<MiningWorkload>()
+            .FirstOrDefault(w => TicketUnits.Any(u => string.Equals(u, w.Unit.Trim(), StringComparison.OrdinalIgnoreCase)));
+        return mining is null
+            ? new PouwPricing(null, 0, site.Currency.Code, "no mining workload of the site is paid per ticket (unit: ticket or PoUW-ticket): accepted tickets are valued at 0")
+            : new PouwPricing(mining.Name, mining.RevenuePerUnit.Amount, mining.RevenuePerUnit.Currency.Code,
+                string.Create(CultureInfo.InvariantCulture, $"mining workload '{mining.Name}': {mining.RevenuePerUnit.Amount} {mining.RevenuePerUnit.Currency.Code} per {mining.Unit}"));
+    }
+}
+
+/// <summary>DATA/pouw/jobs.json exists and cannot be read as a job registry.</summary>
+public sealed class PouwRegistryFileException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The job registry changed in memory but could not be written to the disk.</summary>
+public sealed class PouwSaveException(string message, Exception? inner = null) : Exception(message, inner);
