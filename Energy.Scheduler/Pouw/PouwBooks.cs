@@ -30,8 +30,9 @@ public sealed class PouwBooks
 
     /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json exists and is not a job registry: it is never replaced.</exception>
     public PouwBooks(string dataFolder, LedgerStore ledger, Site site, TimeProvider time, ILogger<PouwBooks> logger, Alarms? alarms = null,
-        PouwVerifierOptions? options = null)
+        PouwVerifierOptions? options = null, TimeSpan? headerPeriod = null)
     {
+        HeaderPeriod = headerPeriod ?? DefaultHeaderPeriod;
         ArgumentException.ThrowIfNullOrEmpty(dataFolder);
         ArgumentNullException.ThrowIfNull(site);
         (_ledger, _time, _logger, _alarms) = (ledger, time, logger, alarms);
@@ -41,6 +42,15 @@ public sealed class PouwBooks
         _verifier = new PouwVerifier(Registry, time, options);
         Log.PouwRegistryLoaded(logger, Registry.Jobs().Count, JobsPath, Pricing.Basis);
     }
+
+    /// <summary>
+    /// A job's header advances (naming the newest accepted ticket as its previous) at most this often. Advancing at
+    /// every ticket would make the other winning tiles of the same product stale before their miner could submit
+    /// them; the verifier's window (the current and the previous header, at most an hour old) keeps headers fresh.
+    /// </summary>
+    public static readonly TimeSpan DefaultHeaderPeriod = TimeSpan.FromMinutes(1);
+
+    public TimeSpan HeaderPeriod { get; }
 
     public string JobsPath { get; }
 
@@ -90,7 +100,8 @@ public sealed class PouwBooks
     }
 
     /// <summary>
-    /// Verifies a ticket and records it in the proof ledger: accepted (its job's header advances), or refused with the
+    /// Verifies a ticket and records it in the proof ledger: accepted (its job's header advances to it when the current
+    /// header is <see cref="HeaderPeriod"/> old), or refused with the
     /// verifier's reason, or <c>duplicate</c> when its id was accepted before (checked first: an accepted ticket submitted
     /// again after its header went stale is still a duplicate).
     /// </summary>
@@ -122,6 +133,11 @@ public sealed class PouwBooks
             }
 
             Log.PouwTicketAccepted(_logger, h.Tenant, h.Job, h.Sequence, ticket.Id, verdict.WorkUnits);
+            if (Registry.CurrentHeader(h.Tenant, h.Job) is { } current && now - DateTimeOffset.FromUnixTimeMilliseconds(current.IssuedAtUnixMs) < HeaderPeriod)
+            {
+                return accepted;
+            }
+
             Registry.Advance(h.Tenant, h.Job, ticket.TileHash, now);
             try
             {
@@ -145,9 +161,6 @@ public sealed class PouwBooks
                 PouwVerification.ReasonName(PouwRejection.Malformed), detail, 0, 0, Pricing.Currency));
         }
     }
-
-    /// <summary>Every ticket recorded, oldest first.</summary>
-    public IReadOnlyList<PouwLedgerEntry> Entries() => _ledger.ReadPouw(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
 
     /// <summary>The proof ledger summed per tenant and outcome.</summary>
     public IReadOnlyList<PouwLedgerTotal> Totals() => _ledger.PouwTotals();

@@ -41,6 +41,7 @@ public sealed class RunPouwTests : IDisposable
         var weights = Matrix(1, N);
         int accepted;
         long workUnits;
+        PouwTicket kept;
 
         using (var first = _rig.Start("--demo"))
         {
@@ -52,9 +53,9 @@ public sealed class RunPouwTests : IDisposable
             Assert.True(status == HttpStatusCode.Created, body.ToString());
             var header = Header(body);
 
-            // Batches until two tickets: each batch that gave one is logged by the agent first, as the inference server would.
+            // Batches until three tickets: each batch that gave one is logged by the agent first, as the inference server would.
             var tickets = new List<PouwTicket>();
-            for (var seed = 100; tickets.Count < 2 && seed < 300; seed++)
+            for (var seed = 100; tickets.Count < 3 && seed < 300; seed++)
             {
                 var mined = PouwCpuMiner.Mine(Matrix(seed, M), weights, header);
                 if (mined.Tickets.Count > 0)
@@ -66,7 +67,8 @@ public sealed class RunPouwTests : IDisposable
                 }
             }
 
-            Assert.True(tickets.Count >= 2, "200 batches gave fewer than 2 tickets");
+            Assert.True(tickets.Count >= 3, "200 batches gave fewer than 3 tickets");
+            kept = tickets[2];
             accepted = 0;
             foreach (var ticket in tickets.Take(2))
             {
@@ -113,7 +115,11 @@ public sealed class RunPouwTests : IDisposable
             await _rig.WaitForStatusAsync(second);
             await AssertCountedAsync(tenant, accepted, workUnits);
             var (_, header) = await SendAsync(HttpMethod.Get, "/api/pouw/jobs/Acme%20AI/chat/header", tenant);
-            Assert.Equal(2, header.GetProperty("sequence").GetInt32());      // each accepted ticket advanced it, and jobs.json kept that
+            Assert.Equal(0, header.GetProperty("sequence").GetInt32());      // within a header period of the registration
+
+            // jobs.json kept the logged batches: the third ticket, held back, is accepted by the restarted controller.
+            var (keptStatus, keptAnswer) = await SendAsync(HttpMethod.Post, "/api/pouw/tickets", agent, kept.ToJson());
+            Assert.True(keptStatus == HttpStatusCode.OK && keptAnswer.GetProperty("accepted").GetBoolean(), keptAnswer.ToString());
             HeatGridRunRig.StopCleanly(second);
         }
 

@@ -45,6 +45,7 @@ public sealed class PouwBooksTests : IDisposable
     {
         var header = Register();
         var ticket = MineLogged(header, 1)[0];
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
 
         var entry = _books.Submit(ticket);
 
@@ -58,9 +59,26 @@ public sealed class PouwBooksTests : IDisposable
     }
 
     [Fact]
+    public void Submit_EveryWinningTileOfOneProduct_AllAccepted_TheHeaderAdvancesOncePerPeriod()
+    {
+        var header = Register();
+        var tickets = MineLogged(header, 4);
+
+        Assert.All(tickets, t => Assert.True(_books.Submit(t).IsAccepted));
+        Assert.Equal(0, _books.Registry.CurrentHeader(Tenant, Job)!.Sequence);      // within the period: one header for all
+
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
+        var later = MineLogged(header, 1, firstSeed: 4000)[0];
+        Assert.True(_books.Submit(later).IsAccepted);
+        var next = _books.Registry.CurrentHeader(Tenant, Job)!;
+        Assert.Equal((1L, later.TileHash), (next.Sequence, next.Previous));
+    }
+
+    [Fact]
     public void Submit_TheSameTicketTwice_TheSecondIsADuplicateWorthNothing()
     {
         var ticket = MineLogged(Register(), 1)[0];
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
         Assert.True(_books.Submit(ticket).IsAccepted);
 
         var again = _books.Submit(ticket);
@@ -99,8 +117,10 @@ public sealed class PouwBooksTests : IDisposable
     {
         var header0 = Register();
         var tickets0 = MineLogged(header0, 2);
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
         Assert.True(_books.Submit(tickets0[0]).IsAccepted);
         var header1 = _books.Registry.CurrentHeader(Tenant, Job)!;
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
         Assert.True(_books.Submit(MineLogged(header1, 1, firstSeed: 3000)[0]).IsAccepted);
         Assert.Equal(2, _books.Registry.CurrentHeader(Tenant, Job)!.Sequence);
 
@@ -116,6 +136,7 @@ public sealed class PouwBooksTests : IDisposable
     {
         var header = Register();
         var tickets = MineLogged(header, 2);
+        _time.Advance(PouwBooks.DefaultHeaderPeriod);
         Assert.True(_books.Submit(tickets[0]).IsAccepted);
 
         _ledger.Dispose();
