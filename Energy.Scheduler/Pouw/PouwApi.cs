@@ -249,7 +249,8 @@ public sealed record PouwSubmissionView(bool Accepted, string Reason, string Det
 
 /// <summary>The body of <c>GET /api/pouw</c>.</summary>
 /// <param name="Unattributed">Submissions that named no tenant (bodies that were not tickets); not shown to a tenant.</param>
-public sealed record PouwView(IReadOnlyList<PouwTenantView> Tenants, IReadOnlyList<PouwJobView> Jobs, PouwPricing Pricing, PouwTenantView? Unattributed)
+/// <param name="Energy">Measured energy per ticket beside the model; null for one tenant's view.</param>
+public sealed record PouwView(IReadOnlyList<PouwTenantView> Tenants, IReadOnlyList<PouwJobView> Jobs, PouwPricing Pricing, PouwTenantView? Unattributed, PouwEnergyView? Energy)
 {
     public static PouwView Of(PouwBooks books, string? tenant)
     {
@@ -265,7 +266,8 @@ public sealed record PouwView(IReadOnlyList<PouwTenantView> Tenants, IReadOnlyLi
         var jobViews = jobs.Select(j => new PouwJobView(j.Tenant, j.Job, Convert.ToHexStringLower(j.WeightsRoot), Convert.ToHexStringLower(j.WeightsEpoch),
             j.CurrentSequence, j.Parameters.M, j.Parameters.N, j.Parameters.K, j.Parameters.Rank, j.Parameters.TileH, j.Parameters.TileW, j.Parameters.Chunk,
             Convert.ToHexStringLower(j.Target), Math.Round(PouwHeader.TilesPerTicket(j.Target), 3), j.RegisteredAt)).ToList();
-        return new PouwView(tenants, jobViews, books.Pricing, unattributed);
+        // The energy per ticket is the site's mining (every tenant's tickets): not shown to a tenant.
+        return new PouwView(tenants, jobViews, books.Pricing, unattributed, tenant is null ? books.Energy() : null);
     }
 }
 

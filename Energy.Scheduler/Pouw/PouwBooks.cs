@@ -26,6 +26,7 @@ public sealed class PouwBooks
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Alarms? _alarms;
+    private readonly Site _site;
     private readonly PouwVerifier _verifier;
 
     /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json exists and is not a job registry: it is never replaced.</exception>
@@ -35,7 +36,7 @@ public sealed class PouwBooks
         HeaderPeriod = headerPeriod ?? DefaultHeaderPeriod;
         ArgumentException.ThrowIfNullOrEmpty(dataFolder);
         ArgumentNullException.ThrowIfNull(site);
-        (_ledger, _time, _logger, _alarms) = (ledger, time, logger, alarms);
+        (_ledger, _time, _logger, _alarms, _site) = (ledger, time, logger, alarms, site);
         JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
         Registry = Load(JobsPath);
         Pricing = PouwPricing.Of(site);
@@ -165,6 +166,29 @@ public sealed class PouwBooks
     /// <summary>The proof ledger summed per tenant and outcome.</summary>
     public IReadOnlyList<PouwLedgerTotal> Totals() => _ledger.PouwTotals();
 
+    /// <summary>Window of <see cref="Energy"/>: the last day of closed and open ledger slots.</summary>
+    public static readonly TimeSpan EnergyWindow = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The GPU energy a ticket took, measured beside the site file's model: the mining workload's GPU energy counters
+    /// over the last day (the energy ledger's GPU lines) divided by the tickets accepted in that day. Null figures
+    /// where nothing was mined or nothing accepted (tickets mined elsewhere, e.g. inside a tenant's inference server,
+    /// are counted, but their energy is not the mining workload's).
+    /// </summary>
+    public PouwEnergyView Energy()
+    {
+        var until = _time.GetUtcNow();
+        var since = until - EnergyWindow;
+        var model = _site.Workloads.OfType<MiningWorkload>().FirstOrDefault(w => string.Equals(w.Name, Pricing.Workload, StringComparison.Ordinal));
+        var kwh = Pricing.Workload is null ? 0
+            : _ledger.Read(since, until).SelectMany(s => s.Gpus).Where(g => string.Equals(g.Workload, Pricing.Workload, StringComparison.Ordinal)).Sum(g => g.Kwh);
+        var tickets = _ledger.ReadPouw(since, until.AddMilliseconds(1)).Count(e => e.IsAccepted);      // up to and including now
+        double? joules = tickets > 0 && kwh > 0 ? kwh * 3.6e6 / tickets : null;
+        double? valuePerMwh = joules is { } j && Pricing.RevenuePerTicket > 0 ? Pricing.RevenuePerTicket * 3.6e9 / j : null;
+        return new PouwEnergyView(Pricing.Workload, since, until, Math.Round(kwh, 6), tickets, joules is null ? null : Math.Round(joules.Value, 1),
+            valuePerMwh is null ? null : Math.Round(valuePerMwh.Value, 2), model?.JoulesPerUnit, model is null ? null : Math.Round(model.ValuePerMwh.PerMegawattHour, 2));
+    }
+
     private static PouwLedgerEntry Duplicate(PouwLedgerEntry entry) => entry with
     {
         Outcome = PouwVerification.ReasonName(PouwRejection.Duplicate),
@@ -236,6 +260,16 @@ public sealed class PouwBooks
 
     private static string Bounded(string? text) => text is null ? string.Empty : text.Length <= 64 ? text : text[..64];
 }
+
+/// <summary>The energy per ticket over <see cref="PouwBooks.EnergyWindow"/>: measured (GPU counters of the mining workload / tickets accepted) beside the site file's model.</summary>
+/// <param name="MiningGpuKwh">The mining workload's GPU energy counters in the window.</param>
+/// <param name="TicketsVerified">Tickets accepted in the window.</param>
+/// <param name="MeasuredJoulesPerTicket">MiningGpuKwh / TicketsVerified; null when either is zero.</param>
+/// <param name="MeasuredValuePerMwh">What a MWh of GPU energy earned at the measured rate; null without one.</param>
+/// <param name="ModelJoulesPerTicket">The site file's <c>joulesPerUnit</c> the planner values mining with.</param>
+/// <param name="ModelValuePerMwh">The planner's value of a MWh of mining.</param>
+public sealed record PouwEnergyView(string? Workload, DateTimeOffset Since, DateTimeOffset Until, double MiningGpuKwh, int TicketsVerified,
+    double? MeasuredJoulesPerTicket, double? MeasuredValuePerMwh, double? ModelJoulesPerTicket, double? ModelValuePerMwh);
 
 /// <summary>What an accepted ticket is worth: the site's mining workload paid per ticket, or nothing when there is none.</summary>
 /// <param name="Workload">The mining workload whose unit is a ticket; null when the site has none.</param>

@@ -75,6 +75,35 @@ public sealed class PouwBooksTests : IDisposable
     }
 
     [Fact]
+    public void Energy_MeasuredJoulesPerTicket_FromTheMiningGpusCounters_BesideTheModel()
+    {
+        var header = Register();
+        Assert.Null(_books.Energy().MeasuredJoulesPerTicket);      // nothing mined, nothing accepted
+
+        var tickets = MineLogged(header, 4);
+        var start = _time.GetUtcNow();
+        var slot = Books.StatementTestLedger.Slot(start) with
+        {
+            Gpus = [new GpuLedgerLine("h100-0", "liquid-h100", "mining", 0.03, 3600, 0), new GpuLedgerLine("h100-1", "liquid-h100", "mining", 0.01, 3600, 0),
+                new GpuLedgerLine("h100-2", "liquid-h100", "heater", 0.5, 3600, 0)],
+        };
+        _ledger.Commit([slot], null, null, start.AddHours(1));
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.All(tickets, t => Assert.True(_books.Submit(t).IsAccepted));
+
+        var energy = _books.Energy();
+        var n = tickets.Count;
+        Assert.Equal(("mining", 0.04, n), (energy.Workload, energy.MiningGpuKwh, energy.TicketsVerified));
+        Assert.Equal(Math.Round(0.04 * 3.6e6 / n, 1), energy.MeasuredJoulesPerTicket!.Value, 6);          // the heater's GPU is not mining's
+        Assert.Equal(Math.Round(0.0011 * 3.6e9 / (0.04 * 3.6e6 / n), 2), energy.MeasuredValuePerMwh!.Value, 6);
+        Assert.Equal((36_000.0, 110.0), (energy.ModelJoulesPerTicket!.Value, Math.Round(energy.ModelValuePerMwh!.Value, 6)));
+
+        // A day later the slot and the tickets are out of the window.
+        _time.Advance(TimeSpan.FromDays(1.1));
+        Assert.Equal((0.0, 0), (_books.Energy().MiningGpuKwh, _books.Energy().TicketsVerified));
+    }
+
+    [Fact]
     public void Submit_TheSameTicketTwice_TheSecondIsADuplicateWorthNothing()
     {
         var ticket = MineLogged(Register(), 1)[0];
