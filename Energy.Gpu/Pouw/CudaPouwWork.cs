@@ -78,7 +78,7 @@ public sealed class CudaPouwWork(CudaContext context, KernelCompiler compiler, I
         CudaPouwBatchResult result;
         try
         {
-            if (_job is null || !SameJob(_job, header))
+            if (_job is null || !SameJob(_job, header, batch.Weights))
             {
                 _job?.Dispose();
                 _job = null;
@@ -124,7 +124,10 @@ public sealed class CudaPouwWork(CudaContext context, KernelCompiler compiler, I
         return true;
     }
 
-    private static bool SameJob(CudaPouwJob job, PouwHeader header) =>
+    // The batch's W must be the prepared one (the same memory, or the same values): a batch naming the job
+    // with other weights is prepared afresh, which refuses it when W is not the header's weights.
+    private static bool SameJob(CudaPouwJob job, PouwHeader header, ReadOnlyMemory<sbyte> weights) =>
         job.Tenant == header.Tenant && job.Job == header.Job && job.Parameters == header.Parameters
-        && job.SeedF.AsSpan().SequenceEqual(header.SeedF());
+        && job.SeedF.AsSpan().SequenceEqual(header.SeedF())
+        && (weights.Equals(job.HostWeights) || weights.Span.SequenceEqual(job.HostWeights.Span));
 }
