@@ -1,6 +1,13 @@
+using Energy.Contracts.Sites;
+using Energy.Contracts.Units;
 using Energy.Gpu.Cuda;
+using Energy.Gpu.Devices;
+using Energy.Gpu.Mining;
 using Energy.Gpu.Pouw;
+using Energy.Gpu.Simulation;
 using Energy.Gpu.Tests.Interop;
+using Energy.Gpu.Workloads;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Energy.Gpu.Tests.Pouw;
@@ -115,5 +122,34 @@ public sealed class CudaPouwWorkTests : IDisposable
         Assert.Equal(1, work.Totals.Refused);
         Assert.Equal(3, sink.Drain().Count);
         Assert.Empty(sink.Tickets);
+    }
+
+    [Fact]
+    public void CudaLoadFactory_RunsPouwForMiningOnlyWhenConfigured()
+    {
+        var runtime = CudaRuntime.Open(_api);
+        var compiler = new KernelCompiler(new FakeNvrtcApi(), new KernelCompilerOptions { CacheDirectory = _cache });
+        var gpu = new SimulatedGpu("p/0", "H200", "p", Power.FromWatts(200), Power.FromWatts(80), Power.FromWatts(700), _time);
+        var pouw = new CudaPouwMiningOptions(new QueuedPouwBatches(), new PouwTicketCollector());
+
+        using (var plain = new CudaLoadFactory(runtime, runtime.Devices[0], compiler, new FakeCublasApi(), LocalMiningJobSource.Genesis(), _time, NullLoggerFactory.Instance))
+        using (var load = plain.Create(WorkloadKind.Mining, gpu) as IDisposable)
+        {
+            Assert.IsType<CudaMiningLoad>(load);
+        }
+
+        using var factory = new CudaLoadFactory(runtime, runtime.Devices[0], compiler, new FakeCublasApi(), LocalMiningJobSource.Genesis(), _time,
+            NullLoggerFactory.Instance, new CudaLoadOptions { Pouw = pouw });
+        using (var load = factory.Create(WorkloadKind.Mining, gpu) as IDisposable)
+        {
+            var pouwLoad = Assert.IsType<CudaPouwLoad>(load);
+            Assert.Equal("pouw", pouwLoad.Model.Workload);
+            Assert.Equal(700, pouwLoad.MaxReachable.Watts);
+        }
+
+        using (var heater = factory.Create(WorkloadKind.Heater, gpu) as IDisposable)
+        {
+            Assert.IsType<CudaGemmLoad>(heater);
+        }
     }
 }
