@@ -75,6 +75,7 @@ public sealed record PouwGpuBenchResult(
     double CublasTops,
     double OverheadVsCublasPct,
     bool CublasExact,
+    string? CublasError,
     bool PlainProductExact,
     PouwParameters ReferenceShape,
     bool ReferenceExact,
@@ -167,7 +168,19 @@ public static class PouwGpuBench
             }
         }
 
-        var (cublasTimes, cublasProduct, cublasVersion) = TimeCublas(context, cublas, gemm.Stream, job, options);
+        // cuBLAS is the comparison, not the subject: a failure there is reported and the PoUW figures kept.
+        List<TimeSpan> cublasTimes = [];
+        int[]? cublasProduct = null;
+        var cublasVersion = 0;
+        string? cublasError = null;
+        try
+        {
+            (cublasTimes, cublasProduct, cublasVersion) = TimeCublas(context, cublas, gemm.Stream, job, options);
+        }
+        catch (CublasException e)
+        {
+            cublasError = e.Message;
+        }
 
         // Every batch mined the same A: each found the same tickets, so one batch's are counted.
         var first = batches[0];
@@ -177,7 +190,7 @@ public static class PouwGpuBench
 
         var pouwSeconds = Median(batches.Select(b => b.Timings.Compute)).TotalSeconds;
         var plainSeconds = Median(plainTimes).TotalSeconds;
-        var cublasSeconds = Median(cublasTimes).TotalSeconds;
+        var cublasSeconds = cublasTimes.Count > 0 ? Median(cublasTimes).TotalSeconds : double.NaN;
         var ops = 2.0 * p.MultiplyAdds;
         var plainExact = product.AsSpan().SequenceEqual(plain);
         var breakdown = new PouwGpuBreakdown(
@@ -193,7 +206,7 @@ public static class PouwGpuBench
             found, first.Tickets.Count, runs, Math.Round(p50, 4), Math.Round(p99, 4),
             plainExact && referenceExact,
             Math.Round(cublasSeconds, 6), Math.Round(ops / cublasSeconds / 1e12, 2), Pct(pouwSeconds, cublasSeconds),
-            cublasProduct.AsSpan().SequenceEqual(plain), plainExact,
+            cublasProduct is not null && cublasProduct.AsSpan().SequenceEqual(plain), cublasError, plainExact,
             options.ReferenceShape, referenceExact, referenceTickets,
             first.Refused.Count, first.WinnersDropped, options.Repetitions,
             context.Device.Architecture, compiler.NvrtcVersion, cublasVersion, Math.Round(gemm.CompileTime.TotalMilliseconds, 1),

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Text.RegularExpressions;
 using Energy.Gpu.Cuda;
+using Energy.Gpu.Kernels;
 using Energy.Gpu.Pouw;
 using Energy.Gpu.Tests.Interop;
 using Microsoft.Extensions.Time.Testing;
@@ -51,6 +53,19 @@ public sealed class CudaPouwGemmTests : IDisposable
     private static ulong Pointer(DeviceBuffer<int> b) => b.DevicePointer;
 
     private static ulong Pointer(DeviceBuffer<uint> b) => b.DevicePointer;
+
+    [Theory]
+    [InlineData("pouw_noise")]
+    [InlineData("pouw_mine")]
+    [InlineData("pouw_project")]
+    [InlineData("pouw_denoise")]
+    public void TheFakesParameterSizes_AreTheKernelFilesDeclarations(string kernel)
+    {
+        var signature = Regex.Match(KernelSource.Read(KernelSource.Pouw), @"__global__ void " + kernel + @"\((?<parameters>[^)]*)\)");
+        Assert.True(signature.Success);
+        var sizes = signature.Groups["parameters"].Value.Split(',').Select(p => p.Contains('*', StringComparison.Ordinal) ? 8 : 4);
+        Assert.Equal(FakePouwKernels.Sizes[kernel], sizes);
+    }
 
     [Fact]
     public void Load_CompilesTheTranscriptAndThePlainBuildForTheDevice()

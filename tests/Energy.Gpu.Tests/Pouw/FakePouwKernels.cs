@@ -16,7 +16,8 @@ namespace Energy.Gpu.Tests.Pouw;
 /// </summary>
 internal sealed class FakePouwKernels
 {
-    private static readonly Dictionary<string, int[]> Sizes = new(StringComparer.Ordinal)
+    /// <summary>Each kernel's parameter sizes in bytes (pointers 8, unsigned int 4), held to the .cu by a test.</summary>
+    public static readonly Dictionary<string, int[]> Sizes = new(StringComparer.Ordinal)
     {
         [CudaPouwKernelParameters.NoiseKernel] = [8, 8, 4, 4, 4, 4, 4, 4, 4],
         [CudaPouwKernelParameters.MineKernel] = [8, 8, 8, 4, 4, 4, 4, 8, 8, 4, 8],

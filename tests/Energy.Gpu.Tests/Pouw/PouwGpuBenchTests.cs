@@ -76,6 +76,21 @@ public sealed class PouwGpuBenchTests : IDisposable
     }
 
     [Fact]
+    public void ACublasFailure_IsReported_AndThePouwFiguresKept()
+    {
+        _cublas.Codes["cublasGemmEx"] = CublasStatus.NotSupported;
+
+        var result = Run();
+
+        Assert.Contains("cublasGemmEx", result.CublasError, StringComparison.Ordinal);
+        Assert.False(result.CublasExact);
+        Assert.True(double.IsNaN(result.CublasSeconds));
+        Assert.True(result.ProductExact);
+        Assert.Equal(result.TicketsFound, result.TicketsVerified);
+        Assert.Equal(300, result.OverheadPct);
+    }
+
+    [Fact]
     public void Json_HasTheSimulatedBenchsFields_AndTheGpuExtras()
     {
         var gpu = JsonDocument.Parse(PouwGpuBench.ToJson(Run())).RootElement;
