@@ -147,7 +147,7 @@ except (OSError, ValueError) as e:
     print(f"pouw                   no JSON: {e}")
     sys.exit(0)
 s, d = b['mineShape'], b['breakdown']
-print(f"pouw                   {b['device']} m=n=k={s['m']} r={s['rank']} chunk={s['chunk']}: batch {b['pouwSeconds']*1e3:.3f} ms vs plain {b['plainSeconds']*1e3:.3f} ms "
+print(f"pouw                   {b['device']} {s['m']}x{s['n']}x{s['k']} r={s['rank']} chunk={s['chunk']}: batch {b['pouwSeconds']*1e3:.3f} ms vs plain {b['plainSeconds']*1e3:.3f} ms "
       f"(overheadPct {b['overheadPct']}) vs cuBLAS int8 {b['cublasSeconds']*1e3:.3f} ms ({b['overheadVsCublasPct']} %); {b['tops']} TOPS, plain {b['plainTops']}, cuBLAS {b['cublasTops']}")
 print(f"pouw tickets           {b['ticketsVerified']}/{b['ticketsFound']} verified, {b['ticketsRefused']} refused, dropped {b['winnersDropped']}; "
       f"productExact {b['productExact']} (reference shape {b['referenceExact']}, cuBLAS {b['cublasExact']}); verify p50 {b['verifyMsP50']} ms p99 {b['verifyMsP99']} ms")
