@@ -183,4 +183,23 @@ internal static partial class Log
 
     [LoggerMessage(2465, LogLevel.Warning, "A share for job {JobId} was not delivered to the pool: {Reason}")]
     public static partial void PoolShareLost(ILogger logger, string jobId, string reason);
+
+    // PoUW on CUDA (Pouw/CudaPouwGemm, CudaPouwWork): 2480–2489.
+    [LoggerMessage(2480, LogLevel.Information, "PoUW kernels loaded for {Architecture}: pouw.cu {Builds} in {CompileMs:F0} ms (from cache: {FromCache})")]
+    public static partial void PouwKernelsLoaded(ILogger logger, string architecture, string builds, double compileMs, bool fromCache);
+
+    [LoggerMessage(2481, LogLevel.Error, "PoUW: the GPU's winning tile ({Ti}, {Tj}) of job {Tenant}/{Job} was refused by the reference verifier ({Reason}: {Detail}); not emitted")]
+    public static partial void PouwGpuWinnerRefused(ILogger logger, int ti, int tj, string tenant, string job, string reason, string detail);
+
+    [LoggerMessage(2482, LogLevel.Warning, "PoUW: pouw_mine reported {Reported} winning tiles of job {Tenant}/{Job}, the buffer kept {Capacity}; the rest are lost (raise the capacity or the target's difficulty)")]
+    public static partial void PouwWinnersDropped(ILogger logger, long reported, int capacity, string tenant, string job);
+
+    [LoggerMessage(2483, LogLevel.Information, "PoUW job {Tenant}/{Job} prepared on the GPU ({Shape}): W' made once in {WeightsNoiseMs:F2} ms")]
+    public static partial void PouwJobPrepared(ILogger logger, string tenant, string job, string shape, double weightsNoiseMs);
+
+    [LoggerMessage(2484, LogLevel.Information, "PoUW ticket {TicketId} of job {Tenant}/{Job} (tile {Ti}, {Tj}) verified and handed on")]
+    public static partial void PouwTicketEmitted(ILogger logger, string ticketId, string tenant, string job, int ti, int tj);
+
+    [LoggerMessage(2485, LogLevel.Warning, "PoUW batch of job {Tenant}/{Job} refused before mining: {Reason}")]
+    public static partial void PouwBatchRefused(ILogger logger, string tenant, string job, string reason);
 }

@@ -94,6 +94,37 @@ public sealed unsafe class CublasGemm : IDisposable
         CublasException.ThrowIfFailed(status, "cublasGemmEx");
     }
 
+    /// <summary>
+    /// Queues the int8 product C = A·Wᵀ of row-major operands (<c>cublasGemmEx</c>): A is m×k, W is n×k
+    /// (a linear layer's out × in), C is m×n int32, all row-major, the layout of docs/pouw.md. In cuBLAS's
+    /// column-major terms that is Cᵀ (n×m, ldc = n) = op(W) · A with op(W) transposed (lda = ldb = k): the
+    /// "TN" form the int8 tensor-core kernels want. Operands <c>CUDA_R_8I</c>, output <c>CUDA_R_32I</c>,
+    /// <c>CUBLAS_COMPUTE_32I</c>, whose α = 1 and β = 0 are host ints.
+    /// </summary>
+    public void GemmInt8RowMajor(int m, int n, int k, DeviceBuffer<sbyte> a, DeviceBuffer<sbyte> w, DeviceBuffer<int> c)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(m);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        RequireLength(a?.Length, (long)m * k, nameof(a));
+        RequireLength(w?.Length, (long)n * k, nameof(w));
+        RequireLength(c?.Length, (long)m * n, nameof(c));
+
+        var alpha = 1;
+        var beta = 0;
+        var status = _api.GemmEx(
+            Handle,
+            CublasOperation.Transpose, CublasOperation.None,
+            n, m, k,
+            (nint)(&alpha),
+            w!.DevicePointer, CudaDataType.R8I, k,
+            a!.DevicePointer, CudaDataType.R8I, k,
+            (nint)(&beta),
+            c!.DevicePointer, CudaDataType.R32I, n,
+            CublasComputeType.Compute32I, CublasGemmAlgo.Default);
+        CublasException.ThrowIfFailed(status, "cublasGemmEx");
+    }
+
     /// <summary>Gives cuBLAS its own workspace (<c>cublasSetWorkspace_v2</c>) instead of its internal pool.</summary>
     public void SetWorkspace(DeviceBuffer<byte> workspace)
     {
@@ -108,6 +139,19 @@ public sealed unsafe class CublasGemm : IDisposable
         {
             _ = _api.Destroy(_handle);
             _handle = 0;
+        }
+    }
+
+    private static void RequireLength(int? length, long needed, string name)
+    {
+        if (length is null)
+        {
+            throw new ArgumentNullException(name);
+        }
+
+        if (length < needed)
+        {
+            throw new ArgumentException($"Holds {length} elements; the product needs {needed}.", name);
         }
     }
 

@@ -3,14 +3,15 @@ using Energy.Gpu.Control;
 using Energy.Gpu.Cuda;
 using Energy.Gpu.Interop;
 using Energy.Gpu.Mining;
+using Energy.Gpu.Pouw;
 using Energy.Gpu.Workloads;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Gpu.Devices;
 
 /// <summary>
-/// CUDA loads for one device: mining runs Kernels/sha256d.cu, heater and inference run cuBLAS bf16
-/// GEMMs. The device's primary context is retained with the first load and released on dispose.
+/// CUDA loads for one device: mining runs Kernels/sha256d.cu (or, with <see cref="CudaLoadOptions.Pouw"/>,
+/// PoUW on Kernels/pouw.cu), heater and inference run cuBLAS bf16 GEMMs. The device's primary context is retained with the first load and released on dispose.
 /// </summary>
 public sealed class CudaLoadFactory : IGpuLoadFactory, IDisposable
 {
@@ -52,6 +53,10 @@ public sealed class CudaLoadFactory : IGpuLoadFactory, IDisposable
         var gemmLogger = _loggers.CreateLogger<CudaGemmLoad>();
         switch (kind)
         {
+            case WorkloadKind.Mining when _options.Pouw is { } pouw:
+                var pouwLogger = _loggers.CreateLogger<CudaPouwLoad>();
+                var work = new CudaPouwWork(context, _compiler, pouw.Source, pouw.Sink, new PouwVerifier(pouw.Registry, _time), _time, pouwLogger, pouw.Gemm);
+                return new CudaPouwLoad(gpu, work, _time, pouwLogger, _options.Mining.Period);
             case WorkloadKind.Mining:
                 if (_jobs is LocalMiningJobSource { Current: { } job })
                 {

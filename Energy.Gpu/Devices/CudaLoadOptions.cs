@@ -1,3 +1,4 @@
+using Energy.Gpu.Pouw;
 using Energy.Gpu.Workloads;
 
 namespace Energy.Gpu.Devices;
@@ -14,4 +15,7 @@ public sealed record CudaLoadOptions
 
     /// <summary>Inference's GEMMs: a 7B-class model's prefill of 2048 tokens (see <see cref="GemmWorkload"/>).</summary>
     public GemmWorkload Inference { get; init; } = GemmWorkload.Prefill(TransformerShape.SevenB);
+
+    /// <summary>When set, <c>mining</c> runs PoUW on these batches (<see cref="CudaPouwLoad"/>) instead of SHA-256d. Off by default.</summary>
+    public CudaPouwMiningOptions? Pouw { get; init; }
 }

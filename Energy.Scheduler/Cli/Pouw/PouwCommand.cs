@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Energy.Gpu.Cuda;
 using Energy.Gpu.Devices;
+using Energy.Gpu.Interop;
 using Energy.Gpu.Pouw;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -103,33 +105,93 @@ internal static class PouwCommand
         var simulated = new Option<bool>("--simulated") { Description = "Bench the CPU reference on this machine (no GPU)." };
         var json = new Option<bool>("--json");
         var runs = new Option<int>("--verify-runs") { Description = "Verifications timed (10..100000).", DefaultValueFactory = _ => 400 };
-        var bench = new Command("bench", "PoUW GEMM against the plain GEMM (overheadPct), TOPS, tickets found and verified, the verifier's p50/p99.")
+        var size = new Option<int>("--size") { Description = "GPU: m = n = k of the product mined (a multiple of 32).", DefaultValueFactory = _ => 8192 };
+        var rank = new Option<int>("--rank") { Description = "GPU: the noise rank r (1..64).", DefaultValueFactory = _ => 64 };
+        var chunk = new Option<int>("--chunk") { Description = "GPU: k-steps between transcript points (a multiple of 32 dividing the size).", DefaultValueFactory = _ => 256 };
+        var repetitions = new Option<int>("--repetitions") { Description = "GPU: timed launches of each variant after one warm-up; the median counts (1..100).", DefaultValueFactory = _ => 5 };
+        var tickets = new Option<double>("--tickets") { Description = "GPU: tickets a batch is expected to find (sets the target).", DefaultValueFactory = _ => 32 };
+        var gpu = new Option<int>("--gpu") { Description = "GPU: the device's index.", DefaultValueFactory = _ => 0 };
+        var bench = new Command("bench", "PoUW GEMM against the plain GEMM (overheadPct) and, on a GPU, cuBLAS int8; TOPS, tickets found and verified, the verifier's p50/p99.")
         {
-            simulated, json, runs,
+            simulated, json, runs, size, rank, chunk, repetitions, tickets, gpu,
         };
-        bench.SetAction(r => Bench(r.GetValue(simulated), r.GetValue(json), r.GetValue(runs)));
+        bench.SetAction(r => r.GetValue(simulated)
+            ? Bench(r.GetValue(json), r.GetValue(runs))
+            : GpuBench(r.GetValue(json), new PouwGpuBenchOptions
+            {
+                MineShape = new PouwParameters(r.GetValue(size), r.GetValue(size), r.GetValue(size), r.GetValue(rank), 16, 16, r.GetValue(chunk)),
+                Repetitions = r.GetValue(repetitions),
+                TicketsPerBatch = r.GetValue(tickets),
+                VerifyRuns = r.GetValue(runs),
+            }, r.GetValue(gpu)));
         return bench;
     }
 
-    private static int Bench(bool simulated, bool json, int verifyRuns)
+    private static int GpuBench(bool json, PouwGpuBenchOptions options, int gpuIndex)
+    {
+        if (CudaPouwKernelParameters.Refusal(options.MineShape) is { } refusal)
+        {
+            Console.Error.WriteLine($"--size/--rank/--chunk: {refusal}.");
+            return 2;
+        }
+
+        if (options.Repetitions is < 1 or > 100 || options.VerifyRuns is < 10 or > 100_000 || !(options.TicketsPerBatch > 0))
+        {
+            Console.Error.WriteLine("--repetitions must be within 1..100, --verify-runs within 10..100000, --tickets above 0.");
+            return 2;
+        }
+
+        if (!NvidiaHost.TryOpen(NvidiaLibraries.System, NullLogger.Instance, null, out var host, out var reason))
+        {
+            Console.Error.WriteLine($"No GPU to bench: {reason}. `heatgrid pouw bench --simulated` runs the CPU reference instead.");
+            return 1;
+        }
+
+        using (host)
+        {
+            if (gpuIndex < 0 || gpuIndex >= host!.Gpus.Count)
+            {
+                Console.Error.WriteLine($"--gpu {gpuIndex}: this host has {host!.Gpus.Count} GPUs.");
+                return 2;
+            }
+
+            PouwGpuBenchResult result;
+            using (var context = host.Cuda.RetainPrimaryContext(host.Gpus[gpuIndex].Cuda))
+            {
+                try
+                {
+                    result = PouwGpuBench.Run(context, new KernelCompiler(host.Nvrtc), host.Cublas, options, TimeProvider.System);
+                }
+                catch (Exception e) when (e is CudaException or NvrtcException or NvrtcCompileException or CublasException)
+                {
+                    Console.Error.WriteLine($"The GPU bench failed: {e.Message}");
+                    return 1;
+                }
+            }
+
+            if (json)
+            {
+                Console.Out.WriteLine(PouwGpuBench.ToJson(result));
+            }
+            else
+            {
+                Console.Out.WriteLine($"{result.Device}: {result.MineShape}: PoUW batch {result.PouwSeconds * 1e3:F3} ms vs plain {result.PlainSeconds * 1e3:F3} ms " +
+                    $"(overhead {result.OverheadPct:F1} %) vs cuBLAS int8 {result.CublasSeconds * 1e3:F3} ms ({result.OverheadVsCublasPct:F1} %); {result.Tops:F1} TOPS");
+                Console.Out.WriteLine($"tickets {result.TicketsVerified}/{result.TicketsFound} verified ({result.TicketsRefused} GPU winners refused); product exact: {result.ProductExact}; " +
+                    $"verify p50 {result.VerifyMsP50:F3} ms, p99 {result.VerifyMsP99:F3} ms");
+                Console.Out.WriteLine(result.Note);
+            }
+
+            return result.TicketsFound > 0 && result.TicketsVerified == result.TicketsFound && result.TicketsRefused == 0 && result.ProductExact ? 0 : 3;
+        }
+    }
+
+    private static int Bench(bool json, int verifyRuns)
     {
         if (verifyRuns is < 10 or > 100_000)
         {
             Console.Error.WriteLine("--verify-runs: must be within 10..100000.");
             return 2;
-        }
-
-        if (!simulated)
-        {
-            if (!NvidiaHost.TryOpen(NvidiaLibraries.System, NullLogger.Instance, null, out var host, out var reason))
-            {
-                Console.Error.WriteLine($"No GPU to bench: {reason}. `heatgrid pouw bench --simulated` runs the CPU reference instead.");
-                return 1;
-            }
-
-            host!.Dispose();
-            Console.Error.WriteLine("The CUDA PoUW kernel has no host-side launcher yet (docs/pouw.md; Kernels/pouw.cu is checked on the CPU only). `heatgrid pouw bench --simulated` runs the CPU reference.");
-            return 1;
         }
 
         var result = PouwBench.RunCpu(new PouwBenchOptions { VerifyRuns = verifyRuns }, TimeProvider.System);

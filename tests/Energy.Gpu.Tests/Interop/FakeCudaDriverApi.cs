@@ -42,6 +42,10 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
     public List<byte[]> LoadedImages { get; } = [];
     public List<string> FunctionNames { get; } = [];
 
+    /// <summary>Each loaded module's image, and each function's name and module, by handle: a test tells which build a launch runs.</summary>
+    public Dictionary<nint, byte[]> ModuleImages { get; } = [];
+    public Dictionary<nint, (string Name, nint Module)> Functions { get; } = [];
+
     /// <summary>Sizes of the kernel's parameters, so a launch can copy their values out.</summary>
     public int[] LaunchParameterSizes { get; set; } = [];
     public List<LaunchRecord> Launches { get; } = [];
@@ -114,6 +118,7 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
     {
         LoadedImages.Add(image.ToArray());
         moduleHandle = NewHandle();
+        ModuleImages[moduleHandle] = image.ToArray();
         return Code("cuModuleLoadData");
     }
 
@@ -123,6 +128,7 @@ internal sealed class FakeCudaDriverApi : ICudaDriverApi
     {
         FunctionNames.Add(name);
         functionHandle = NewHandle();
+        Functions[functionHandle] = (name, moduleHandle);
         return Code("cuModuleGetFunction");
     }
 

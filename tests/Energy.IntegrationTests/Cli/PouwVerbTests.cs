@@ -34,6 +34,26 @@ public sealed class PouwVerbTests : IDisposable
         Assert.True(r.GetProperty("tops").GetDouble() > 0, output);
     }
 
+    [RequiresNoGpuFact]
+    public async Task PouwBench_WithoutAGpu_SaysSoAndExitsOne()
+    {
+        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(60), "pouw", "bench", "--json");
+
+        Assert.True(code == 1, output);
+        Assert.Contains("No GPU to bench", output, StringComparison.Ordinal);
+        Assert.Contains("--simulated", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PouwBench_RefusesAShapeTheKernelCannotRun()
+    {
+        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(60), "pouw", "bench", "--size", "8200");
+
+        Assert.True(code == 2, output);
+        Assert.Contains("--size/--rank/--chunk", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PouwVerify_AcceptsAMinedTicketAndNamesWhyAnAlteredOneIsRefused()
     {
