@@ -70,3 +70,36 @@ export function list(items: string[], className?: string): HTMLElement {
   for (const item of items) ul.append(el('li', item));
   return ul;
 }
+
+const siPrefixes = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+
+/** A count with an SI prefix and its unit, e.g. 1.2e15 → "1.2 P multiply-adds". */
+export function si(value: unknown, unit: string): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
+  let scaled = value;
+  let i = 0;
+  while (Math.abs(scaled) >= 1000 && i < siPrefixes.length - 1) {
+    scaled /= 1000;
+    i++;
+  }
+  return i === 0 ? `${num(scaled, 0)} ${unit}` : `${num(scaled, 1)} ${siPrefixes[i]} ${unit}`;
+}
+
+/** An amount with its currency; small amounts (a ticket is worth a fraction of a cent) keep their digits. */
+export function money(value: unknown, currency: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
+  const digits = Math.abs(value) >= 100 ? 2 : Math.abs(value) >= 1 ? 4 : 6;
+  return `${num(value, digits)} ${typeof currency === 'string' ? currency : ''}`.trim();
+}
+
+const reasons: Record<string, string> = {
+  malformed: 'malformed (not a ticket)',
+  'wrong-opening': 'wrong Merkle opening',
+  'unknown-activations': 'unknown activations (batch not logged)',
+  duplicate: 'duplicate (accepted before)',
+};
+
+/** A proof-ledger reason as people read it: "wrong-weights-root" → "wrong weights root". */
+export function reason(name: string): string {
+  return reasons[name] ?? name.replace(/-/g, ' ');
+}

@@ -1,9 +1,9 @@
 // HeatGrid's dashboard: the site live (server-sent events from /api/events), the plan, the fleet, signals,
-// history from the ledger, the audit trail and the policy form, with the roles of the API.
+// history from the ledger, the proof-of-useful-work ledger, the audit trail and the policy form, with the roles of the API.
 import './style.css';
 import { api, ApiError, setCsrf, type Session } from './api';
 import { fitCharts, lineChart } from './charts';
-import { $, el, list, num, table, time } from './format';
+import { $, el, list, money, num, reason, si, table, time } from './format';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -93,6 +93,10 @@ async function enter(): Promise<void> {
   showView();
   if (session.role === 'tenant') {
     await tenantView();
+    // No live feed for a tenant: its proof ledger is read again on a timer of its own while shown.
+    window.setInterval(() => {
+      if (currentView() === 'pouw') void loadPouw();
+    }, pouwPollMs);
     return;
   }
   // The first values at once, then the live feed.
@@ -213,6 +217,7 @@ async function refreshSlow(): Promise<void> {
       c.map((x) => [x.id, num(x.capKw, 0), time(x.from, true), time(x.until, true), x.reason]))),
     api<Json[]>('GET', '/api/dr/events').then((d) => table('dr-events', ['When', 'Kind', 'Detail'],
       d.slice(0, 20).map((x) => [time(x.at ?? x.time ?? x.receivedAt, true), x.kind ?? x.type ?? '', x.message ?? x.reason ?? JSON.stringify(x)]))),
+    currentView() === 'pouw' ? loadPouw() : Promise.resolve(),
   ]);
 }
 
@@ -331,6 +336,57 @@ async function loadStatement(): Promise<void> {
   } catch (e) {
     $('statement-note').textContent = `Statement unavailable: ${e}`;
   }
+}
+
+// ---------------------------------------------------------------- proof of useful work (GET /api/pouw: a tenant's key sees its own tenant)
+
+const pouwPollMs = 10_000;
+
+async function loadPouw(): Promise<void> {
+  const error = $('pouw-error');
+  let view: Json;
+  try {
+    view = await api<Json>('GET', '/api/pouw');
+  } catch (e) {
+    // What was shown stays, under the API's own words for why it could not be read again.
+    error.textContent = e instanceof ApiError ? `The proof ledger could not be read (${e.status}): ${e.detail}` : `The proof ledger could not be read: ${e}`;
+    return;
+  }
+  error.textContent = '';
+  drawPouw(view ?? {});
+}
+
+function drawPouw(v: Json): void {
+  const jobs: Json[] = v.jobs ?? [];
+  const tenants: Json[] = [...(v.tenants ?? []), ...(v.unattributed ? [v.unattributed] : [])];
+  $('pouw-read').textContent = `read ${time(new Date().toISOString())}`;
+  $('pouw-empty').hidden = jobs.length > 0;
+  table('pouw-tenants', ['Tenant', 'Tickets found', 'Verified', 'Useful work', 'Revenue', 'Rejected'], tenants.map((t) => [
+    t.tenant || '(bodies naming no tenant)', t.ticketsFound, t.ticketsVerified, si(t.workUnits, 'multiply-adds'), money(t.revenue, t.currency),
+    rejected(t.rejected ?? {}),
+  ]), 'no tickets yet');
+  for (const [i, tr] of [...$('pouw-tenants').querySelectorAll('tbody tr')].entries()) {
+    if (tenants[i]) (tr as HTMLElement).dataset.tenant = tenants[i].tenant ?? '';
+  }
+
+  const p = v.pricing ?? {};
+  $('pouw-pricing').textContent = `Each accepted ticket is valued at ${money(p.revenuePerTicket ?? 0, p.currency)}: ${p.basis ?? 'no pricing basis given'}.`;
+
+  table('pouw-jobs', ['Tenant', 'Job', 'Shape m×n×k', 'Rank', 'Tile', 'Chunk', 'Header', 'Tiles per ticket', 'Weights root', 'Registered'], jobs.map((j) => {
+    const root = el('code', `${String(j.weightsRoot ?? '').slice(0, 12)}…`);
+    root.title = j.weightsRoot ?? '';
+    return [j.tenant, j.job, `${j.m}×${j.n}×${j.k}`, j.rank, `${j.tileH}×${j.tileW}`, j.chunk, `#${j.sequence}`, num(j.tilesPerTicket, 3), root,
+      time(j.registeredAt, true)];
+  }), 'none');
+  for (const [i, tr] of [...$('pouw-jobs').querySelectorAll('tbody tr')].entries()) {
+    if (jobs[i]) (tr as HTMLElement).dataset.job = `${jobs[i].tenant}/${jobs[i].job}`;
+  }
+}
+
+/** Refused tickets per reason, each reason readable; "none" when nothing was refused. */
+function rejected(byReason: Record<string, number>): Node | string {
+  const entries = Object.entries(byReason).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? 'none' : list(entries.map(([name, n]) => `${reason(name)}: ${n}`), 'compact');
 }
 
 // ---------------------------------------------------------------- audit
@@ -473,9 +529,13 @@ async function tenantView(): Promise<void> {
   }
 }
 
+function currentView(): string {
+  return (location.hash.replace(/^#\//, '') || 'overview').split('?')[0];
+}
+
 function showView(): void {
-  const name = (location.hash.replace(/^#\//, '') || 'overview').split('?')[0];
-  const wanted = ['overview', 'plan', 'fleet', 'signals', 'history', 'policy', 'audit'].includes(name) ? name : 'overview';
+  const name = currentView();
+  const wanted = ['overview', 'plan', 'fleet', 'signals', 'history', 'pouw', 'policy', 'audit'].includes(name) ? name : 'overview';
   const view = (wanted === 'policy' || wanted === 'audit') && !canOperate() ? 'overview' : wanted;
   for (const section of document.querySelectorAll<HTMLElement>('section.view')) section.hidden = section.dataset.view !== view;
   for (const a of document.querySelectorAll<HTMLElement>('#nav a')) a.classList.toggle('active', a.dataset.view === view);
@@ -484,6 +544,7 @@ function showView(): void {
     prepareStatementForm();
   }
   if (view === 'plan' && plan) drawPlan(plan);
+  if (view === 'pouw' && session) void loadPouw();
   window.requestAnimationFrame(fitCharts);
 }
 

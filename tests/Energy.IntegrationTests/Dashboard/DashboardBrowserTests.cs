@@ -50,7 +50,7 @@ public sealed partial class DashboardBrowserTests(DashboardSite site) : IClassFi
         Assert.True(ticks >= 2, $"{ticks} statuses reached the page");
 
         // Every view of a viewer, once, then the errors of the whole visit.
-        foreach (var view in new[] { "plan", "fleet", "signals", "history", "" })
+        foreach (var view in new[] { "plan", "fleet", "signals", "history", "pouw", "" })
         {
             await page.GotoAsync("/#/" + view);
             await page.WaitForTimeoutAsync(300);
@@ -215,7 +215,7 @@ public sealed partial class DashboardBrowserTests(DashboardSite site) : IClassFi
             var (context, page, _) = await site.OpenAsync(width, height);
             await using var _ = context;
             await site.LoginAsync(context, "operator");
-            foreach (var view in new[] { "overview", "plan" })
+            foreach (var view in new[] { "overview", "plan", "pouw" })
             {
                 await page.GotoAsync("/#/" + (view == "overview" ? string.Empty : view));
                 await Assertions.Expect(page.Locator("#import-now")).ToHaveTextAsync(Number());

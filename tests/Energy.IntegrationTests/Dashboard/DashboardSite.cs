@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Energy.IntegrationTests.Dashboard;
 
 /// <summary>
-/// A real <c>heatgrid run --demo</c> with a viewer, an operator and an admin added by the <c>heatgrid users add</c> verb, and
+/// A real <c>heatgrid run --demo</c> with a viewer, an operator, an admin, a tenant and an agent added by the <c>heatgrid users add</c> verb, and
 /// Debian's headless Chromium driven by Playwright (the system executable; no browser is downloaded). Shared by the
 /// dashboard's browser tests; started only when Chromium is there.
 /// </summary>
@@ -43,6 +43,10 @@ public sealed class DashboardSite : IAsyncLifetime, IDisposable
         {
             Keys[role] = await HeatGridUsers.AddAsync(_rig.Data, name, role, timeout: TimeSpan.FromSeconds(60));
         }
+
+        // The proof-of-useful-work view: a tenant of the site (it sees its own ledger) and an agent (it logs batches and submits tickets).
+        Keys["tenant"] = await HeatGridUsers.AddAsync(_rig.Data, "tom", "tenant", "Acme AI", TimeSpan.FromSeconds(60));
+        Keys["agent"] = await HeatGridUsers.AddAsync(_rig.Data, "gpu1", "agent", timeout: TimeSpan.FromSeconds(60));
 
         _heatgrid = _rig.Start("--demo");
         _rig.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Keys["viewer"]);
