@@ -88,7 +88,7 @@ public sealed partial class DashboardBrowserTests
         await Assertions.Expect(job.Locator("td[data-label='Shape m×n×k']")).ToHaveTextAsync("32×32×256");
         await Assertions.Expect(job.Locator("td[data-label='Rank']")).ToHaveTextAsync("8");
         await Assertions.Expect(job.Locator("td[data-label='Tile']")).ToHaveTextAsync("16×16");
-        await Assertions.Expect(job.Locator("td[data-label='Header']")).ToHaveTextAsync("#2");      // each accepted ticket advanced it
+        await Assertions.Expect(job.Locator("td[data-label='Header']")).ToHaveTextAsync("#0");      // both tickets within a header period of the registration
         await Assertions.Expect(job.Locator("td[data-label='Tiles per ticket']")).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#pouw-jobs tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#pouw-error")).ToBeEmptyAsync();
