@@ -30,12 +30,13 @@ public sealed class PouwKernelClangTests
 
                 Assert.True(result.ExitCode == 0, $"clang (POUW_TRANSCRIPT={transcript}) exited {result.ExitCode}: {result.StandardError}");
                 var text = File.ReadAllText(ptx);
-                foreach (var entry in new[] { "pouw_noise", "pouw_mine", "pouw_project", "pouw_denoise" })
+                foreach (var entry in new[] { "pouw_noise", "pouw_project", "pouw_mine" })
                 {
                     Assert.Contains(".entry " + entry + "(", text, StringComparison.Ordinal);
                 }
 
-                Assert.Equal(2, text.Split("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").Length - 1);
+                // pouw_mine's k-loop and fused denoising two each, pouw_project at least one (its n8 tiles unrolled).
+                Assert.True(text.Split("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").Length - 1 >= 5);
             }
         }
         finally
