@@ -51,6 +51,9 @@
  *   - pouw_project: (m + n)*k*r multiply-adds as m16n8k32 s8 MMAs (Q made from the seed words in shared
  *     memory, one noise word per 16 entries), r/n + r/m of the GEMM's multiply-adds (1.6 % at
  *     n = m = 8192, r = 64), on the same units; it writes (m + n)*P*POUW_PLANE_WIDTH(r) bytes (6 MiB).
+ *     Its grid is only rows/64 blocks (128 at 8192, about one per SM), each walking all of k: likely
+ *     latency-bound rather than MMA-bound; if projectMs shows it, split k over blocks (partial sums
+ *     then a small pass making the digits) or give a block fewer rows.
  *   - the fused denoising in pouw_mine: per 32x32 block, P planes of (32 + 32)*POUW_PLANE_WIDTH(r) bytes
  *     staged (P*W/k of the k-loop's staging traffic) and P*W/32 k-steps of the same two MMAs per warp,
  *     W = POUW_PLANE_WIDTH(r) = 2r rounded up to 32: P*2r/k of the GEMM's MMAs, 6r/k = 4.7 % at
