@@ -35,14 +35,25 @@ public sealed class PouwKernelClangTests
                     Assert.Contains(".entry " + entry + "(", text, StringComparison.Ordinal);
                 }
 
-                // pouw_mine's k-loop and fused denoising two each, pouw_project at least one (its n8 tiles unrolled).
-                Assert.True(text.Split("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").Length - 1 >= 5);
+                // pouw_mine: two MMAs in the k-loop and two in the fused denoising; pouw_project: its n8 tiles (unrolled).
+                Assert.True(Mmas(text, "pouw_mine") >= 4, "pouw_mine MMAs: " + Mmas(text, "pouw_mine"));
+                Assert.True(Mmas(text, "pouw_project") >= 1, "pouw_project MMAs: " + Mmas(text, "pouw_project"));
+                Assert.Equal(0, Mmas(text, "pouw_noise"));
             }
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The s8 MMA instructions in one entry's body of the PTX (from its .entry line to the next).</summary>
+    private static int Mmas(string ptx, string entry)
+    {
+        var start = ptx.IndexOf(".entry " + entry + "(", StringComparison.Ordinal);
+        var end = ptx.IndexOf(".entry ", start + 1, StringComparison.Ordinal);
+        var body = end < 0 ? ptx[start..] : ptx[start..end];
+        return body.Split("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32").Length - 1;
     }
 }
 
