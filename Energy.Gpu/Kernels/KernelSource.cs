@@ -11,7 +11,7 @@ public static class KernelSource
     /// <summary>The SHA-256d nonce search (entry point <see cref="Mining.Sha256dKernelParameters.KernelName"/>).</summary>
     public const string Sha256d = "sha256d.cu";
 
-    /// <summary>The proof-of-useful-work kernels (docs/pouw.md): pouw_noise, pouw_mine, pouw_project, pouw_denoise.</summary>
+    /// <summary>The proof-of-useful-work kernels (docs/pouw.md): pouw_noise, pouw_project, pouw_mine (with the denoising fused).</summary>
     public const string Pouw = "pouw.cu";
 
     private const string Prefix = "Energy.Gpu.Kernels.";

@@ -12,14 +12,15 @@
  *
  * Kernels, in the order a miner runs them (all matrices row-major, int8 operands, int32 products):
  *   pouw_noise     X' = X + L*Q for one operand (A with seedE, W with seedF).
- *   pouw_mine      C' = A'*W'^T with the transcript of every 16x16 hash tile; winners appended.
- *   pouw_project   P = X*Q^T (rows x r, int32): U = A*Q_F^T and V = W'*Q_E^T.
- *   pouw_denoise   C = C' - U*L_F^T - L_E*V^T (may run in place on C').
+ *   pouw_project   U = A*Q_F^T beside L_E, and L_F beside V = W'*Q_E^T, as int8 MMAs, stored as signed
+ *                  8-bit planes (the plane rows pouw_mine's epilogue reads).
+ *   pouw_mine      C = A'*W'^T - U*L_F^T - L_E*V^T: the noisy GEMM with the transcript of every 16x16 hash
+ *                  tile (winners appended), then the denoising fused on the tensor cores; C written once
+ *                  (and C' too when asked).
  * Launch geometry (the host uses these macros' values; see each kernel's comment):
  *   pouw_noise     block POUW_NOISE_THREADS,   grid (ceil(k / POUW_NOISE_COLS), ceil(rows / POUW_NOISE_ROWS))
- *   pouw_mine      block POUW_MINE_THREADS,    grid (ceil(n / POUW_BLOCK_N), ceil(m / POUW_BLOCK_M))
  *   pouw_project   block POUW_PROJECT_THREADS, grid (ceil(rows / POUW_PROJECT_ROWS))
- *   pouw_denoise   block POUW_DENOISE_THREADS, grid (ceil(n / 16), ceil(m / 16))
+ *   pouw_mine      block POUW_MINE_THREADS,    grid (ceil(n / POUW_BLOCK_N), ceil(m / POUW_BLOCK_M))
  *
  * Word conventions of the arguments:
  *   seeds           the 32-byte seed as u32le words s0..s7; the noise uses s0..s3 only.
@@ -39,12 +40,40 @@
  */
 
 /*
- * Performance: what is here, and what is not yet (nothing below has been measured on a GPU).
+ * Performance: what is here, and what is not yet (nothing below has been measured on a GPU; the
+ * figures are operation counts, not timings).
  *   Here: pouw_mine shares each block's A' and W' rows through shared memory (16-byte loads, rows
  *   padded so fragment loads are conflict-free), two MMAs per warp per 32-step of k, the transcript
  *   point in registers (per accumulator: one add, one xor, mix32, one add; then 5 shuffles), and the
  *   tile's SHA-256 streamed by lane 0 (one compression per 16 points plus two), so the plain build
- *   and the transcript build differ only by that epilogue per point.
+ *   and the transcript build differ only by that epilogue per point and the fused denoising.
+ *   The projections and the denoising are on the tensor cores, exact:
+ *   - pouw_project: (m + n)*k*r multiply-adds as m16n8k32 s8 MMAs (Q made from the seed words in shared
+ *     memory, one noise word per 16 entries), r/n + r/m of the GEMM's multiply-adds (1.6 % at
+ *     n = m = 8192, r = 64), on the same units; it writes (m + n)*P*POUW_PLANE_WIDTH(r) bytes (6 MiB).
+ *     Its grid is only rows/64 blocks (128 at 8192, about one per SM), each walking all of k: likely
+ *     latency-bound rather than MMA-bound; if projectMs shows it, split k over blocks (partial sums
+ *     then a small pass making the digits) or give a block fewer rows.
+ *   - the fused denoising in pouw_mine: per 32x32 block, P planes of (32 + 32)*POUW_PLANE_WIDTH(r) bytes
+ *     staged (P*W/k of the k-loop's staging traffic) and P*W/32 k-steps of the same two MMAs per warp,
+ *     W = POUW_PLANE_WIDTH(r) = 2r rounded up to 32: P*2r/k of the GEMM's MMAs, 6r/k = 4.7 % at
+ *     k = 8192, r = 64 (P = 3), plus 8 shifts per lane per plane and 8 subtractions at the end. C' never leaves the
+ *     registers: the old pouw_denoise's 8-byte read-modify-write per output element (and its 2r
+ *     CUDA-core multiply-adds per element) is gone.
+ *   What is left of the overhead against the plain build (to be measured: heatgrid pouw bench):
+ *   - the noise pass on A (pouw_noise): m*k bytes read and written once (a memory pass, 128 MiB at
+ *     8192^2) and m*k*r CUDA-core multiply-adds (r/n of the GEMM's count, but on CUDA cores, far slower
+ *     per operation than the int8 tensor cores: this is likely the largest remaining term). It could be
+ *     an MMA too (X' = X + L*Q with the ternary L (m x r) and Q (r x k): inner dimension r), or fused into
+ *     pouw_project, which already stages X and Q slab by slab (it would write A' while it reads A).
+ *   - the transcript epilogue: k/chunk points per tile, each 8 mix32 per lane, 5 shuffles and lane 0's
+ *     byte-wise SHA appends (warp divergence), 1/8 of a compression per point.
+ *   - the fused denoising's P*2r/k; fewer planes where |U| and |V| allow: the planes the host asks for
+ *     (CudaPouwKernelParameters.Planes) are the fewest that hold 128*k (|U| <= (128 - r)*k, |V| <= 128*k
+ *     since |W'| <= 128): two at k <= 224, three up to k = 65,248, four above. A separate plane count
+ *     for U (whose bound is (128 - r)*k) would not help: one MMA serves a plane of both. Folding L_E*V^T
+ *     differently (L_E is ternary: V's planes are what costs) or making V once per job (it depends on
+ *     seedE, so per header today) would need a protocol change.
  *   Not yet:
  *   - cp.async (sm_80) or TMA (sm_90) multi-stage staging instead of load, sync, compute, sync;
  *     ldmatrix for the fragments; a warp owning several 16x16 hash tiles (e.g. 64x64, 128x128 per
@@ -53,13 +82,7 @@
  *   - Lane 0's byte-wise SHA appends diverge the warp once per point: the 53-byte prefix makes every
  *     D_c straddle two message words; funnel shifts on words, or all lanes running the compression
  *     with the message words fetched by __shfl_sync, would remove the divergence.
- *   - The noise is a separate pass (pouw_noise: read X, write X'), memory-bound; W' is made once per
- *     job (its seed depends only on the registration), A' per batch.
- *   - Denoising is the expensive part at r = 64: pouw_denoise reads and writes C' (8 bytes per output
- *     element, a pass as long as a large part of the GEMM at n = 8192) and spends 2r multiply-adds per
- *     element on the CUDA cores. It should be fused into pouw_mine's epilogue (C' never leaves the
- *     registers; U, V, L_E, L_F rows are small) and run on the tensor cores as int8 MMAs over byte
- *     planes of U and V (|U|, |V| < 2^23 for k <= 65,536: three planes each, inner dimension 6r).
+ *   - W' is made once per job (its seed depends only on the registration), A' per batch.
  */
 
 /* The hash tile is 16x16 (tileH = tileW = 16): one warp, two m16n8k32 MMAs per 32-step of k. */
@@ -93,11 +116,14 @@
 #define POUW_NOISE_THREADS POUW_NOISE_COLS
 #define POUW_MAX_RANK 64
 
-#define POUW_PROJECT_ROWS 16
-#define POUW_PROJECT_THREADS 256
-#define POUW_PROJECT_COLS 128
+/* pouw_project: a warp per 16 rows, all r columns (up to 8 n8 MMAs per 32-step of k). */
+#define POUW_PROJECT_WARPS 4
+#define POUW_PROJECT_ROWS 64
+#define POUW_PROJECT_THREADS 128
 
-#define POUW_DENOISE_THREADS 256
+/* Plane rows (see pouw_project): at most four planes, each row POUW_PLANE_WIDTH(rank) bytes, <= POUW_SLAB. */
+#define POUW_MAX_PLANES 4
+#define POUW_PLANE_WIDTH(rank) ((2u * (rank) + 31u) / 32u * 32u)
 
 /* Winner entry: ti, tj, H0..H7. */
 #define POUW_WINNER_WORDS 10
@@ -161,6 +187,37 @@ __device__ __forceinline__ int pouw_noise_entry(unsigned int word, unsigned int 
 __device__ __forceinline__ int pouw_factor_entry(unsigned int key0, unsigned int key1, unsigned int f)
 {
     return pouw_noise_entry(pouw_noise_word(key0, key1, f >> 4), f & 15u);
+}
+
+/*
+ * One plane digit of rest (the plane split, low plane first): d = the low byte of rest read as a signed
+ * byte, in [-128, 127], and rest becomes (rest - d) / 256, exact (rest - d is a multiple of 256). A low
+ * byte >= 0x80 gives a negative digit and carries one into the next plane. After P digits,
+ * v = d_0 + 2^8 d_1 + ... + 2^(8(P-1)) d_(P-1) exactly when the remainder is 0, that is when
+ * -128 * (256^P - 1) / 255 <= v <= 127 * (256^P - 1) / 255 (for |v| < 2^30, so rest - d never overflows).
+ */
+__device__ __forceinline__ int pouw_plane_digit(int* rest)
+{
+    const int digit = (int)(((unsigned int)*rest & 0xffu) ^ 0x80u) - 128;
+    *rest = (*rest - digit) / 256;
+    return digit;
+}
+
+/*
+ * One 32-step of a warp's 16x16 tile from shared memory (rows padded to POUW_SLAB_WORDS words): A rows
+ * a_rows[0..16), B rows b_rows[0..16) (B's rows are the output's columns), k bytes 32*s .. 32*s + 31;
+ * two m16n8k32 MMAs into acc[0] (columns 0..7) and acc[1] (columns 8..15).
+ */
+__device__ __forceinline__ void pouw_tile_step(int (*acc)[4], const unsigned int* a_rows, const unsigned int* b_rows,
+    unsigned int group, unsigned int quad, unsigned int s)
+{
+    const unsigned int* ar = a_rows + group * POUW_SLAB_WORDS + s * 8u + quad;
+    const unsigned int a0 = ar[0], a1 = ar[8 * POUW_SLAB_WORDS], a2 = ar[4], a3 = ar[8 * POUW_SLAB_WORDS + 4];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        const unsigned int* br = b_rows + (8u * (unsigned int)h + group) * POUW_SLAB_WORDS + s * 8u + quad;
+        pouw_mma_m16n8k32(acc[h], a0, a1, a2, a3, br[0], br[4]);
+    }
 }
 
 /* One SHA-256 compression (FIPS 180-4 section 6.2.2) of the 64 bytes at block into state. */
@@ -288,19 +345,32 @@ __global__ void pouw_noise(const signed char* x, signed char* noisy, unsigned in
 }
 
 /*
- * C' = A'*W'^T (int32, m x n) with A' m x k and W' n x k. Each warp owns hash tile (ti, tj): 16 rows
- * of A' by 16 rows of W', two m16n8k32 MMAs (columns 0..7 and 8..15 of the tile) per 32-step of k; the
- * block's POUW_BLOCK_M rows of A' and POUW_BLOCK_N rows of W' are staged in shared memory
- * POUW_SLAB bytes of k at a time and shared by its warps.
+ * C = A'*W'^T - U*L_F^T - L_E*V^T = A*W^T (int32, m x n) with A' m x k and W' n x k. Each warp owns hash
+ * tile (ti, tj): 16 rows of A' by 16 rows of W', two m16n8k32 MMAs (columns 0..7 and 8..15 of the tile)
+ * per 32-step of k; the block's POUW_BLOCK_M rows of A' and POUW_BLOCK_N rows of W' are staged in shared
+ * memory POUW_SLAB bytes of k at a time and shared by its warps.
  *
  * With POUW_TRANSCRIPT, after every chunk/32 k-steps (transcript point c) each lane folds its eight
  * accumulators into mix32(P ^ (tileWord + e*0x9E3779B9 + c*0x85EBCA6B)), the warp sums them with
  * __shfl_xor_sync, and lane 0 streams u32le(D_c) into the tile's SHA-256 (the 64-byte block buffer
  * and state live in shared memory, one per warp: one compression per 16 points, so any K fits). After
  * the last point lane 0 pads, finishes tileHash, and appends a winner when it is <= the target.
+ *
+ * The denoising, fused (planes > 0): after the k-loop and the transcript (which hashes A'*W'^T's partial
+ * sums only), the block stages plane p of its rows of a_planes and w_planes (pouw_project's rows:
+ * [U_p | L_E | 0] for A, [L_F | V_p | 0] for W', POUW_PLANE_WIDTH(rank) bytes) in the same shared
+ * buffers, and each warp runs POUW_PLANE_WIDTH(rank)/32 k-steps of the same MMAs on them, so one plane's
+ * MMAs give U_p*L_F^T + L_E*V_p^T. Horner from the top plane into a second set of accumulators,
+ * corr = corr*2^8 + U_p*L_F^T + L_E*V_p^T, gives corr = U*L_F^T + L_E*V^T; then acc -= corr and C is
+ * written once. No intermediate leaves int32 (so wrapping or saturating MMAs give the same): after plane p,
+ * |corr| <= r*(|U| + |V|)/2^(8p) + 2r; the shift before plane p and that plane's partial sums (each at
+ * most 2r*128) keep it within r*(|U| + |V|)/2^(8p) + 768r; with |U| <= (128 - r)*k and |V| <= 128*k that
+ * is below 2^30 for every r <= 64, k <= 65,536; |C'| and |C| are below 2^30. c_noisy, when not
+ * null, also gets C' (the product before the denoising). planes = 0 (a_planes, w_planes unused, may be
+ * null): no denoising, c_out gets A'*W'^T (the plain GEMM the bench compares against runs so).
  */
-__global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out,
-    unsigned int m, unsigned int n, unsigned int k, unsigned int chunk,
+__global__ void pouw_mine(const signed char* a, const signed char* w, const signed char* a_planes, const signed char* w_planes,
+    int* c_out, int* c_noisy, unsigned int m, unsigned int n, unsigned int k, unsigned int chunk, unsigned int rank, unsigned int planes,
     const unsigned int* key_and_target, unsigned int* winners, unsigned int capacity, unsigned int* digests)
 {
     __shared__ __align__(16) unsigned int tile_a[POUW_BLOCK_M * POUW_SLAB_WORDS];
@@ -317,6 +387,8 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
     const int active = ti * POUW_TILE < m && tj * POUW_TILE < n;
     const unsigned int steps = k / POUW_KSTEP;
     const unsigned int steps_per_point = chunk / POUW_KSTEP;
+    const unsigned int* warp_a = tile_a + warp_m * POUW_TILE * POUW_SLAB_WORDS;
+    const unsigned int* warp_w = tile_w + warp_n * POUW_TILE * POUW_SLAB_WORDS;
 
     int acc[2][4];
 #pragma unroll
@@ -385,14 +457,7 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         }
 
         for (unsigned int s = 0; s < POUW_SLAB / POUW_KSTEP && k0 + s * POUW_KSTEP < k; ++s) {
-            const unsigned int* ar = tile_a + (warp_m * POUW_TILE + group) * POUW_SLAB_WORDS + s * 8u + quad;
-            const unsigned int a0 = ar[0], a1 = ar[8 * POUW_SLAB_WORDS], a2 = ar[4], a3 = ar[8 * POUW_SLAB_WORDS + 4];
-#pragma unroll
-            for (int h = 0; h < 2; ++h) {
-                const unsigned int* wr = tile_w + (warp_n * POUW_TILE + 8u * h + group) * POUW_SLAB_WORDS + s * 8u + quad;
-                pouw_mma_m16n8k32(acc[h], a0, a1, a2, a3, wr[0], wr[4]);
-            }
-
+            pouw_tile_step(acc, warp_a, warp_w, group, quad, s);
             const unsigned int step = k0 / POUW_KSTEP + s + 1u;
             if (POUW_TRANSCRIPT && step % steps_per_point == 0u) {
                 const unsigned int point = step / steps_per_point;
@@ -424,6 +489,55 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         }
     }
 
+    /* The fused denoising: corr = U*L_F^T + L_E*V^T by Horner over the planes, top plane first. */
+    int corr[2][4];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            corr[h][i] = 0;
+        }
+    }
+
+    const unsigned int width = POUW_PLANE_WIDTH(rank);
+    const unsigned int plane_segments = width / 16u;
+    for (unsigned int p = planes; p-- > 0u;) {
+        __syncthreads();
+        for (unsigned int idx = threadIdx.x; idx < (POUW_BLOCK_M + POUW_BLOCK_N) * plane_segments; idx += blockDim.x) {
+            const unsigned int r = idx / plane_segments, segment = idx % plane_segments;
+            const int is_a = r < POUW_BLOCK_M;
+            const unsigned int global_row = is_a ? row0 + r : col0 + (r - POUW_BLOCK_M);
+            const unsigned int rows = is_a ? m : n;
+            uint4 value;
+            if (global_row < rows) {
+                const signed char* source = (is_a ? a_planes : w_planes) + ((unsigned long long)global_row * planes + p) * width + segment * 16u;
+                value = *(const uint4*)source;
+            } else {
+                value.x = value.y = value.z = value.w = 0u;
+            }
+
+            unsigned int* target = is_a ? tile_a + r * POUW_SLAB_WORDS : tile_w + (r - POUW_BLOCK_M) * POUW_SLAB_WORDS;
+            *(uint4*)(target + segment * 4u) = value;
+        }
+
+        __syncthreads();
+        if (!active) {
+            continue;
+        }
+
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+#pragma unroll
+            for (int i = 0; i < 4; ++i) {
+                corr[h][i] = (int)((unsigned int)corr[h][i] << 8);
+            }
+        }
+
+        for (unsigned int s = 0; s < width / POUW_KSTEP; ++s) {
+            pouw_tile_step(corr, warp_a, warp_w, group, quad, s);
+        }
+    }
+
     if (!active) {
         return;
     }
@@ -434,7 +548,12 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
         for (int i = 0; i < 4; ++i) {
             const unsigned int row = ti * POUW_TILE + group + 8u * (unsigned int)(i >> 1);
             const unsigned int col = tj * POUW_TILE + 8u * (unsigned int)h + 2u * quad + (unsigned int)(i & 1);
-            c_out[(unsigned long long)row * n + col] = acc[h][i];
+            const unsigned long long at = (unsigned long long)row * n + col;
+            if (c_noisy != 0) {
+                c_noisy[at] = acc[h][i];
+            }
+
+            c_out[at] = (int)((unsigned int)acc[h][i] - (unsigned int)corr[h][i]);
         }
     }
 
@@ -474,106 +593,133 @@ __global__ void pouw_mine(const signed char* a, const signed char* w, int* c_out
 }
 
 /*
- * P = X*Q^T (rows x r, int32, row-major) for a rows x k int8 X and the Q factor keyed by (q0, q1):
- * U = A*Q_F^T (seedF's s2, s3) and V = W'*Q_E^T (seedE's s2, s3) for pouw_denoise. A block takes
- * POUW_PROJECT_ROWS rows; thread (t = tid % 64, tid / 64) sums column t of four of them, POUW_PROJECT_COLS
- * columns of k at a time with that slice of X and of Q staged in shared memory.
+ * The projections as int8 MMAs, written as the plane rows pouw_mine's fused denoising reads:
+ * P = X*Q^T (rows x r, exact int32) for a rows x k int8 X and the Q factor keyed by (q0, q1), with the
+ * L factor keyed by (l0, l1) beside it. For A (l_first = 0): U = A*Q_F^T (seedF's s2, s3) beside L_E
+ * (seedE's s0, s1); for W' (l_first = 1): L_F (seedF's s0, s1) beside V = W'*Q_E^T (seedE's s2, s3).
+ * Row i, plane p (0 <= p < planes) is out[(i * planes + p) * width ..], width = POUW_PLANE_WIDTH(rank):
+ *   l_first = 0:  [ U_p[i, 0..r) | L_E[i, 0..r) | 0 ... ]
+ *   l_first = 1:  [ L_F[i, 0..r) | V_p[i, 0..r) | 0 ... ]
+ * so that the dot product of an A row with a W' row is U_p[i].L_F[j] + L_E[i].V_p[j]; the L entries are
+ * repeated in every plane (pouw_mine's Horner adds them once per plane, scaled as that plane's digits).
+ * U_p are the digits of pouw_plane_digit, low plane first: the host gives planes such that every |P| fits
+ * (|U| <= (128 - r)*k, |V| <= 128*k; CudaPouwKernelParameters.Planes).
+ * A block takes POUW_PROJECT_ROWS rows, a warp 16 of them by all r columns: ceil(r/8) m16n8k32 MMAs per
+ * 32-step of k, with the block's POUW_SLAB bytes of X and of Q (r rows, made from the seed words, one
+ * noise word per 16 entries) staged in shared memory.
  */
-__global__ void pouw_project(const signed char* x, int* product, unsigned int rows, unsigned int k, unsigned int rank,
-    unsigned int q0, unsigned int q1)
+__global__ void pouw_project(const signed char* x, signed char* out, unsigned int rows, unsigned int k, unsigned int rank,
+    unsigned int q0, unsigned int q1, unsigned int l0, unsigned int l1, unsigned int l_first, unsigned int planes)
 {
-    __shared__ signed char q[POUW_MAX_RANK * POUW_PROJECT_COLS];
-    __shared__ signed char xs[POUW_PROJECT_ROWS * POUW_PROJECT_COLS];
+    __shared__ __align__(16) unsigned int tile_x[POUW_PROJECT_ROWS * POUW_SLAB_WORDS];
+    __shared__ __align__(16) unsigned int tile_q[POUW_MAX_RANK * POUW_SLAB_WORDS];
+    const unsigned int warp = threadIdx.x / 32u, lane = threadIdx.x % 32u;
+    const unsigned int group = lane >> 2, quad = lane & 3u;
     const unsigned int row0 = blockIdx.x * POUW_PROJECT_ROWS;
-    const unsigned int t = threadIdx.x % POUW_MAX_RANK, quarter = threadIdx.x / POUW_MAX_RANK;
-    const unsigned int per_thread = POUW_PROJECT_ROWS / (POUW_PROJECT_THREADS / POUW_MAX_RANK);
-    const unsigned int groups = POUW_PROJECT_COLS / 16;
-    unsigned int sums[POUW_PROJECT_ROWS / (POUW_PROJECT_THREADS / POUW_MAX_RANK)];
-    for (unsigned int j = 0; j < per_thread; ++j) {
-        sums[j] = 0;
+    const unsigned int tiles = (rank + 7u) / 8u;
+    const int active = row0 + warp * POUW_TILE < rows;
+    const unsigned int segments = POUW_SLAB / 16;
+    const unsigned int* warp_x = tile_x + warp * POUW_TILE * POUW_SLAB_WORDS;
+
+    int acc[POUW_MAX_RANK / 8][4];
+#pragma unroll
+    for (int t = 0; t < POUW_MAX_RANK / 8; ++t) {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            acc[t][i] = 0;
+        }
     }
 
-    for (unsigned int k0 = 0; k0 < k; k0 += POUW_PROJECT_COLS) {
+    for (unsigned int k0 = 0; k0 < k; k0 += POUW_SLAB) {
         __syncthreads();
-        for (unsigned int idx = threadIdx.x; idx < rank * groups; idx += blockDim.x) {
-            const unsigned int tt = idx / groups, g = idx % groups;
-            const unsigned int l = k0 + g * 16u;
-            const unsigned int word = l < k ? pouw_noise_word(q0, q1, (tt * k + l) >> 4) : 0u;
-            for (unsigned int b = 0; b < 16u; ++b) {
-                q[tt * POUW_PROJECT_COLS + g * 16u + b] = (signed char)pouw_noise_entry(word, b);
+        for (unsigned int idx = threadIdx.x; idx < POUW_PROJECT_ROWS * segments; idx += blockDim.x) {
+            const unsigned int r = idx / segments, segment = idx % segments;
+            const unsigned int kk = k0 + segment * 16u;
+            uint4 value;
+            if (row0 + r < rows && kk < k) {
+                value = *(const uint4*)(x + (unsigned long long)(row0 + r) * k + kk);
+            } else {
+                value.x = value.y = value.z = value.w = 0u;
             }
+
+            *(uint4*)(tile_x + r * POUW_SLAB_WORDS + segment * 4u) = value;
         }
 
-        for (unsigned int idx = threadIdx.x; idx < POUW_PROJECT_ROWS * POUW_PROJECT_COLS; idx += blockDim.x) {
-            const unsigned int i = idx / POUW_PROJECT_COLS, l = idx % POUW_PROJECT_COLS;
-            xs[idx] = (row0 + i < rows && k0 + l < k) ? x[(unsigned long long)(row0 + i) * k + k0 + l] : (signed char)0;
-        }
-
-        __syncthreads();
-        if (t < rank) {
-            for (unsigned int j = 0; j < per_thread; ++j) {
-                const unsigned int i = quarter + j * (POUW_PROJECT_THREADS / POUW_MAX_RANK);
-                int sum = 0;
-                for (unsigned int l = 0; l < POUW_PROJECT_COLS; ++l) {
-                    sum += xs[i * POUW_PROJECT_COLS + l] * q[t * POUW_PROJECT_COLS + l];
+        /* Q rows t < 8*tiles (those past r are zeros): one noise word makes 16 entries, 16 bytes. */
+        for (unsigned int idx = threadIdx.x; idx < 8u * tiles * segments; idx += blockDim.x) {
+            const unsigned int t = idx / segments, segment = idx % segments;
+            const unsigned int l = k0 + segment * 16u;
+            const unsigned int word = t < rank && l < k ? pouw_noise_word(q0, q1, (t * k + l) >> 4) : 0u;
+            unsigned int packed[4];
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                packed[j] = 0u;
+#pragma unroll
+                for (int b = 0; b < 4; ++b) {
+                    packed[j] |= ((unsigned int)pouw_noise_entry(word, (unsigned int)(4 * j + b)) & 0xffu) << (8 * b);
                 }
+            }
 
-                sums[j] += (unsigned int)sum;
+            uint4 value;
+            value.x = packed[0];
+            value.y = packed[1];
+            value.z = packed[2];
+            value.w = packed[3];
+            *(uint4*)(tile_q + t * POUW_SLAB_WORDS + segment * 4u) = value;
+        }
+
+        __syncthreads();
+        if (!active) {
+            continue;
+        }
+
+        for (unsigned int s = 0; s < POUW_SLAB / POUW_KSTEP && k0 + s * POUW_KSTEP < k; ++s) {
+            const unsigned int* ar = warp_x + group * POUW_SLAB_WORDS + s * 8u + quad;
+            const unsigned int a0 = ar[0], a1 = ar[8 * POUW_SLAB_WORDS], a2 = ar[4], a3 = ar[8 * POUW_SLAB_WORDS + 4];
+#pragma unroll
+            for (unsigned int t = 0; t < POUW_MAX_RANK / 8; ++t) {
+                if (t < tiles) {
+                    const unsigned int* qr = tile_q + (8u * t + group) * POUW_SLAB_WORDS + s * 8u + quad;
+                    pouw_mma_m16n8k32(acc[t], a0, a1, a2, a3, qr[0], qr[4]);
+                }
             }
         }
     }
 
-    if (t >= rank) {
-        return;
-    }
+    /* The L entries (every plane) and the zero padding, by every thread; the digits by the lanes holding P. */
+    const unsigned int width = POUW_PLANE_WIDTH(rank);
+    const unsigned int product_at = l_first ? rank : 0u, factor_at = l_first ? 0u : rank;
+    for (unsigned int idx = threadIdx.x; idx < POUW_PROJECT_ROWS * width; idx += blockDim.x) {
+        const unsigned int i = idx / width, c = idx % width;
+        const unsigned int row = row0 + i;
+        if (row >= rows || (c >= product_at && c < product_at + rank)) {
+            continue;
+        }
 
-    for (unsigned int j = 0; j < per_thread; ++j) {
-        const unsigned int i = row0 + quarter + j * (POUW_PROJECT_THREADS / POUW_MAX_RANK);
-        if (i < rows) {
-            product[(unsigned long long)i * rank + t] = (int)sums[j];
+        const int value = c >= factor_at && c < factor_at + rank ? pouw_factor_entry(l0, l1, row * rank + (c - factor_at)) : 0;
+        for (unsigned int p = 0; p < planes; ++p) {
+            out[((unsigned long long)row * planes + p) * width + c] = (signed char)value;
         }
     }
-}
 
-/*
- * C = C' - U*L_F^T - L_E*V^T (docs/pouw.md "Denoising"), m x n int32: U = A*Q_F^T (m x r) and
- * V = W'*Q_E^T (n x r) from pouw_project; L_E entry i*r + t keyed by seedE's (s0, s1), L_F entry
- * j*r + t by seedF's (s0, s1). A block of 16x16 outputs stages its rows of U, L_E, V and L_F in shared
- * memory. c may be c_noisy (in place).
- */
-__global__ void pouw_denoise(const int* c_noisy, const int* u, const int* v, int* c,
-    unsigned int m, unsigned int n, unsigned int rank,
-    unsigned int e0, unsigned int e1, unsigned int f0, unsigned int f1)
-{
-    __shared__ int us[16 * POUW_MAX_RANK];
-    __shared__ int vs[16 * POUW_MAX_RANK];
-    __shared__ signed char le[16 * POUW_MAX_RANK];
-    __shared__ signed char lf[16 * POUW_MAX_RANK];
-    const unsigned int row0 = blockIdx.y * 16u, col0 = blockIdx.x * 16u;
-    for (unsigned int idx = threadIdx.x; idx < 16u * rank; idx += blockDim.x) {
-        const unsigned int i = idx / rank, t = idx % rank;
-        const unsigned int row = row0 + i, col = col0 + i;
-        us[i * POUW_MAX_RANK + t] = row < m ? u[(unsigned long long)row * rank + t] : 0;
-        le[i * POUW_MAX_RANK + t] = row < m ? (signed char)pouw_factor_entry(e0, e1, row * rank + t) : (signed char)0;
-        vs[i * POUW_MAX_RANK + t] = col < n ? v[(unsigned long long)col * rank + t] : 0;
-        lf[i * POUW_MAX_RANK + t] = col < n ? (signed char)pouw_factor_entry(f0, f1, col * rank + t) : (signed char)0;
-    }
-
-    __syncthreads();
-    const unsigned int i = threadIdx.x / 16u, j = threadIdx.x % 16u;
-    const unsigned int row = row0 + i, col = col0 + j;
-    if (threadIdx.x >= 256u || row >= m || col >= n) {
+    if (!active) {
         return;
     }
 
-    unsigned int correction = 0;
-    for (unsigned int t = 0; t < rank; ++t) {
-        correction += (unsigned int)us[i * POUW_MAX_RANK + t] * (unsigned int)(int)lf[j * POUW_MAX_RANK + t];
-        correction += (unsigned int)(int)le[i * POUW_MAX_RANK + t] * (unsigned int)vs[j * POUW_MAX_RANK + t];
+#pragma unroll
+    for (unsigned int t = 0; t < POUW_MAX_RANK / 8; ++t) {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const unsigned int row = row0 + warp * POUW_TILE + group + 8u * (unsigned int)(i >> 1);
+            const unsigned int column = 8u * t + 2u * quad + (unsigned int)(i & 1);
+            if (t < tiles && column < rank) {
+                int rest = acc[t][i];
+                for (unsigned int p = 0; p < planes; ++p) {
+                    out[((unsigned long long)row * planes + p) * width + product_at + column] = (signed char)pouw_plane_digit(&rest);
+                }
+            }
+        }
     }
-
-    const unsigned long long at = (unsigned long long)row * n + col;
-    c[at] = (int)((unsigned int)c_noisy[at] - correction);
 }
 
 #ifdef __cplusplus

@@ -19,10 +19,11 @@ public sealed record CudaPouwGemmOptions
 }
 
 /// <summary>GPU time of one batch's steps, from CUDA events on the miner's stream.</summary>
-public sealed record CudaPouwTimings(TimeSpan Upload, TimeSpan Noise, TimeSpan Mine, TimeSpan Project, TimeSpan Denoise, TimeSpan Download)
+/// <remarks>Mine is pouw_mine with the denoising fused into its epilogue (there is no separate denoise step).</remarks>
+public sealed record CudaPouwTimings(TimeSpan Upload, TimeSpan Noise, TimeSpan Project, TimeSpan Mine, TimeSpan Download)
 {
-    /// <summary>The PoUW work of a batch: noise on A, the transcript GEMM, both projections, the denoising (no copies).</summary>
-    public TimeSpan Compute => Noise + Mine + Project + Denoise;
+    /// <summary>The PoUW work of a batch: noise on A, both projections, the transcript GEMM with the fused denoising (no copies).</summary>
+    public TimeSpan Compute => Noise + Project + Mine;
 }
 
 /// <summary>A winning tile the GPU reported that the reference verifier refused: reported, never emitted.</summary>
@@ -49,8 +50,9 @@ public sealed record CudaPouwBatchResult(
 /// Kernels/pouw.cu on one CUDA context (docs/pouw.md): the transcript build (and the plain build the bench
 /// compares against), compiled through the CUBIN cache. <see cref="PrepareJob"/> uploads a job's W and makes
 /// W' once (the weights' noise is fixed per job); <see cref="MineBatch"/> uploads A and runs pouw_noise (A'),
-/// pouw_mine (C', winners), pouw_project (U = A·Q_Fᵀ, V = W'·Q_Eᵀ) and pouw_denoise (C, in place), each step
-/// between CUDA events, then downloads the winners (and C when asked). Tickets are built on the host — the
+/// pouw_project twice (the int8 planes of U = A·Q_Fᵀ beside L_E and of V = W'·Q_Eᵀ beside L_F) and pouw_mine
+/// (the transcript GEMM and winners, the denoising fused into its epilogue: C written once), each step between
+/// CUDA events, then downloads the winners (and C when asked). Tickets are built on the host — the
 /// tile's noisy rows recomputed with <see cref="PouwNoise.TryApply"/> for those rows only, the openings from
 /// host Merkle trees — and every one is checked with the <see cref="PouwVerifier"/> given before it is
 /// returned: a GPU winner the reference refuses is counted and logged, never emitted. Create, use and dispose
@@ -64,7 +66,6 @@ public sealed class CudaPouwGemm : IDisposable
     private readonly CudaKernel _noise;
     private readonly CudaKernel _mine;
     private readonly CudaKernel _project;
-    private readonly CudaKernel _denoise;
     private readonly CudaKernel? _plainMine;
     private readonly CudaEvent[] _events;
     private readonly ILogger _logger;
@@ -80,7 +81,6 @@ public sealed class CudaPouwGemm : IDisposable
         _noise = module.GetKernel(CudaPouwKernelParameters.NoiseKernel);
         _mine = module.GetKernel(CudaPouwKernelParameters.MineKernel);
         _project = module.GetKernel(CudaPouwKernelParameters.ProjectKernel);
-        _denoise = module.GetKernel(CudaPouwKernelParameters.DenoiseKernel);
         _plainMine = plainModule?.GetKernel(CudaPouwKernelParameters.MineKernel);
         Stream = stream;
         _events = events;
@@ -145,7 +145,7 @@ public sealed class CudaPouwGemm : IDisposable
             module = context.LoadModule(compiled.Cubin.Span);
             plainModule = plainCompiled is null ? null : context.LoadModule(plainCompiled.Cubin.Span);
             stream = context.CreateStream();
-            for (var i = 0; i < 7; i++)
+            for (var i = 0; i < 6; i++)
             {
                 events.Add(context.CreateEvent());
             }
@@ -266,18 +266,12 @@ public sealed class CudaPouwGemm : IDisposable
         _events[1].Record(Stream);
         LaunchNoise(job.Activations, job.NoisyActivations, p.M, p, host.SeedEWords, host.Noise(p.M));
         _events[2].Record(Stream);
-        LaunchMine(_mine, job.NoisyActivations, job.NoisyWeights, job.Product, job, host.Mine(Options.Kernel));
+        // U = A·Q_Fᵀ (the clean A, seedF's Q) beside L_E (seedE); L_F (seedF) beside V = W'·Q_Eᵀ (seedE's Q).
+        LaunchProject(job.Activations, job.ActivationPlanes, p.M, p, host.SeedFWords, host.SeedEWords, factorFirst: false, host.Planes);
+        LaunchProject(job.NoisyWeights, job.WeightPlanes, p.N, p, host.SeedEWords, host.SeedFWords, factorFirst: true, host.Planes);
         _events[3].Record(Stream);
-        LaunchProject(job.Activations, job.U, p.M, p, host.SeedFWords);
-        LaunchProject(job.NoisyWeights, job.V, p.N, p, host.SeedEWords);
+        LaunchMine(_mine, job.NoisyActivations, job.NoisyWeights, (job.ActivationPlanes, job.WeightPlanes, host.Planes), job.Product, job, host.Mine(Options.Kernel));
         _events[4].Record(Stream);
-        var denoise = host.Denoise();
-        var arguments = new KernelArguments()
-            .Add(job.Product).Add(job.U).Add(job.V).Add(job.Product)
-            .Add((uint)p.M).Add((uint)p.N).Add((uint)p.Rank)
-            .Add(host.SeedEWords[0]).Add(host.SeedEWords[1]).Add(host.SeedFWords[0]).Add(host.SeedFWords[1]);
-        _denoise.Launch(denoise.Grid, denoise.Block, arguments, Stream);
-        _events[5].Record(Stream);
         var winnerWords = new uint[CudaPouwKernelParameters.WinnerBufferWords(job.WinnerCapacity)];
         job.Winners.EnqueueCopyTo(winnerWords, Stream);
         if (!product.IsEmpty)
@@ -285,9 +279,9 @@ public sealed class CudaPouwGemm : IDisposable
             job.Product.EnqueueCopyTo(product, Stream);
         }
 
-        _events[6].Record(Stream);
-        _events[6].Synchronize();
-        var timings = new CudaPouwTimings(Elapsed(0, 1), Elapsed(1, 2), Elapsed(2, 3), Elapsed(3, 4), Elapsed(4, 5), Elapsed(5, 6));
+        _events[5].Record(Stream);
+        _events[5].Synchronize();
+        var timings = new CudaPouwTimings(Elapsed(0, 1), Elapsed(1, 2), Elapsed(2, 3), Elapsed(3, 4), Elapsed(4, 5));
 
         var ticketsStarted = _time.GetTimestamp();
         var reported = (long)winnerWords[0];
@@ -320,7 +314,7 @@ public sealed class CudaPouwGemm : IDisposable
     }
 
     /// <summary>
-    /// The plain GEMM (<c>-DPOUW_TRANSCRIPT=0</c>, no noise) of the last batch's A by the job's clean W into
+    /// The plain GEMM (<c>-DPOUW_TRANSCRIPT=0</c>, no noise, no planes: no denoising) of the last batch's A by the job's clean W into
     /// <see cref="CudaPouwJob.PlainProduct"/>: what the bench compares the PoUW batch against. Its GPU time.
     /// </summary>
     public TimeSpan RunPlain(CudaPouwJob job, Span<int> product = default)
@@ -331,7 +325,7 @@ public sealed class CudaPouwGemm : IDisposable
         var geometry = CudaPouwKernelParameters.Create(p, job.SeedF, job.SeedF, job.SeedF, job.Header.Target).Mine(Options.Kernel);
         var output = job.PlainProduct; // allocated on first use: before the first event, so never timed
         _events[0].Record(Stream);
-        LaunchMine(plain, job.Activations, job.Weights, output, job, geometry);
+        LaunchMine(plain, job.Activations, job.Weights, null, output, job, geometry);
         _events[1].Record(Stream);
         if (!product.IsEmpty)
         {
@@ -387,23 +381,28 @@ public sealed class CudaPouwGemm : IDisposable
         _noise.Launch(launch.Grid, launch.Block, arguments, Stream);
     }
 
-    private void LaunchMine(CudaKernel kernel, DeviceBuffer<sbyte> a, DeviceBuffer<sbyte> w, DeviceBuffer<int> c, CudaPouwJob job, PouwLaunch launch)
+    /// <summary>pouw_mine; <paramref name="planes"/> null for the plain product (no denoising, the plane pointers null).</summary>
+    private void LaunchMine(CudaKernel kernel, DeviceBuffer<sbyte> a, DeviceBuffer<sbyte> w, (DeviceBuffer<sbyte> A, DeviceBuffer<sbyte> W, int Count)? planes, DeviceBuffer<int> c, CudaPouwJob job, PouwLaunch launch)
     {
         var p = job.Parameters;
-        var arguments = new KernelArguments()
-            .Add(a).Add(w).Add(c)
-            .Add((uint)p.M).Add((uint)p.N).Add((uint)p.K).Add((uint)p.Chunk)
+        var arguments = new KernelArguments().Add(a).Add(w);
+        arguments = planes is { } given ? arguments.Add(given.A).Add(given.W) : arguments.Add(0UL).Add(0UL);
+        arguments
+            .Add(c)
+            .Add(0UL) // c_noisy: null, the host needs only C.
+            .Add((uint)p.M).Add((uint)p.N).Add((uint)p.K).Add((uint)p.Chunk).Add((uint)p.Rank).Add((uint)(planes?.Count ?? 0))
             .Add(job.KeyAndTarget).Add(job.Winners).Add((uint)job.WinnerCapacity)
             .Add(0UL); // digests: null, the host never asks for every tile's D_c here.
         kernel.Launch(launch.Grid, launch.Block, arguments, Stream);
     }
 
-    private void LaunchProject(DeviceBuffer<sbyte> x, DeviceBuffer<int> product, int rows, in PouwParameters p, IReadOnlyList<uint> seed)
+    /// <summary>pouw_project: <paramref name="x"/>·Qᵀ (Q keyed by <paramref name="qSeed"/>'s s2, s3) as plane rows beside L (keyed by <paramref name="lSeed"/>'s s0, s1).</summary>
+    private void LaunchProject(DeviceBuffer<sbyte> x, DeviceBuffer<sbyte> planes, int rows, in PouwParameters p, IReadOnlyList<uint> qSeed, IReadOnlyList<uint> lSeed, bool factorFirst, int planeCount)
     {
         var launch = CudaPouwKernelParameters.Project(rows);
         var arguments = new KernelArguments()
-            .Add(x).Add(product).Add((uint)rows).Add((uint)p.K).Add((uint)p.Rank)
-            .Add(seed[2]).Add(seed[3]);
+            .Add(x).Add(planes).Add((uint)rows).Add((uint)p.K).Add((uint)p.Rank)
+            .Add(qSeed[2]).Add(qSeed[3]).Add(lSeed[0]).Add(lSeed[1]).Add(factorFirst ? 1u : 0u).Add((uint)planeCount);
         _project.Launch(launch.Grid, launch.Block, arguments, Stream);
     }
 

@@ -5,7 +5,9 @@ namespace Energy.Gpu.Pouw;
 /// <summary>
 /// One job's state on the GPU (<see cref="CudaPouwGemm.PrepareJob"/>): W and W' (made once per job), the
 /// host's W and its Merkle tree for the tickets' openings, and the buffers every batch of the job's shape
-/// reuses: A, A', C (C' denoised in place), U (m×r), V (n×r), the winners and pouw_mine's key and target.
+/// reuses: A, A', C (denoised in pouw_mine's epilogue), the plane rows of U beside L_E (m×P×w bytes) and of L_F
+/// beside V (n×P×w bytes, P = <see cref="CudaPouwKernelParameters.PlanesFor"/>(k), w = 2r rounded up to 32), the
+/// winners and pouw_mine's key and target.
 /// The plain product's buffer is made on first use (the bench only).
 /// </summary>
 public sealed class CudaPouwJob : IDisposable
@@ -31,8 +33,9 @@ public sealed class CudaPouwJob : IDisposable
             Activations = Track(context.Allocate<sbyte>(p.M * p.K), made);
             NoisyActivations = Track(context.Allocate<sbyte>(p.M * p.K), made);
             Product = Track(context.Allocate<int>(p.M * p.N), made);
-            U = Track(context.Allocate<int>(p.M * p.Rank), made);
-            V = Track(context.Allocate<int>(p.N * p.Rank), made);
+            var planeRow = CudaPouwKernelParameters.PlanesFor(p.K) * CudaPouwKernelParameters.PlaneWidthFor(p.Rank);
+            ActivationPlanes = Track(context.Allocate<sbyte>(checked(p.M * planeRow)), made);
+            WeightPlanes = Track(context.Allocate<sbyte>(checked(p.N * planeRow)), made);
             Winners = Track(context.Allocate<uint>(CudaPouwKernelParameters.WinnerBufferWords(winnerCapacity)), made);
             KeyAndTarget = Track(context.Allocate<uint>(16), made);
         }
@@ -77,12 +80,14 @@ public sealed class CudaPouwJob : IDisposable
 
     public DeviceBuffer<sbyte> NoisyActivations { get; }
 
-    /// <summary>C' after pouw_mine, C after pouw_denoise.</summary>
+    /// <summary>C = A·Wᵀ after pouw_mine (denoised in its epilogue).</summary>
     public DeviceBuffer<int> Product { get; }
 
-    public DeviceBuffer<int> U { get; }
+    /// <summary>pouw_project's rows for A: [U_p | L_E | 0] per plane p, U = A·Q_Fᵀ.</summary>
+    public DeviceBuffer<sbyte> ActivationPlanes { get; }
 
-    public DeviceBuffer<int> V { get; }
+    /// <summary>pouw_project's rows for W': [L_F | V_p | 0] per plane p, V = W'·Q_Eᵀ.</summary>
+    public DeviceBuffer<sbyte> WeightPlanes { get; }
 
     public DeviceBuffer<uint> Winners { get; }
 
@@ -96,8 +101,8 @@ public sealed class CudaPouwJob : IDisposable
         _plainProduct?.Dispose();
         KeyAndTarget?.Dispose();
         Winners?.Dispose();
-        V?.Dispose();
-        U?.Dispose();
+        WeightPlanes?.Dispose();
+        ActivationPlanes?.Dispose();
         Product?.Dispose();
         NoisyActivations?.Dispose();
         Activations?.Dispose();

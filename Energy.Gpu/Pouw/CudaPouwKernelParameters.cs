@@ -59,7 +59,6 @@ public sealed class CudaPouwKernelParameters
     public const string NoiseKernel = "pouw_noise";
     public const string MineKernel = "pouw_mine";
     public const string ProjectKernel = "pouw_project";
-    public const string DenoiseKernel = "pouw_denoise";
 
     /// <summary>The one hash tile side the kernel supports.</summary>
     public const int Tile = 16;
@@ -68,9 +67,9 @@ public sealed class CudaPouwKernelParameters
     public const int NoiseCols = 128;
     public const int NoiseRows = 32;
     public const int NoiseThreads = 128;
-    public const int ProjectRows = 16;
-    public const int ProjectThreads = 256;
-    public const int DenoiseThreads = 256;
+    public const int ProjectRows = 64;
+    public const int ProjectThreads = 128;
+    public const int MaxPlanes = 4;
     public const int WinnerWords = 10;
 
     private readonly uint[] _keyAndTarget = new uint[16];
@@ -91,9 +90,8 @@ public sealed class CudaPouwKernelParameters
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterNames { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         [NoiseKernel] = ["x", "noisy", "rows", "k", "rank", "s0", "s1", "s2", "s3"],
-        [MineKernel] = ["a", "w", "c_out", "m", "n", "k", "chunk", "key_and_target", "winners", "capacity", "digests"],
-        [ProjectKernel] = ["x", "product", "rows", "k", "rank", "q0", "q1"],
-        [DenoiseKernel] = ["c_noisy", "u", "v", "c", "m", "n", "rank", "e0", "e1", "f0", "f1"],
+        [MineKernel] = ["a", "w", "a_planes", "w_planes", "c_out", "c_noisy", "m", "n", "k", "chunk", "rank", "planes", "key_and_target", "winners", "capacity", "digests"],
+        [ProjectKernel] = ["x", "out", "rows", "k", "rank", "q0", "q1", "l0", "l1", "l_first", "planes"],
     };
 
     public PouwParameters Parameters { get; }
@@ -109,6 +107,54 @@ public sealed class CudaPouwKernelParameters
 
     /// <summary>Words of pouw_mine's digests buffer (every tile's D_1..D_K), when the host asks for it.</summary>
     public long DigestWords => Parameters.Tiles * Parameters.Points;
+
+    /// <summary>Planes of U and V for this k (<see cref="PlanesFor"/>).</summary>
+    public int Planes => PlanesFor(Parameters.K);
+
+    /// <summary>Bytes of one plane row (<see cref="PlaneWidthFor"/>).</summary>
+    public int PlaneWidth => PlaneWidthFor(Parameters.Rank);
+
+    /// <summary>
+    /// The fewest signed 8-bit planes (at most <see cref="MaxPlanes"/>) whose digits hold every projection of
+    /// an inner dimension <paramref name="k"/>: |U| ≤ (128 − r)·k and |V| ≤ 128·k (|W'| ≤ 128, Q ternary),
+    /// and P planes of digits in [−128, 127] hold −128·(256^P − 1)/255 … 127·(256^P − 1)/255, so P is the
+    /// least with 128·k ≤ 127·(256^P − 1)/255: 2 for k ≤ 254, 3 for k ≤ 65,279, 4 above (to k = 65,536).
+    /// </summary>
+    public static int PlanesFor(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, PouwParameters.MaxK);
+        var bound = 128L * k;
+        var planes = 1;
+        while (127L * (((1L << (8 * planes)) - 1) / 255) < bound)
+        {
+            planes++;
+        }
+
+        return planes;
+    }
+
+    /// <summary>Bytes of a plane row pouw_project writes and pouw_mine stages: [U_p | L_E] or [L_F | V_p], 2r rounded up to 32.</summary>
+    public static int PlaneWidthFor(int rank) => ((2 * rank) + 31) / 32 * 32;
+
+    /// <summary>
+    /// The kernel's plane split (pouw_plane_digit), low plane first: digit p is the low byte of the remainder
+    /// read as a signed byte (a byte ≥ 0x80 is negative and carries one into the next plane), the remainder
+    /// then (remainder − digit)/256. Returns the remainder after <paramref name="digits"/>.Length planes: 0
+    /// exactly when value = Σ digit_p·256^p. For |value| &lt; 2^30.
+    /// </summary>
+    public static int PlaneDigits(int value, Span<sbyte> digits)
+    {
+        var rest = value;
+        for (var p = 0; p < digits.Length; p++)
+        {
+            var digit = unchecked((sbyte)(byte)rest);
+            digits[p] = digit;
+            rest = (rest - digit) / 256;
+        }
+
+        return rest;
+    }
 
     /// <summary>Null when the kernel can run these parameters, else why not (for people).</summary>
     public static string? Refusal(in PouwParameters parameters)
@@ -148,11 +194,8 @@ public sealed class CudaPouwKernelParameters
         return new(new Dim3(Blocks(Parameters.N, options.BlockN), Blocks(Parameters.M, options.BlockM)), new Dim3((uint)options.MineThreads));
     }
 
-    /// <summary>pouw_project over <paramref name="rows"/> rows (U = A·Q_Fᵀ over m, V = W'·Q_Eᵀ over n).</summary>
+    /// <summary>pouw_project over <paramref name="rows"/> rows (U = A·Q_Fᵀ over m, V = W'·Q_Eᵀ over n): a warp per 16 rows.</summary>
     public static PouwLaunch Project(int rows) => new(new Dim3(Blocks(rows, ProjectRows)), new Dim3(ProjectThreads));
-
-    /// <summary>pouw_denoise: 16×16 outputs per block.</summary>
-    public PouwLaunch Denoise() => new(new Dim3(Blocks(Parameters.N, 16), Blocks(Parameters.M, 16)), new Dim3(DenoiseThreads));
 
     /// <summary>Words of a winners buffer with room for <paramref name="capacity"/> entries (the count first).</summary>
     public static int WinnerBufferWords(int capacity)

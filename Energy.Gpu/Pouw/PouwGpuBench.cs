@@ -35,13 +35,16 @@ public sealed record PouwGpuBenchOptions
     public int Seed { get; init; } = 20261207;
 }
 
-/// <summary>GPU time of one PoUW batch's steps (medians, ms) and the host's share.</summary>
+/// <summary>
+/// GPU time of one PoUW batch's steps (medians, ms) and the host's share: noiseMs pouw_noise on A, projectMs both
+/// pouw_project launches (U beside L_E, L_F beside V, as int8 planes), mineMs the transcript pouw_mine with the
+/// denoising fused into its epilogue (so there is no denoiseMs any more).
+/// </summary>
 public sealed record PouwGpuBreakdown(
     double UploadMs,
     double NoiseMs,
-    double MineMs,
     double ProjectMs,
-    double DenoiseMs,
+    double MineMs,
     double DownloadMs,
     double WeightsUploadMs,
     double WeightsNoiseMs,
@@ -93,7 +96,7 @@ public sealed record PouwGpuBenchResult(
 
 /// <summary>
 /// <c>heatgrid pouw bench</c> on a GPU, in one run on one context and stream: the PoUW batch (noise on A,
-/// the transcript GEMM, both projections, the denoising; W' made once per job and reported apart), the plain
+/// both projections, the transcript GEMM with the fused denoising; W' made once per job and reported apart), the plain
 /// GEMM (<c>-DPOUW_TRANSCRIPT=0</c> build, clean operands) and cuBLAS int8 (<c>cublasGemmEx</c>, s8 × s8 →
 /// s32) on the same A and W, each the median of several launches after warm-up, timed with CUDA events.
 /// Every GPU winner becomes a ticket checked by <see cref="PouwVerifier"/> against a registry the bench
@@ -195,8 +198,8 @@ public static class PouwGpuBench
         var plainExact = product.AsSpan().SequenceEqual(plain);
         var breakdown = new PouwGpuBreakdown(
             Ms(Median(batches.Select(b => b.Timings.Upload))), Ms(Median(batches.Select(b => b.Timings.Noise))),
-            Ms(Median(batches.Select(b => b.Timings.Mine))), Ms(Median(batches.Select(b => b.Timings.Project))),
-            Ms(Median(batches.Select(b => b.Timings.Denoise))), Ms(Median(batches.Select(b => b.Timings.Download))),
+            Ms(Median(batches.Select(b => b.Timings.Project))), Ms(Median(batches.Select(b => b.Timings.Mine))),
+            Ms(Median(batches.Select(b => b.Timings.Download))),
             Ms(job.WeightsUpload), Ms(job.WeightsNoise),
             Ms(Median(batches.Select(b => b.HostRoot))), Ms(Median(batches.Select(b => b.HostTickets))));
         return new PouwGpuBenchResult(
@@ -319,8 +322,8 @@ public static class PouwGpuBench
     }
 
     private static string Note(PouwGpuBenchOptions options) => string.Join(' ',
-        "Measured on this GPU, one context and stream, CUDA events. pouwSeconds: one PoUW batch (pouw_noise on A, the transcript pouw_mine,",
-        "pouw_project twice, pouw_denoise in place), the median of",
+        "Measured on this GPU, one context and stream, CUDA events. pouwSeconds: one PoUW batch (pouw_noise on A, pouw_project twice",
+        "(U and V as int8 planes, tensor cores), the transcript pouw_mine with the denoising fused into its epilogue), the median of",
         Invariant($"{options.Repetitions} after {options.Warmup} warm-up; W' is made once per job (breakdown.weightsNoiseMs, not in pouwSeconds)."),
         "plainSeconds: the same kernel built with -DPOUW_TRANSCRIPT=0 on the clean A and W; cublasSeconds: cublasGemmEx s8 x s8 -> s32",
         "(CUBLAS_COMPUTE_32I) on the same operands. overheadPct is PoUW vs the plain build, overheadVsCublasPct PoUW vs cuBLAS.",

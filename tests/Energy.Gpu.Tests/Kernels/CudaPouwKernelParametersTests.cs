@@ -15,7 +15,7 @@ public sealed class CudaPouwKernelParametersTests
     [InlineData("POUW_NOISE_ROWS", CudaPouwKernelParameters.NoiseRows)]
     [InlineData("POUW_PROJECT_ROWS", CudaPouwKernelParameters.ProjectRows)]
     [InlineData("POUW_PROJECT_THREADS", CudaPouwKernelParameters.ProjectThreads)]
-    [InlineData("POUW_DENOISE_THREADS", CudaPouwKernelParameters.DenoiseThreads)]
+    [InlineData("POUW_MAX_PLANES", CudaPouwKernelParameters.MaxPlanes)]
     [InlineData("POUW_WINNER_WORDS", CudaPouwKernelParameters.WinnerWords)]
     [InlineData("POUW_TILE", CudaPouwKernelParameters.Tile)]
     [InlineData("POUW_WARPS_M", 2)]
@@ -33,7 +33,6 @@ public sealed class CudaPouwKernelParametersTests
     [InlineData(CudaPouwKernelParameters.NoiseKernel)]
     [InlineData(CudaPouwKernelParameters.MineKernel)]
     [InlineData(CudaPouwKernelParameters.ProjectKernel)]
-    [InlineData(CudaPouwKernelParameters.DenoiseKernel)]
     public void Kernels_DeclareTheParametersInTheOrderTheHostPacksThem(string kernel)
     {
         var signature = Regex.Match(KernelSource.Read(KernelSource.Pouw), @"__global__ void " + kernel + @"\((?<parameters>[^)]*)\)");
@@ -101,8 +100,8 @@ public sealed class CudaPouwKernelParametersTests
         Assert.Equal(new PouwLaunch(new(8, 2), new(128)), host.Noise(64));
         Assert.Equal(new PouwLaunch(new(2, 2), new(128)), host.Mine(new CudaPouwKernelOptions()));
         Assert.Equal(new PouwLaunch(new(2, 1), new(256)), host.Mine(new CudaPouwKernelOptions { WarpsM = 4, WarpsN = 2 }));
-        Assert.Equal(new PouwLaunch(new(3), new(256)), CudaPouwKernelParameters.Project(48));
-        Assert.Equal(new PouwLaunch(new(4, 3), new(256)), host.Denoise());
+        Assert.Equal(new PouwLaunch(new(1), new(128)), CudaPouwKernelParameters.Project(48));
+        Assert.Equal(new PouwLaunch(new(2), new(128)), CudaPouwKernelParameters.Project(80));
     }
 
     [Fact]

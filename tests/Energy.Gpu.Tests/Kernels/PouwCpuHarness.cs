@@ -7,18 +7,19 @@ namespace Energy.Gpu.Tests.Kernels;
 
 /// <summary>
 /// pouw.cu compiled with gcc through cuda_warp_shim.h and run on the CPU by pouw_cpu_main.c: the
-/// noise of both operands, the transcript GEMM, the projections and the denoising, in one run, with
+/// noise of both operands, the projections (as plane rows), the transcript GEMM with the fused denoising, in one run, with
 /// the argument words and launch geometry of <see cref="CudaPouwKernelParameters"/> and its winner
 /// decoding, so the host side a GPU launch would use is what is tested here. Each
 /// <see cref="PouwKernelBuild"/> is compiled on first use, in a temporary folder deleted with the fixture.
 /// </summary>
 public sealed class PouwCpuHarness : IDisposable
 {
-    private static readonly string[] HarnessFiles = ["cuda_warp_shim.h", "pouw_cpu_main.c"];
+    private static readonly string[] HarnessFiles = ["cuda_warp_shim.h", "pouw_cpu_main.c", "pouw_planes_main.c"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("heatgrid-pouw-").FullName;
     private readonly Dictionary<PouwKernelBuild, string> _executables = [];
     private readonly Lock _gate = new();
+    private string? _planesExecutable;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -32,15 +33,15 @@ public sealed class PouwCpuHarness : IDisposable
         var outputPath = Path.Combine(_directory, name + ".out");
         using (var stream = File.Create(inputPath))
         {
-            Span<byte> header = stackalloc byte[24];
-            int[] fields = [p.M, p.N, p.K, p.Rank, p.Chunk, input.Capacity];
+            var host = CudaPouwKernelParameters.Create(p, input.SeedE, input.SeedF, input.TicketKey, input.Target);
+            Span<byte> header = stackalloc byte[28];
+            int[] fields = [p.M, p.N, p.K, p.Rank, p.Chunk, input.Capacity, host.Planes];
             for (var i = 0; i < fields.Length; i++)
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(header[(4 * i)..], (uint)fields[i]);
             }
 
             stream.Write(header);
-            var host = CudaPouwKernelParameters.Create(p, input.SeedE, input.SeedF, input.TicketKey, input.Target);
             var options = build switch
             {
                 PouwKernelBuild.Plain => new CudaPouwKernelOptions { Transcript = false },
@@ -51,7 +52,7 @@ public sealed class PouwCpuHarness : IDisposable
             words.AddRange(host.SeedEWords);
             words.AddRange(host.SeedFWords);
             words.AddRange(host.KeyAndTarget.ToArray());
-            foreach (var launch in new[] { host.Noise(p.M), host.Noise(p.N), host.Mine(options), CudaPouwKernelParameters.Project(p.M), CudaPouwKernelParameters.Project(p.N), host.Denoise() })
+            foreach (var launch in new[] { host.Noise(p.M), host.Noise(p.N), CudaPouwKernelParameters.Project(p.M), CudaPouwKernelParameters.Project(p.N), host.Mine(options) })
             {
                 words.AddRange([launch.Grid.X, launch.Grid.Y, launch.Block.X]);
             }
@@ -74,6 +75,48 @@ public sealed class PouwCpuHarness : IDisposable
         File.Delete(inputPath);
         File.Delete(outputPath);
         return Parse(bytes, p, input.Capacity);
+    }
+
+    /// <summary>The kernel's plane split (pouw_plane_digit) of each value: <paramref name="planes"/> digits each, low plane first, and the remainder after them.</summary>
+    public (sbyte[][] Digits, int[] Rests) SplitPlanes(IReadOnlyList<int> values, int planes)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var name = Guid.NewGuid().ToString("N");
+        var inputPath = Path.Combine(_directory, name + ".in");
+        var outputPath = Path.Combine(_directory, name + ".out");
+        var input = new byte[8 + (4 * values.Count)];
+        BinaryPrimitives.WriteUInt32LittleEndian(input, (uint)planes);
+        BinaryPrimitives.WriteUInt32LittleEndian(input.AsSpan(4), (uint)values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(8 + (4 * i)), values[i]);
+        }
+
+        File.WriteAllBytes(inputPath, input);
+        string executable;
+        lock (_gate)
+        {
+            CopyHarnessFiles();
+            executable = _planesExecutable ??= Gcc.Compile(_directory, "pouw_planes",
+                ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas", "-fno-strict-aliasing", "pouw_planes_main.c"]);
+        }
+
+        var result = NativeProgram.Run(executable, _directory, TimeSpan.FromMinutes(1), [inputPath, outputPath]);
+        Assert.True(result.ExitCode == 0, $"pouw_planes exited {result.ExitCode}: {result.StandardError}");
+        var bytes = File.ReadAllBytes(outputPath);
+        File.Delete(inputPath);
+        File.Delete(outputPath);
+        Assert.Equal(values.Count * (planes + 4), bytes.Length);
+        var digits = new sbyte[values.Count][];
+        var rests = new int[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var at = i * (planes + 4);
+            digits[i] = [.. bytes.AsSpan(at, planes).ToArray().Select(b => unchecked((sbyte)b))];
+            rests[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + planes));
+        }
+
+        return (digits, rests);
     }
 
     private static PouwKernelRun Parse(byte[] bytes, PouwParameters p, int capacity)
@@ -138,14 +181,7 @@ public sealed class PouwCpuHarness : IDisposable
         {
             if (!_executables.TryGetValue(build, out var executable))
             {
-                if (_executables.Count == 0)
-                {
-                    File.WriteAllText(Path.Combine(_directory, KernelSource.Pouw), KernelSource.Read(KernelSource.Pouw));
-                    foreach (var file in HarnessFiles)
-                    {
-                        File.Copy(Path.Combine(AppContext.BaseDirectory, "Kernels", file), Path.Combine(_directory, file));
-                    }
-                }
+                CopyHarnessFiles();
 
                 string[] defines = build switch
                 {
@@ -159,6 +195,21 @@ public sealed class PouwCpuHarness : IDisposable
             }
 
             return executable;
+        }
+    }
+
+    /// <summary>Copies pouw.cu and the harness sources into the folder once (the caller holds the gate).</summary>
+    private void CopyHarnessFiles()
+    {
+        if (File.Exists(Path.Combine(_directory, KernelSource.Pouw)))
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(_directory, KernelSource.Pouw), KernelSource.Read(KernelSource.Pouw));
+        foreach (var file in HarnessFiles)
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Kernels", file), Path.Combine(_directory, file));
         }
     }
 }

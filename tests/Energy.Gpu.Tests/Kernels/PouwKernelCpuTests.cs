@@ -15,6 +15,8 @@ public sealed class PouwKernelCpuTests(PouwCpuHarness harness) : IClassFixture<P
 
     // (16, 16, 32768, 64, 32) has the most transcript points the format allows (1,024: a 4,149-byte
     // tile message); (48, 16, 64, 8, 64) has one point, so the length padding takes a second block.
+    // The fused denoising's planes: two up to k = 224, three from k = 256, four at k = 65,536; r = 24
+    // and 40 leave plane rows with padding (2r not a multiple of 32) and n8 tiles past r.
     [RequiresGccTheory]
     [InlineData(16, 16, 64, 1, 32)]
     [InlineData(16, 48, 256, 64, 256)]
@@ -24,6 +26,10 @@ public sealed class PouwKernelCpuTests(PouwCpuHarness harness) : IClassFixture<P
     [InlineData(64, 64, 1024, 1, 32)]
     [InlineData(64, 16, 256, 64, 32)]
     [InlineData(16, 16, 32768, 64, 32)]
+    [InlineData(32, 16, 224, 64, 32)]
+    [InlineData(16, 32, 256, 24, 64)]
+    [InlineData(80, 16, 512, 40, 128)]
+    [InlineData(16, 16, 65536, 64, 64)]
     public void Kernels_MatchTheReferenceBitForBit(int m, int n, int k, int rank, int chunk)
     {
         var p = new PouwParameters(m, n, k, rank, 16, 16, chunk);
@@ -61,6 +67,52 @@ public sealed class PouwKernelCpuTests(PouwCpuHarness harness) : IClassFixture<P
         Assert.Equal(Describe(expected), Describe(run.Winners));
         Assert.Equal(PouwProduct.Denoise(run.NoisyProduct, input.A, run.WNoisy, input.SeedE, input.SeedF, p), run.Product);
         Assert.Equal(PouwProduct.Multiply(input.A, input.W, m, n, k), run.Product);
+    }
+
+    [RequiresGccTheory]
+    [InlineData(4096)]
+    [InlineData(65536)]
+    public void AlignedOperands_LargeProjectionsOfBothSigns_StillGiveTheExactProduct(int k)
+    {
+        // Rows of A and W built from Q_F and Q_E's signs make U and V near ±64·(number of nonzero Q entries),
+        // about ±2^21 at k = 65,536: every plane carries, the top one included.
+        var p = new PouwParameters(32, 32, k, 64, 16, 16, k / 64);
+        var input = Input(p, QuarterTarget, capacity: 1_000, seed: k);
+        var host = CudaPouwKernelParameters.Create(p, input.SeedE, input.SeedF, input.TicketKey, input.Target);
+        for (var row = 0; row < 4; row++)
+        {
+            for (var l = 0; l < k; l++)
+            {
+                var sign = row % 2 == 0 ? 1 : -1;
+                var qf = PouwNoise.Entry(host.SeedFWords[2], host.SeedFWords[3], (row * k) + l);
+                var qe = PouwNoise.Entry(host.SeedEWords[2], host.SeedEWords[3], (row * k) + l);
+                input.A[(row * k) + l] = (sbyte)(sign * qf * (sign > 0 ? p.OperandMax : -p.OperandMin));
+                input.W[(row * k) + l] = (sbyte)(-sign * qe * (sign > 0 ? -p.OperandMin : p.OperandMax));
+            }
+        }
+
+        var run = harness.Run(input);
+
+        var aNoisy = new sbyte[p.M * k];
+        var wNoisy = new sbyte[p.N * k];
+        PouwNoise.Add(input.SeedE, input.A, p.M, k, p.Rank, aNoisy);
+        PouwNoise.Add(input.SeedF, input.W, p.N, k, p.Rank, wNoisy);
+        Assert.Equal(PouwProduct.Multiply(aNoisy, wNoisy, p.M, p.N, k), run.NoisyProduct);
+        Assert.Equal(PouwProduct.Multiply(input.A, input.W, p.M, p.N, k), run.Product);
+        Assert.InRange(Math.Abs(Project(input.A, 0, k, host.SeedFWords)), k / 4 * 63, k * 64);
+        Assert.InRange(Math.Abs(Project(wNoisy, 1, k, host.SeedEWords)), k / 4 * 60, k * 128);
+    }
+
+    // Row `row` of x times row `row` of the Q keyed by seed words s2, s3.
+    private static long Project(sbyte[] x, int row, int k, IReadOnlyList<uint> seed)
+    {
+        var sum = 0L;
+        for (var l = 0; l < k; l++)
+        {
+            sum += x[(row * k) + l] * PouwNoise.Entry(seed[2], seed[3], (row * k) + l);
+        }
+
+        return sum;
     }
 
     [RequiresGccFact]

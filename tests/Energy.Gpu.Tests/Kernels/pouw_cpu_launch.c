@@ -30,13 +30,12 @@ static void launch_run(void)
         pouw_noise(ARG_PTR(0, const signed char*), ARG_PTR(1, signed char*), ARG_U32(2), ARG_U32(3), ARG_U32(4),
             ARG_U32(5), ARG_U32(6), ARG_U32(7), ARG_U32(8));
     } else if (strcmp(launch_kernel, "pouw_mine") == 0) {
-        pouw_mine(ARG_PTR(0, const signed char*), ARG_PTR(1, const signed char*), ARG_PTR(2, int*), ARG_U32(3), ARG_U32(4),
-            ARG_U32(5), ARG_U32(6), ARG_PTR(7, const unsigned int*), ARG_PTR(8, unsigned int*), ARG_U32(9), ARG_PTR(10, unsigned int*));
-    } else if (strcmp(launch_kernel, "pouw_project") == 0) {
-        pouw_project(ARG_PTR(0, const signed char*), ARG_PTR(1, int*), ARG_U32(2), ARG_U32(3), ARG_U32(4), ARG_U32(5), ARG_U32(6));
+        pouw_mine(ARG_PTR(0, const signed char*), ARG_PTR(1, const signed char*), ARG_PTR(2, const signed char*), ARG_PTR(3, const signed char*),
+            ARG_PTR(4, int*), ARG_PTR(5, int*), ARG_U32(6), ARG_U32(7), ARG_U32(8), ARG_U32(9), ARG_U32(10), ARG_U32(11),
+            ARG_PTR(12, const unsigned int*), ARG_PTR(13, unsigned int*), ARG_U32(14), ARG_PTR(15, unsigned int*));
     } else {
-        pouw_denoise(ARG_PTR(0, const int*), ARG_PTR(1, const int*), ARG_PTR(2, const int*), ARG_PTR(3, int*), ARG_U32(4),
-            ARG_U32(5), ARG_U32(6), ARG_U32(7), ARG_U32(8), ARG_U32(9), ARG_U32(10));
+        pouw_project(ARG_PTR(0, const signed char*), ARG_PTR(1, signed char*), ARG_U32(2), ARG_U32(3), ARG_U32(4), ARG_U32(5), ARG_U32(6),
+            ARG_U32(7), ARG_U32(8), ARG_U32(9), ARG_U32(10));
     }
 }
 
@@ -75,8 +74,7 @@ int main(int argc, char** argv)
     static char kernel[33];
     read_exactly(in, kernel, 32);
     launch_kernel = kernel;
-    if (strcmp(kernel, "pouw_noise") != 0 && strcmp(kernel, "pouw_mine") != 0 && strcmp(kernel, "pouw_project") != 0
-        && strcmp(kernel, "pouw_denoise") != 0) {
+    if (strcmp(kernel, "pouw_noise") != 0 && strcmp(kernel, "pouw_mine") != 0 && strcmp(kernel, "pouw_project") != 0) {
         fprintf(stderr, "pouw_cpu_launch: unknown kernel %s\n", kernel);
         return 2;
     }

@@ -58,7 +58,6 @@ public sealed class CudaPouwGemmTests : IDisposable
     [InlineData("pouw_noise")]
     [InlineData("pouw_mine")]
     [InlineData("pouw_project")]
-    [InlineData("pouw_denoise")]
     public void TheFakesParameterSizes_AreTheKernelFilesDeclarations(string kernel)
     {
         var signature = Regex.Match(KernelSource.Read(KernelSource.Pouw), @"__global__ void " + kernel + @"\((?<parameters>[^)]*)\)");
@@ -76,7 +75,7 @@ public sealed class CudaPouwGemmTests : IDisposable
         Assert.Equal(["--gpu-architecture=sm_90", "-DPOUW_TRANSCRIPT=1", "-DPOUW_WARPS_M=4", "-DPOUW_WARPS_N=2"], _nvrtc.Compiles[0]);
         Assert.Equal(["--gpu-architecture=sm_90", "-DPOUW_TRANSCRIPT=0", "-DPOUW_WARPS_M=4", "-DPOUW_WARPS_N=2"], _nvrtc.Compiles[1]);
         Assert.Equal(2, _api.LoadedImages.Count);
-        Assert.Equal(["pouw_noise", "pouw_mine", "pouw_project", "pouw_denoise", "pouw_mine"], _api.FunctionNames);
+        Assert.Equal(["pouw_noise", "pouw_mine", "pouw_project", "pouw_mine"], _api.FunctionNames);
         Assert.False(gemm.Compiled.FromCache);
 
         // A second load reads both CUBINs from the cache.
@@ -120,8 +119,8 @@ public sealed class CudaPouwGemmTests : IDisposable
         gemm.MineBatch(job, header, a, verifier);
         gemm.MineBatch(job, header, a, verifier);
 
-        // W' once per job; per batch: noise on A, mine, U = A·Q_Fᵀ, V = W'·Q_Eᵀ, denoise.
-        Assert.Equal(["pouw_noise", "pouw_noise", "pouw_mine", "pouw_project", "pouw_project", "pouw_denoise", "pouw_noise", "pouw_mine", "pouw_project", "pouw_project", "pouw_denoise"],
+        // W' once per job; per batch: noise on A, the planes of U = A·Q_Fᵀ and of V = W'·Q_Eᵀ, mine (denoising fused).
+        Assert.Equal(["pouw_noise", "pouw_noise", "pouw_project", "pouw_project", "pouw_mine", "pouw_noise", "pouw_project", "pouw_project", "pouw_mine"],
             _kernels.Launches.Select(l => l.Name));
         Assert.Equal(1, _kernels.Launches.Count(l => l.Name == "pouw_noise" && l.Arguments[2] == 48));
 
@@ -129,24 +128,27 @@ public sealed class CudaPouwGemmTests : IDisposable
         var kernel = CudaPouwKernelParameters.Create(Shape, seedE, seedF, PouwHashing.TicketKey(seedE, seedF), header.Target);
         var e = kernel.SeedEWords.Select(x => (ulong)x).ToArray();
         var f = kernel.SeedFWords.Select(x => (ulong)x).ToArray();
-        var launches = _kernels.Launches.Skip(1).Take(5).ToArray();
+        var launches = _kernels.Launches.Skip(1).Take(4).ToArray();
         Assert.Equal([Pointer(job.Activations), Pointer(job.NoisyActivations), 32UL, 128UL, 8UL, .. e], launches[0].Arguments);
-        Assert.Equal([Pointer(job.NoisyActivations), Pointer(job.NoisyWeights), Pointer(job.Product), 32UL, 48UL, 128UL, 64UL, Pointer(job.KeyAndTarget), Pointer(job.Winners), 256UL, 0UL], launches[1].Arguments);
+        // k = 128: two planes; rows of 2r = 16 bytes rounded up to 32.
+        Assert.Equal((2, 32), (kernel.Planes, kernel.PlaneWidth));
+        Assert.Equal([Pointer(job.Activations), Pointer(job.ActivationPlanes), 32UL, 128UL, 8UL, f[2], f[3], e[0], e[1], 0UL, 2UL], launches[1].Arguments);
+        Assert.Equal([Pointer(job.NoisyWeights), Pointer(job.WeightPlanes), 48UL, 128UL, 8UL, e[2], e[3], f[0], f[1], 1UL, 2UL], launches[2].Arguments);
+        Assert.Equal((1u, 1u, 128u), (launches[1].Record.Grid.X, launches[1].Record.Grid.Y, launches[1].Record.Block.X));
+        Assert.Equal((1u, 1u, 128u), (launches[2].Record.Grid.X, launches[2].Record.Grid.Y, launches[2].Record.Block.X));
+        Assert.Equal(
+            [Pointer(job.NoisyActivations), Pointer(job.NoisyWeights), Pointer(job.ActivationPlanes), Pointer(job.WeightPlanes), Pointer(job.Product), 0UL,
+                32UL, 48UL, 128UL, 64UL, 8UL, 2UL, Pointer(job.KeyAndTarget), Pointer(job.Winners), 256UL, 0UL],
+            launches[3].Arguments);
         var mine = kernel.Mine(new CudaPouwKernelOptions());
-        Assert.Equal((mine.Grid.X, mine.Grid.Y, mine.Block.X), (launches[1].Record.Grid.X, launches[1].Record.Grid.Y, launches[1].Record.Block.X));
-        Assert.Equal((2u, 1u, 128u), (launches[1].Record.Grid.X, launches[1].Record.Grid.Y, launches[1].Record.Block.X));
-        Assert.Equal([Pointer(job.Activations), Pointer(job.U), 32UL, 128UL, 8UL, f[2], f[3]], launches[2].Arguments);
-        Assert.Equal([Pointer(job.NoisyWeights), Pointer(job.V), 48UL, 128UL, 8UL, e[2], e[3]], launches[3].Arguments);
-        Assert.Equal((2u, 1u, 256u), (launches[2].Record.Grid.X, launches[2].Record.Grid.Y, launches[2].Record.Block.X));
-        Assert.Equal((3u, 1u, 256u), (launches[3].Record.Grid.X, launches[3].Record.Grid.Y, launches[3].Record.Block.X));
-        Assert.Equal([Pointer(job.Product), Pointer(job.U), Pointer(job.V), Pointer(job.Product), 32UL, 48UL, 8UL, e[0], e[1], f[0], f[1]], launches[4].Arguments);
-        Assert.Equal((3u, 2u, 256u), (launches[4].Record.Grid.X, launches[4].Record.Grid.Y, launches[4].Record.Block.X));
+        Assert.Equal((mine.Grid.X, mine.Grid.Y, mine.Block.X), (launches[3].Record.Grid.X, launches[3].Record.Grid.Y, launches[3].Record.Block.X));
+        Assert.Equal((2u, 1u, 128u), (launches[3].Record.Grid.X, launches[3].Record.Grid.Y, launches[3].Record.Block.X));
         Assert.All(_kernels.Launches, l => Assert.Equal(gemm.Stream.Handle, l.Record.Stream));
 
         // Buffers sized for the shape; the key and target words as the kernel reads them.
         Assert.Equal(32 * 48 * 4, _api.Memory[job.Product.DevicePointer].Length);
-        Assert.Equal(32 * 8 * 4, _api.Memory[job.U.DevicePointer].Length);
-        Assert.Equal(48 * 8 * 4, _api.Memory[job.V.DevicePointer].Length);
+        Assert.Equal(32 * 2 * 32, _api.Memory[job.ActivationPlanes.DevicePointer].Length);
+        Assert.Equal(48 * 2 * 32, _api.Memory[job.WeightPlanes.DevicePointer].Length);
         Assert.Equal((1 + (256 * 10)) * 4, _api.Memory[job.Winners.DevicePointer].Length);
         var words = _api.Memory[job.KeyAndTarget.DevicePointer];
         Assert.Equal(kernel.KeyAndTarget.ToArray(), Enumerable.Range(0, 16).Select(i => BinaryPrimitives.ReadUInt32LittleEndian(words.AsSpan(4 * i))));
@@ -177,7 +179,7 @@ public sealed class CudaPouwGemmTests : IDisposable
         Assert.All(result.Tickets, t => Assert.True(new PouwVerifier(registry, _time).Verify(t).Accepted));
         Assert.Equal(cpu.ActivationsRoot, result.ActivationsRoot);
         Assert.Equal(TimeSpan.FromMilliseconds(12.5), result.Timings.Mine);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), result.Timings.Compute);
+        Assert.Equal(TimeSpan.FromMilliseconds(37.5), result.Timings.Compute);
         if (tilesPerTicket == 1.0)
         {
             Assert.Equal(6, result.Tickets.Count);
@@ -200,7 +202,9 @@ public sealed class CudaPouwGemmTests : IDisposable
         Assert.Equal(("pouw_mine", true), (launch.Name, launch.Plain));
         Assert.Equal(Pointer(job.Activations), launch.Arguments[0]);
         Assert.Equal(Pointer(job.Weights), launch.Arguments[1]);
-        Assert.Equal(Pointer(job.PlainProduct), launch.Arguments[2]);
+        // No planes: no denoising (a_planes, w_planes, c_noisy null, planes 0).
+        Assert.Equal([0UL, 0UL, Pointer(job.PlainProduct), 0UL], launch.Arguments[2..6]);
+        Assert.Equal(0UL, launch.Arguments[11]);
         Assert.Equal(PouwProduct.Multiply(a, w, 32, 48, 128), plain);
         Assert.Equal(TimeSpan.FromMilliseconds(12.5), elapsed);
     }

@@ -96,7 +96,8 @@ public sealed class CudaPouwWorkTests : IDisposable
 
         // W' made once per job (two jobs), A' once per batch (three batches).
         Assert.Equal(5, _kernels.Launches.Count(l => l.Name == "pouw_noise"));
-        Assert.Equal(3, _kernels.Launches.Count(l => l.Name == "pouw_denoise"));
+        Assert.Equal(6, _kernels.Launches.Count(l => l.Name == "pouw_project"));
+        Assert.Equal(3, _kernels.Launches.Count(l => l.Name == "pouw_mine"));
         Assert.DoesNotContain(_kernels.Launches, l => l.Plain);
     }
 

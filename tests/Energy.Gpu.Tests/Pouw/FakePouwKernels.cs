@@ -10,8 +10,9 @@ namespace Energy.Gpu.Tests.Pouw;
 /// <summary>
 /// "Runs" pouw.cu's kernels on the fake driver's memory with the C# reference, from the arguments the host
 /// packed (decoded with each kernel's parameter sizes, in the .cu's order): pouw_noise with PouwNoise,
-/// pouw_mine with PouwTranscript (the plain build, told by the module's NVRTC options, only multiplies),
-/// pouw_project and pouw_denoise from PouwNoise's entries. A host that passes a wrong seed word, buffer or
+/// pouw_project from PouwNoise's entries (the plane rows [U_p | L_E] or [L_F | V_p], split by
+/// CudaPouwKernelParameters.PlaneDigits), pouw_mine with PouwTranscript (the plain build, told by the module's
+/// NVRTC options, only multiplies) and then, when given planes, the denoising from the plane rows the host passed. A host that passes a wrong seed word, buffer or
 /// size gets a wrong product or refused tickets. Also plays cuBLAS's int8 GemmEx (TN, column-major).
 /// </summary>
 internal sealed class FakePouwKernels
@@ -20,9 +21,8 @@ internal sealed class FakePouwKernels
     public static readonly Dictionary<string, int[]> Sizes = new(StringComparer.Ordinal)
     {
         [CudaPouwKernelParameters.NoiseKernel] = [8, 8, 4, 4, 4, 4, 4, 4, 4],
-        [CudaPouwKernelParameters.MineKernel] = [8, 8, 8, 4, 4, 4, 4, 8, 8, 4, 8],
-        [CudaPouwKernelParameters.ProjectKernel] = [8, 8, 4, 4, 4, 4, 4],
-        [CudaPouwKernelParameters.DenoiseKernel] = [8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4],
+        [CudaPouwKernelParameters.MineKernel] = [8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8],
+        [CudaPouwKernelParameters.ProjectKernel] = [8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4],
     };
 
     private readonly FakeCudaDriverApi _api;
@@ -62,7 +62,6 @@ internal sealed class FakePouwKernels
             case CudaPouwKernelParameters.NoiseKernel: Noise(args); break;
             case CudaPouwKernelParameters.MineKernel: Mine(args, plain); break;
             case CudaPouwKernelParameters.ProjectKernel: Project(args); break;
-            case CudaPouwKernelParameters.DenoiseKernel: Denoise(args); break;
             default: throw new InvalidOperationException(name);
         }
     }
@@ -89,20 +88,41 @@ internal sealed class FakePouwKernels
         PouwNoise.Add(Seed(a[5], a[6], a[7], a[8]), x, rows, k, rank, Bytes(a[1], (long)rows * k));
     }
 
-    // a, w, c_out, m, n, k, chunk, key_and_target, winners, capacity, digests
+    // a, w, a_planes, w_planes, c_out, c_noisy, m, n, k, chunk, rank, planes, key_and_target, winners, capacity, digests
     private void Mine(ulong[] a, bool plain)
     {
-        var (m, n, k, chunk) = ((int)a[3], (int)a[4], (int)a[5], (int)a[6]);
+        var (m, n, k, chunk, rank, planes) = ((int)a[6], (int)a[7], (int)a[8], (int)a[9], (int)a[10], (int)a[11]);
         var aRows = Bytes(a[0], (long)m * k).ToArray();
         var wRows = Bytes(a[1], (long)n * k).ToArray();
-        var c = Ints(a[2], (long)m * n);
+        var c = Ints(a[4], (long)m * n);
         if (plain)
         {
             PouwProduct.Multiply(aRows, wRows, m, n, k).CopyTo(c);
-            return;
+        }
+        else
+        {
+            Transcript(a, aRows, wRows, m, n, k, chunk, c);
         }
 
-        var words = MemoryMarshal.Cast<byte, uint>(_api.At(a[7]))[..16];
+        if (a[5] != 0)
+        {
+            c.CopyTo(Ints(a[5], (long)m * n));
+        }
+
+        if (planes > 0)
+        {
+            Denoise(a[2], a[3], m, n, rank, planes, c);
+        }
+
+        if (!plain)
+        {
+            AfterMine?.Invoke(MemoryMarshal.Cast<byte, uint>(_api.At(a[13]))[..CudaPouwKernelParameters.WinnerBufferWords((int)a[14])]);
+        }
+    }
+
+    private void Transcript(ulong[] a, sbyte[] aRows, sbyte[] wRows, int m, int n, int k, int chunk, Span<int> c)
+    {
+        var words = MemoryMarshal.Cast<byte, uint>(_api.At(a[12]))[..16];
         var key = new byte[32];
         var target = new byte[32];
         for (var i = 0; i < 8; i++)
@@ -111,8 +131,8 @@ internal sealed class FakePouwKernels
             BinaryPrimitives.WriteUInt32BigEndian(target.AsSpan(4 * i), words[8 + i]);
         }
 
-        var capacity = (int)a[9];
-        var winners = MemoryMarshal.Cast<byte, uint>(_api.At(a[8]))[..CudaPouwKernelParameters.WinnerBufferWords(capacity)];
+        var capacity = (int)a[14];
+        var winners = MemoryMarshal.Cast<byte, uint>(_api.At(a[13]))[..CudaPouwKernelParameters.WinnerBufferWords(capacity)];
         var p = new PouwParameters(m, n, k, 1, 16, 16, chunk);
         var digests = new uint[p.Points];
         var hash = new byte[32];
@@ -138,16 +158,45 @@ internal sealed class FakePouwKernels
                 }
             }
         }
-
-        AfterMine?.Invoke(winners);
     }
 
-    // x, product, rows, k, rank, q0, q1: product[i, t] = sum_l x[i, l] * Q[t, l]
+    // C -= sum_p 256^p * (row i of a_planes' plane p) . (row j of w_planes' plane p): the fused denoising.
+    private void Denoise(ulong aPlanes, ulong wPlanes, int m, int n, int rank, int planes, Span<int> c)
+    {
+        var width = CudaPouwKernelParameters.PlaneWidthFor(rank);
+        var left = Bytes(aPlanes, (long)m * planes * width).ToArray();
+        var right = Bytes(wPlanes, (long)n * planes * width).ToArray();
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var correction = 0;
+                for (var p = planes - 1; p >= 0; p--)
+                {
+                    var dot = 0;
+                    for (var x = 0; x < width; x++)
+                    {
+                        dot += left[(((i * planes) + p) * width) + x] * right[(((j * planes) + p) * width) + x];
+                    }
+
+                    correction = unchecked((correction * 256) + dot);
+                }
+
+                c[(i * n) + j] = unchecked(c[(i * n) + j] - correction);
+            }
+        }
+    }
+
+    // x, out, rows, k, rank, q0, q1, l0, l1, l_first, planes: rows [P_p | L] (l_first = 0) or [L | P_p], P = X*Q^T.
     private void Project(ulong[] a)
     {
-        var (rows, k, rank) = ((int)a[2], (int)a[3], (int)a[4]);
+        var (rows, k, rank, planes) = ((int)a[2], (int)a[3], (int)a[4], (int)a[10]);
+        var lFirst = a[9] != 0;
+        var width = CudaPouwKernelParameters.PlaneWidthFor(rank);
         var x = Bytes(a[0], (long)rows * k).ToArray();
-        var product = Ints(a[1], (long)rows * rank);
+        var output = Bytes(a[1], (long)rows * planes * width);
+        var digits = new sbyte[planes];
+        output.Clear();
         for (var i = 0; i < rows; i++)
         {
             for (var t = 0; t < rank; t++)
@@ -155,34 +204,17 @@ internal sealed class FakePouwKernels
                 var sum = 0;
                 for (var l = 0; l < k; l++)
                 {
-                    sum = unchecked(sum + (x[(i * k) + l] * PouwNoise.Entry((uint)a[5], (uint)a[6], (t * k) + l)));
+                    sum += x[(i * k) + l] * PouwNoise.Entry((uint)a[5], (uint)a[6], (t * k) + l);
                 }
 
-                product[(i * rank) + t] = sum;
-            }
-        }
-    }
-
-    // c_noisy, u, v, c, m, n, rank, e0, e1, f0, f1: C = C' - U*L_F^T - L_E*V^T
-    private void Denoise(ulong[] a)
-    {
-        var (m, n, rank) = ((int)a[4], (int)a[5], (int)a[6]);
-        var noisy = Ints(a[0], (long)m * n).ToArray();
-        var u = Ints(a[1], (long)m * rank).ToArray();
-        var v = Ints(a[2], (long)n * rank).ToArray();
-        var c = Ints(a[3], (long)m * n);
-        for (var i = 0; i < m; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                var value = noisy[(i * n) + j];
-                for (var t = 0; t < rank; t++)
+                Assert.Equal(0, CudaPouwKernelParameters.PlaneDigits(sum, digits));
+                var factor = (sbyte)PouwNoise.Entry((uint)a[7], (uint)a[8], (i * rank) + t);
+                for (var p = 0; p < planes; p++)
                 {
-                    value = unchecked(value - (u[(i * rank) + t] * PouwNoise.Entry((uint)a[9], (uint)a[10], (j * rank) + t))
-                        - (PouwNoise.Entry((uint)a[7], (uint)a[8], (i * rank) + t) * v[(j * rank) + t]));
+                    var row = output.Slice(((i * planes) + p) * width, width);
+                    row[(lFirst ? rank : 0) + t] = digits[p];
+                    row[(lFirst ? 0 : rank) + t] = factor;
                 }
-
-                c[(i * n) + j] = value;
             }
         }
     }

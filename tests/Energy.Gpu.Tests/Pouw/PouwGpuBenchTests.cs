@@ -58,15 +58,16 @@ public sealed class PouwGpuBenchTests : IDisposable
         Assert.True(result.CublasExact);
         Assert.Equal(2.0, result.TilesPerTicket);
 
-        // Every event pair reads 12.5 ms in the fake: a batch is four steps (noise, mine, both projections, denoise).
-        Assert.Equal(0.05, result.PouwSeconds);
+        // Every event pair reads 12.5 ms in the fake: a batch is three steps (noise, both projections, mine with the fused denoising).
+        Assert.Equal(0.0375, result.PouwSeconds);
         Assert.Equal(0.0125, result.PlainSeconds);
-        Assert.Equal(300, result.OverheadPct);
-        Assert.Equal(300, result.OverheadVsCublasPct);
+        Assert.Equal(200, result.OverheadPct);
+        Assert.Equal(200, result.OverheadVsCublasPct);
         Assert.Equal(12.5, result.Breakdown.WeightsNoiseMs);
 
         // The mine shape's batches (warm-up + 3), the reference batch, and the plain build 4 times.
-        Assert.Equal(5, _kernels.Launches.Count(l => l.Name == "pouw_denoise"));
+        Assert.Equal(10, _kernels.Launches.Count(l => l.Name == "pouw_project"));
+        Assert.Equal(5, _kernels.Launches.Count(l => l.Name == "pouw_mine" && !l.Plain));
         Assert.Equal(4, _kernels.Launches.Count(l => l.Plain));
         var gemm = Assert.Single(_cublas.Gemms.Select(g => (g.M, g.N, g.K, g.Lda, g.Ldb, g.Ldc)).Distinct());
         Assert.Equal((48, 32, 128, 128, 128, 48), gemm);
@@ -87,7 +88,7 @@ public sealed class PouwGpuBenchTests : IDisposable
         Assert.True(double.IsNaN(result.CublasSeconds));
         Assert.True(result.ProductExact);
         Assert.Equal(result.TicketsFound, result.TicketsVerified);
-        Assert.Equal(300, result.OverheadPct);
+        Assert.Equal(200, result.OverheadPct);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class PouwGpuBenchTests : IDisposable
         }
 
         var breakdown = gpu.GetProperty("breakdown");
-        foreach (var name in new[] { "uploadMs", "noiseMs", "mineMs", "projectMs", "denoiseMs", "downloadMs", "weightsNoiseMs", "hostRootMs", "hostTicketsMs" })
+        foreach (var name in new[] { "uploadMs", "noiseMs", "projectMs", "mineMs", "downloadMs", "weightsNoiseMs", "hostRootMs", "hostTicketsMs" })
         {
             Assert.True(breakdown.TryGetProperty(name, out _), "missing breakdown." + name);
         }
