@@ -21,6 +21,16 @@ public static class GpuServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>As <see cref="AddEnergyGpu(IServiceCollection, string, GpuBackendOptions?)"/>, with options that need the container (a PoUW job source, a ticket sink).</summary>
+    public static IServiceCollection AddEnergyGpu(this IServiceCollection services, string node, Func<IServiceProvider, GpuBackendOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(sp => GpuBackendSelector.Select(
+            sp.GetRequiredService<Site>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), options(sp)));
+        services.AddSingleton<IReadOnlyList<IGpuDevice>>(sp => sp.GetRequiredService<GpuBackend>().Devices);
+        return services;
+    }
+
     /// <summary>How simulated GPUs are described, for logs and the status API.</summary>
     public const string SimulatedBackend = GpuBackend.SimulatedDescription;
 }

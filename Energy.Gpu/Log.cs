@@ -202,4 +202,17 @@ internal static partial class Log
 
     [LoggerMessage(2485, LogLevel.Warning, "PoUW batch of job {Tenant}/{Job} refused before mining: {Reason}")]
     public static partial void PouwBatchRefused(ILogger logger, string tenant, string job, string reason);
+
+    // PoUW on the CPU for simulated GPUs (Pouw/CpuPouwWork, SimulatedGpuPouwMining): 2490–2499.
+    [LoggerMessage(2490, LogLevel.Information, "CPU PoUW miner started: simulated GPUs' mining runs PouwCpuMiner on this host's CPU (no GPU work), duty = their mean mining duty")]
+    public static partial void CpuPouwStarted(ILogger logger);
+
+    [LoggerMessage(2491, LogLevel.Information, "CPU PoUW for simulated GPUs: duty {Duty:F2} ({Mining} of {Gpus} GPUs mining)")]
+    public static partial void CpuPouwDuty(ILogger logger, double duty, int mining, int gpus);
+
+    [LoggerMessage(2492, LogLevel.Error, "CPU PoUW: the reference verifier refused the miner's own tile ({Ti}, {Tj}) of job {Tenant}/{Job} ({Reason}: {Detail}); not emitted")]
+    public static partial void CpuPouwTicketRefused(ILogger logger, int ti, int tj, string tenant, string job, string reason, string detail);
+
+    [LoggerMessage(2493, LogLevel.Information, "CPU PoUW ticket {TicketId} of job {Tenant}/{Job} (tile {Ti}, {Tj}) mined on the CPU and handed on")]
+    public static partial void CpuPouwTicketEmitted(ILogger logger, string ticketId, string tenant, string job, int ti, int tj);
 }

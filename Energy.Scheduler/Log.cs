@@ -353,4 +353,53 @@ internal static partial class Log
 
     [LoggerMessage(3925, LogLevel.Error, "The PoUW job registry could not be saved to {Path}")]
     public static partial void PouwRegistrySaveFailed(ILogger logger, string path, Exception exception);
+
+    // PoUW on the node agent (NodeAgent/Pouw): 3940–3959.
+    [LoggerMessage(3940, LogLevel.Information, "PoUW: the mining workload mines job {Tenant}/{Job} of {Api} ({Where}); weights from seed {Seed}; tickets through the outbox {Folder}")]
+    public static partial void PouwNodeMining(ILogger logger, string tenant, string job, string api, string where, long seed, string folder);
+
+    [LoggerMessage(3941, LogLevel.Information, "PoUW job {Tenant}/{Job}: header {Sequence} ({Parameters}) taken; its weights root is this agent's W")]
+    public static partial void PouwHeaderTaken(ILogger logger, string tenant, string job, long sequence, string parameters);
+
+    [LoggerMessage(3942, LogLevel.Warning, "PoUW job {Tenant}/{Job}: not mining: {Reason}; the header is read again in {RetrySeconds:F0} s")]
+    public static partial void PouwNotMining(ILogger logger, string tenant, string job, string reason, double retrySeconds);
+
+    [LoggerMessage(3943, LogLevel.Warning, "PoUW job {Tenant}/{Job}: the header could not be read ({Reason}: {Detail}); again in {RetrySeconds:F0} s")]
+    public static partial void PouwHeaderUnavailable(ILogger logger, string tenant, string job, string reason, string detail, double retrySeconds);
+
+    [LoggerMessage(3944, LogLevel.Error, "PoUW: the controller refused this agent's API key on {What} (HTTP {Status}: {Detail}); give an agent key (--pouw-key-file); again in {RetrySeconds:F0} s")]
+    public static partial void PouwUnauthorized(ILogger logger, string what, int status, string detail, double retrySeconds);
+
+    [LoggerMessage(3945, LogLevel.Debug, "PoUW job {Tenant}/{Job}: batch {Counter} logged, activations root {ActivationsRoot}")]
+    public static partial void PouwNodeBatchLogged(ILogger logger, string tenant, string job, long counter, string activationsRoot);
+
+    [LoggerMessage(3946, LogLevel.Warning, "PoUW job {Tenant}/{Job}: batch {Counter} could not be logged ({Reason}: {Detail}), so it is not mined; again in {RetrySeconds:F1} s")]
+    public static partial void PouwBatchNotLogged(ILogger logger, string tenant, string job, long counter, string reason, string detail, double retrySeconds);
+
+    [LoggerMessage(3947, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} accepted by the controller: {WorkUnits} work units")]
+    public static partial void PouwNodeTicketAccepted(ILogger logger, string ticketId, string tenant, string job, long workUnits);
+
+    [LoggerMessage(3948, LogLevel.Warning, "PoUW ticket {TicketId} of {Tenant}/{Job} refused by the controller: {Reason} ({Detail}); final, out of the outbox")]
+    public static partial void PouwNodeTicketRefused(ILogger logger, string ticketId, string tenant, string job, string reason, string detail);
+
+    [LoggerMessage(3949, LogLevel.Warning, "PoUW ticket {TicketId} not delivered ({Reason}: {Detail}); {Pending} held in the outbox, again in {RetrySeconds:F1} s")]
+    public static partial void PouwTicketHeld(ILogger logger, string ticketId, string reason, string detail, int pending, double retrySeconds);
+
+    [LoggerMessage(3950, LogLevel.Warning, "PoUW outbox over its cap of {Cap} tickets: the oldest, {TicketFile}, dropped undelivered")]
+    public static partial void PouwOutboxDropped(ILogger logger, int cap, string ticketFile);
+
+    [LoggerMessage(3951, LogLevel.Information, "PoUW outbox {Folder}: {Count} tickets from before the restart to deliver")]
+    public static partial void PouwOutboxLoaded(ILogger logger, string folder, int count);
+
+    [LoggerMessage(3952, LogLevel.Error, "PoUW ticket {TicketId} could not be written to the outbox {Folder}: lost")]
+    public static partial void PouwOutboxWriteFailed(ILogger logger, string ticketId, string folder, Exception exception);
+
+    [LoggerMessage(3953, LogLevel.Warning, "PoUW outbox file {TicketFile} is not a ticket ({Reason}): moved aside as .bad")]
+    public static partial void PouwOutboxUnreadable(ILogger logger, string ticketFile, string reason);
+
+    [LoggerMessage(3954, LogLevel.Error, "PoUW {Loop} loop failed; it goes on in {RetrySeconds:F0} s")]
+    public static partial void PouwNodeLoopFailed(ILogger logger, string loop, double retrySeconds, Exception exception);
+
+    [LoggerMessage(3955, LogLevel.Information, "PoUW: the controller is reached again; {Pending} tickets held in the outbox are being delivered")]
+    public static partial void PouwControllerBack(ILogger logger, int pending);
 }

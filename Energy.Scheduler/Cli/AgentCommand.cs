@@ -29,8 +29,20 @@ internal static class AgentCommand
         var insecure = new Option<bool>(InsecureFlag) { Description = "Run without keys: nothing is signed or checked, and anyone who can publish on the broker can command these GPUs (a lab only)." };
         var passwordFile = new Option<string?>("--mqtt-password-file") { Description = $"File whose first line is the MQTT password (else ${CliInputs.PasswordVariable})." };
         var command = new Command("agent", "Run this host's GPUs for the controller over MQTT.") { node, site, mqtt, gpus, meter, keyFile, insecure, passwordFile };
-        command.SetAction((r, ct) => RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter),
-            r.GetValue(keyFile), r.GetValue(insecure), r.GetValue(passwordFile)));
+        var pouw = new AgentPouwInputs();
+        foreach (var option in pouw.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((r, ct) =>
+        {
+            var pouwOptions = pouw.Read(r, Console.Error, out var pouwOk);
+            return pouwOk
+                ? RunAsync(r.GetRequiredValue(node), r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetValue(gpus), r.GetValue(meter),
+                    r.GetValue(keyFile), r.GetValue(insecure), r.GetValue(passwordFile), pouwOptions)
+                : Task.FromResult(2);
+        });
         return command;
     }
 
@@ -59,7 +71,7 @@ internal static class AgentCommand
     }
 
     private static async Task<int> RunAsync(string node, string sitePath, string mqttUri, string? simulate, bool pollMeter, string? keyFile, bool insecure,
-        string? passwordFile)
+        string? passwordFile, Energy.Scheduler.NodeAgent.Pouw.PouwNodeOptions? pouw = null)
     {
         try
         {
@@ -114,7 +126,7 @@ internal static class AgentCommand
         IHost host;
         try
         {
-            host = AgentHost.Build(new AgentRunOptions(site, node, broker, pools, pollMeter, keys));
+            host = AgentHost.Build(new AgentRunOptions(site, node, broker, pools, pollMeter, keys, pouw));
             _ = host.Services.GetRequiredService<MqttAgent>();
         }
         catch (AgentKeyFileException e)

@@ -115,7 +115,7 @@ internal static class CliInputs
     }
 
     /// <summary>The file's first line (without its line ending); an error for a missing, empty or unreadable file, or one any user may read.</summary>
-    private static (string? Password, string? Error) ReadPasswordFile(string path)
+    internal static (string? Password, string? Error) ReadPasswordFile(string path)
     {
         string text;
         try

@@ -21,6 +21,7 @@ internal static class PouwCommand
         var command = new Command("pouw", "Proof of useful work (docs/pouw.md): verify a ticket, bench the miner and the verifier.");
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateBench());
+        command.Subcommands.Add(PouwWeightsCommand.Create());
         return command;
     }
 
