@@ -19,7 +19,13 @@ internal sealed class AgentPouwInputs
 
     public Option<string> Outbox { get; } = new("--pouw-outbox") { Description = "Folder that holds mined tickets until the controller has answered them.", DefaultValueFactory = _ => "pouw-outbox" };
 
-    public IEnumerable<Option> All => [Api, KeyFile, Job, WeightsSeed, Outbox];
+    public Option<double> BatchRate { get; } = new("--pouw-batch-rate")
+    {
+        Description = "Synthetic request batches logged at the controller per second at most (each is mined once; 0.1..1000).",
+        DefaultValueFactory = _ => 20,
+    };
+
+    public IEnumerable<Option> All => [Api, KeyFile, Job, WeightsSeed, Outbox, BatchRate];
 
     /// <summary>Null without <c>--pouw-api</c>; the options; or an error printed (then <paramref name="ok"/> is false).</summary>
     public PouwNodeOptions? Read(ParseResult r, TextWriter stderr, out bool ok, Func<string, string?>? environment = null)
@@ -54,6 +60,12 @@ internal sealed class AgentPouwInputs
             return Fail(stderr, out ok, "--pouw-weights-seed: give the seed of the job's weights ('heatgrid pouw weights --seed S' printed the root registered)");
         }
 
+        var rate = r.GetValue(BatchRate);
+        if (!double.IsFinite(rate) || rate < 0.1 || rate > 1000)
+        {
+            return Fail(stderr, out ok, "--pouw-batch-rate: batches per second from 0.1 to 1000");
+        }
+
         string? key;
         var keyFile = r.GetValue(KeyFile);
         if (keyFile is not null)
@@ -74,7 +86,7 @@ internal sealed class AgentPouwInputs
             return Fail(stderr, out ok, $"--pouw-api needs an agent API key (hg_…): --pouw-key-file FILE or ${KeyVariable} ('heatgrid users add NAME --role agent' makes one)");
         }
 
-        return new PouwNodeOptions(uri, key.Trim(), job[..slash], job[(slash + 1)..], weightsSeed, r.GetValue(Outbox)!);
+        return new PouwNodeOptions(uri, key.Trim(), job[..slash], job[(slash + 1)..], weightsSeed, r.GetValue(Outbox)!) { MaxBatchesPerSecond = rate };
     }
 
     private static PouwNodeOptions? Fail(TextWriter stderr, out bool ok, string message)
