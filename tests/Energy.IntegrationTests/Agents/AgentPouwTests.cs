@@ -86,6 +86,14 @@ public sealed class AgentPouwTests : IDisposable
             Assert.Contains("CPU PoUW", agent.Output, StringComparison.Ordinal);
             Assert.Contains("accepted by the controller", agent.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("not mining", agent.Output, StringComparison.Ordinal);
+            var (_, agents) = await SendAsync(HttpMethod.Get, port, "/api/agents", agentKey);
+            var n1 = agents.EnumerateArray().Single(a => a.GetProperty("node").GetString() == "n1");
+            Assert.Contains("CPU PoUW", n1.GetProperty("backend").GetString(), StringComparison.Ordinal);
+
+            // SIGTERM stops the agent cleanly with its PoUW loops.
+            agent.Signal("TERM");
+            Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(15)), Logs());
+            Assert.True(agent.ExitCode == 0, Logs());
         }
         finally
         {
