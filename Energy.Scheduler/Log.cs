@@ -345,7 +345,7 @@ internal static partial class Log
     [LoggerMessage(3922, LogLevel.Debug, "PoUW job {Tenant}/{Job}: request batch logged with activations root {ActivationsRoot}")]
     public static partial void PouwBatchLogged(ILogger logger, string tenant, string job, string activationsRoot);
 
-    [LoggerMessage(3923, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} header {Sequence} accepted: {WorkUnits} work units; the job's header advances")]
+    [LoggerMessage(3923, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} header {Sequence} accepted: {WorkUnits} work units")]
     public static partial void PouwTicketAccepted(ILogger logger, string tenant, string job, long sequence, string ticketId, long workUnits);
 
     [LoggerMessage(3924, LogLevel.Information, "PoUW ticket {TicketId} of {Tenant}/{Job} header {Sequence} refused: {Reason} ({Detail})")]

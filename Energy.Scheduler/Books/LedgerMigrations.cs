@@ -63,6 +63,13 @@ public static class LedgerMigrations
         CREATE UNIQUE INDEX pouw_tickets_accepted ON pouw_tickets (ticket_id) WHERE outcome = 'accepted';
         CREATE INDEX pouw_tickets_at ON pouw_tickets (at_ms);
         """,
+        // v5: the request batches logged per PoUW job (their activations roots): an insert each, where a save of jobs.json per
+        // batch would rewrite the whole registry many times a second.
+        """
+        CREATE TABLE pouw_batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, tenant TEXT NOT NULL, job TEXT NOT NULL, root TEXT NOT NULL,
+            UNIQUE (tenant, job, root));
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

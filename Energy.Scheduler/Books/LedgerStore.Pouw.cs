@@ -27,6 +27,65 @@ public sealed partial class LedgerStore
         }
     }
 
+    /// <summary>Records one logged request batch of a PoUW job (its activations root, hex); a root logged before is kept once.</summary>
+    public void RecordPouwBatch(DateTimeOffset at, string tenant, string job, string rootHex)
+    {
+        lock (_gate)
+        {
+            using var q = _writer.CreateCommand();
+            q.CommandText = "INSERT INTO pouw_batches (at_ms, tenant, job, root) VALUES ($at, $tenant, $job, $root) ON CONFLICT DO NOTHING";
+            Add(q, ("$at", at.ToUnixTimeMilliseconds()), ("$tenant", tenant), ("$job", job), ("$root", rootHex));
+            q.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The newest <paramref name="limit"/> batches logged per job, oldest first within each job.</summary>
+    public IReadOnlyList<(string Tenant, string Job, string Root)> ReadPouwBatches(int limit)
+    {
+        using var c = Reader();
+        return ReadPouwBatches(c, limit);
+    }
+
+    /// <summary>
+    /// The batches of a ledger file read only (no migration, no writer: for <c>heatgrid pouw verify --data</c> beside a running
+    /// controller); none from a ledger older than the table.
+    /// </summary>
+    public static IReadOnlyList<(string Tenant, string Job, string Root)> ReadPouwBatchesReadOnly(string path, int limit)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        using var c = new SqliteConnection(connection);
+        c.Open();
+        using (var exists = c.CreateCommand())
+        {
+            exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pouw_batches'";
+            if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return [];
+            }
+        }
+
+        return ReadPouwBatches(c, limit);
+    }
+
+    private static List<(string Tenant, string Job, string Root)> ReadPouwBatches(SqliteConnection c, int limit)
+    {
+        using var q = c.CreateCommand();
+        q.CommandText = """
+            SELECT tenant, job, root FROM (
+                SELECT tenant, job, root, id, row_number() OVER (PARTITION BY tenant, job ORDER BY id DESC) AS newest FROM pouw_batches)
+            WHERE newest <= $limit ORDER BY id
+            """;
+        q.Parameters.AddWithValue("$limit", limit);
+        using var r = q.ExecuteReader();
+        var batches = new List<(string, string, string)>();
+        while (r.Read())
+        {
+            batches.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        }
+
+        return batches;
+    }
+
     /// <summary>True when a ticket with this id was accepted.</summary>
     public bool IsPouwAccepted(string ticketId)
     {

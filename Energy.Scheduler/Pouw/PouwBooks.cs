@@ -39,6 +39,13 @@ public sealed class PouwBooks
         (_ledger, _time, _logger, _alarms, _site) = (ledger, time, logger, alarms, site);
         JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
         Registry = Load(JobsPath);
+        foreach (var (tenant, job, root) in ledger.ReadPouwBatches(PouwJobRegistry.ActivationsKept))
+        {
+            if (Registry.FindJob(tenant, job) is not null)
+            {
+                Registry.LogActivations(tenant, job, Convert.FromHexString(root));
+            }
+        }
         Pricing = PouwPricing.Of(site);
         _verifier = new PouwVerifier(Registry, time, options);
         Log.PouwRegistryLoaded(logger, Registry.Jobs().Count, JobsPath, Pricing.Basis);
@@ -87,16 +94,19 @@ public sealed class PouwBooks
         }
     }
 
-    /// <summary>Logs one request batch's activations root for a job and saves the registry.</summary>
+    /// <summary>
+    /// Logs one request batch's activations root for a job: in the registry, and in the energy ledger (<c>pouw_batches</c>,
+    /// one insert, fsynced like the slots), from which a restart restores the newest <see cref="PouwJobRegistry.ActivationsKept"/>
+    /// per job. jobs.json is not rewritten per batch.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No such job.</exception>
-    /// <exception cref="PouwSaveException">Logged, but jobs.json could not be written.</exception>
     public void LogBatch(string tenant, string job, byte[] activationsRoot)
     {
         lock (_gate)
         {
             Registry.LogActivations(tenant, job, activationsRoot);
+            _ledger.RecordPouwBatch(_time.GetUtcNow(), tenant, job, Convert.ToHexStringLower(activationsRoot));
             Log.PouwBatchLogged(_logger, tenant, job, Convert.ToHexStringLower(activationsRoot));
-            Save();
         }
     }
 

@@ -29,7 +29,7 @@ internal static class PouwCommand
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A ticket (hgpouw-ticket/1 JSON); - reads standard input." };
         var jobs = new Option<FileInfo?>("--jobs") { Description = "The job registry (hgpouw-jobs/1 JSON) to check the job, weights, batch and header against." };
-        var data = new Option<DirectoryInfo?>("--data") { Description = "The controller's data folder: its " + JobsFile + " is the registry." };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "The controller's data folder: its " + JobsFile + " is the registry, its ledger.db the logged batches." };
         var json = new Option<bool>("--json");
         var verify = new Command("verify", "Recompute a ticket's tile and accept it or name why not. Exit 0 accepted, 1 refused, 2 unreadable input.")
         {
@@ -59,8 +59,20 @@ internal static class PouwCommand
             try
             {
                 registry = PouwJobRegistry.FromJson(File.ReadAllText(registryPath));
+                var ledger = data is null ? null : Path.Combine(data.FullName, Books.LedgerStore.FileName);
+                if (ledger is not null && File.Exists(ledger))
+                {
+                    // The batches are the ledger's (pouw_batches), not jobs.json's.
+                    foreach (var (tenant, job, root) in Books.LedgerStore.ReadPouwBatchesReadOnly(ledger, PouwJobRegistry.ActivationsKept))
+                    {
+                        if (registry.FindJob(tenant, job) is not null)
+                        {
+                            registry.LogActivations(tenant, job, Convert.FromHexString(root));
+                        }
+                    }
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or Microsoft.Data.Sqlite.SqliteException)
             {
                 Console.Error.WriteLine($"Cannot read the job registry {Path.GetFileName(registryPath)}: {e.Message}");
                 return 2;

@@ -90,6 +90,31 @@ public sealed class PouwVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task PouwVerify_WithTheDataFolder_TakesTheBatchesFromTheLedger()
+    {
+        var (ticket, registry) = MineOne();
+        var data = Path.Combine(_folder, "data");
+        Directory.CreateDirectory(Path.Combine(data, "pouw"));
+        var withoutBatches = PouwJobRegistry.FromJson(registry.ToJson());
+        var json = withoutBatches.ToJson().Replace(Convert.ToHexStringLower(ticket.ActivationsRoot), new string('0', 64), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(data, "pouw", "jobs.json"), json);
+        var ticketFile = Write("ticket.json", ticket.ToJson());
+
+        var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "pouw", "verify", ticketFile, "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("refused (unknown-activations)", output, StringComparison.Ordinal);
+
+        using (var ledger = Energy.Scheduler.Books.LedgerStore.Open(data))
+        {
+            ledger.RecordPouwBatch(TimeProvider.System.GetUtcNow(), "acme", "llama-ffn", Convert.ToHexStringLower(ticket.ActivationsRoot));
+        }
+
+        (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "pouw", "verify", ticketFile, "--data", data);
+        Assert.True(code == 0, output);
+        Assert.StartsWith("accepted", output.TrimStart(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PouwVerify_BrokenInputIsNamedNotACrash()
     {
         var (code, output) = await HeatGridProcess.RunToEndAsync(TimeSpan.FromSeconds(30), "pouw", "verify", Write("garbage.json", "{\"format\": 3"));

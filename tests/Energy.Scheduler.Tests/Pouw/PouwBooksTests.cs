@@ -211,9 +211,25 @@ public sealed class PouwBooksTests : IDisposable
         Assert.Contains(books.JobsPath, e.Message, StringComparison.Ordinal);
         Assert.True(alarms.IsRaised(PouwBooks.SaveAlarm));
         File.Delete(pouw);
-        books.LogBatch(Tenant, Job, new byte[32]);
+        books.Register(Tenant, "second", Root(_weights, N), Parameters, PouwHeader.TargetFor(TilesPerTicket));
         Assert.False(alarms.IsRaised(PouwBooks.SaveAlarm));
-        Assert.Equal(Job, Assert.Single(PouwJobRegistry.FromJson(File.ReadAllText(books.JobsPath)).Jobs()).Job);
+        Assert.Equal([Job, "second"], PouwJobRegistry.FromJson(File.ReadAllText(books.JobsPath)).Jobs().Select(j => j.Job).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void LogBatch_IsTheLedgers_NotARewriteOfJobsJson_AndARestartRestoresIt()
+    {
+        var header = Register();
+        var written = File.GetLastWriteTimeUtc(_books.JobsPath);
+        var before = File.ReadAllText(_books.JobsPath);
+        var roots = Enumerable.Range(1, 50).Select(i => Enumerable.Repeat((byte)i, 32).ToArray()).ToList();
+        roots.ForEach(r => _books.LogBatch(Tenant, Job, r));
+
+        Assert.Equal(before, File.ReadAllText(_books.JobsPath));        // no rewrite per batch
+        Assert.Equal(written, File.GetLastWriteTimeUtc(_books.JobsPath));
+        _books = Open();
+        Assert.All(roots, r => Assert.True(_books.Registry.IsActivationsLogged(Tenant, Job, r)));
+        Assert.Equal(header.Hash(), _books.Registry.CurrentHeader(Tenant, Job)!.Hash());
     }
 
     [Fact]
