@@ -28,14 +28,29 @@ public sealed partial class LedgerStore
     }
 
     /// <summary>Records one logged request batch of a PoUW job (its activations root, hex); a root logged before is kept once.</summary>
-    public void RecordPouwBatch(DateTimeOffset at, string tenant, string job, string rootHex)
+    public void RecordPouwBatch(DateTimeOffset at, string tenant, string job, string rootHex) => RecordPouwBatches(at, tenant, job, [rootHex]);
+
+    /// <summary>Records several logged batches in one transaction (all or none).</summary>
+    public void RecordPouwBatches(DateTimeOffset at, string tenant, string job, IReadOnlyList<string> rootsHex)
     {
+        ArgumentNullException.ThrowIfNull(rootsHex);
         lock (_gate)
         {
+            using var tx = _writer.BeginTransaction();
             using var q = _writer.CreateCommand();
+            q.Transaction = tx;
             q.CommandText = "INSERT INTO pouw_batches (at_ms, tenant, job, root) VALUES ($at, $tenant, $job, $root) ON CONFLICT DO NOTHING";
-            Add(q, ("$at", at.ToUnixTimeMilliseconds()), ("$tenant", tenant), ("$job", job), ("$root", rootHex));
-            q.ExecuteNonQuery();
+            var root = q.Parameters.Add("$root", SqliteType.Text);
+            q.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            q.Parameters.AddWithValue("$tenant", tenant);
+            q.Parameters.AddWithValue("$job", job);
+            foreach (var r in rootsHex)
+            {
+                root.Value = r;
+                q.ExecuteNonQuery();
+            }
+
+            tx.Commit();
         }
     }
 

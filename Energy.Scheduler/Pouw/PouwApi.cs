@@ -27,6 +27,9 @@ public static class PouwApi
     /// <summary>The ticket path, whose body may be larger than the API's other bodies (<see cref="Api.HttpBounds"/>).</summary>
     public const string TicketsPath = "/api/pouw/tickets";
 
+    /// <summary>Batches one <c>POST …/batches</c> may log (<c>activationsRoots</c>): 512 roots are about 35 KB of JSON, inside the API's 64 KiB body bound.</summary>
+    public const int MaxBatchesPerCall = 512;
+
     public static IEndpointRouteBuilder MapPouwApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/pouw/jobs", (RegisterJobBody body, PouwBooks books, HttpContext http, [FromServices] IAuditTrail? audit) =>
@@ -88,9 +91,32 @@ public static class PouwApi
 
         endpoints.MapPost("/api/pouw/jobs/{tenant}/{job}/batches", (string tenant, string job, LogBatchBody body, PouwBooks books) =>
         {
-            if (Hash(body.ActivationsRoot, "activationsRoot", out var root) is { } bad)
+            // One root, or many in one call (an inference server at a real request rate): all or none are logged.
+            var roots = new List<byte[]>();
+            if (body.ActivationsRoots is { } many)
+            {
+                if (body.ActivationsRoot is not null || many.Count == 0 || many.Count > MaxBatchesPerCall)
+                {
+                    return Field("activationsRoots", $"1 to {MaxBatchesPerCall} roots, instead of (not beside) activationsRoot");
+                }
+
+                for (var i = 0; i < many.Count; i++)
+                {
+                    if (Hash(many[i], $"activationsRoots[{i}]", out var each) is { } badEach)
+                    {
+                        return badEach;
+                    }
+
+                    roots.Add(each!);
+                }
+            }
+            else if (Hash(body.ActivationsRoot, "activationsRoot", out var root) is { } bad)
             {
                 return bad;
+            }
+            else
+            {
+                roots.Add(root!);
             }
 
             if (books.Registry.FindJob(tenant, job) is null)
@@ -100,15 +126,17 @@ public static class PouwApi
 
             try
             {
-                books.LogBatch(tenant, job, root!);
+                books.LogBatches(tenant, job, roots);
             }
             catch (DbException e)
             {
-                return Results.Problem($"the batch could not be written to the ledger: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem($"the batches could not be written to the ledger (none was logged): {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             // Not audited: batches are the data plane (many a second); the ledger's pouw_batches is their record.
-            return Results.Ok(new { tenant, job, activationsRoot = Convert.ToHexStringLower(root!) });
+            return roots.Count == 1 && body.ActivationsRoots is null
+                ? Results.Ok(new { tenant, job, activationsRoot = Convert.ToHexStringLower(roots[0]) })
+                : Results.Ok(new { tenant, job, logged = roots.Count });
         }).WithSummary("Log one request batch's activations root for a PoUW job (the inference server)").Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -226,7 +254,7 @@ public static class PouwApi
         double? TilesPerTicket);
 
     /// <summary>The body of <c>POST /api/pouw/jobs/{tenant}/{job}/batches</c>.</summary>
-    public sealed record LogBatchBody(string? ActivationsRoot);
+    public sealed record LogBatchBody(string? ActivationsRoot, IReadOnlyList<string?>? ActivationsRoots = null);
 }
 
 /// <summary>A header as the API shows it: <see cref="PouwHeaderDocument"/>'s fields, its hash and the expected tiles per ticket of its target.</summary>

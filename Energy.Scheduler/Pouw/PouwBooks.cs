@@ -100,13 +100,29 @@ public sealed class PouwBooks
     /// per job. jobs.json is not rewritten per batch.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No such job.</exception>
-    public void LogBatch(string tenant, string job, byte[] activationsRoot)
+    public void LogBatch(string tenant, string job, byte[] activationsRoot) => LogBatches(tenant, job, [activationsRoot]);
+
+    /// <summary>Logs several batches at once: one ledger transaction, all or none.</summary>
+    /// <exception cref="KeyNotFoundException">No such job.</exception>
+    public void LogBatches(string tenant, string job, IReadOnlyList<byte[]> activationsRoots)
     {
+        ArgumentNullException.ThrowIfNull(activationsRoots);
         lock (_gate)
         {
-            Registry.LogActivations(tenant, job, activationsRoot);
-            _ledger.RecordPouwBatch(_time.GetUtcNow(), tenant, job, Convert.ToHexStringLower(activationsRoot));
-            Log.PouwBatchLogged(_logger, tenant, job, Convert.ToHexStringLower(activationsRoot));
+            if (Registry.FindJob(tenant, job) is null)
+            {
+                throw new KeyNotFoundException($"No job {tenant}/{job}.");
+            }
+
+            var hex = activationsRoots.Select(r => r?.Length == PouwHashing.HashBytes ? Convert.ToHexStringLower(r)
+                : throw new ArgumentException("An activations root is a 32-byte hash.", nameof(activationsRoots))).ToList();
+            _ledger.RecordPouwBatches(_time.GetUtcNow(), tenant, job, hex);
+            foreach (var root in activationsRoots)
+            {
+                Registry.LogActivations(tenant, job, root);
+            }
+
+            Log.PouwBatchLogged(_logger, tenant, job, hex.Count == 1 ? hex[0] : $"{hex.Count} roots, {hex[0]} …");
         }
     }
 

@@ -166,6 +166,32 @@ public sealed class PouwApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_ManyInOneCall_AllOrNone_BoundedAndNamed()
+    {
+        await RegisterAsync();
+        var roots = Enumerable.Range(0, 300).Select(i => Convert.ToHexStringLower(Enumerable.Repeat((byte)(i % 251), 31).Append((byte)(i / 251)).ToArray())).ToList();
+        string Body(IEnumerable<string> r) => "{\"activationsRoots\": [" + string.Join(", ", r.Select(x => "\"" + x + "\"")) + "]}";
+
+        var (status, answer) = await SendAsync(HttpMethod.Post, JobPath + "/batches", "gpu1", Body(roots));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(300, answer.GetProperty("logged").GetInt32());
+        var books = _host!.App.Services.GetRequiredService<Scheduler.Pouw.PouwBooks>();
+        Assert.All(roots, r => Assert.True(books.Registry.IsActivationsLogged(Tenant, "chat", Convert.FromHexString(r))));
+
+        // One bad root refuses the whole call, naming it; none of the call is logged.
+        var fresh = Enumerable.Range(0, 3).Select(i => new string((char)('a' + i), 64)).ToList();
+        (status, answer) = await SendAsync(HttpMethod.Post, JobPath + "/batches", "gpu1", Body([fresh[0], "xyz", fresh[2]]));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("activationsRoots[1]", answer.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.False(books.Registry.IsActivationsLogged(Tenant, "chat", Convert.FromHexString(fresh[0])));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, JobPath + "/batches", "gpu1", Body(Enumerable.Repeat(fresh[0], Scheduler.Pouw.PouwApi.MaxBatchesPerCall + 1)))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, JobPath + "/batches", "gpu1", "{\"activationsRoots\": []}")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, JobPath + "/batches", "gpu1",
+            $$"""{"activationsRoot": "{{fresh[0]}}", "activationsRoots": ["{{fresh[1]}}"]}""")).Status);
+    }
+
+    [Fact]
     public async Task Tickets_MinedOnesAcceptedAndCounted_ADuplicateAForgedAndAMalformedOneRefused_TheTenantSeesItsOwn()
     {
         var header = await RegisterAsync();
