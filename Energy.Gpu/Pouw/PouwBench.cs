@@ -68,8 +68,8 @@ public static class PouwBench
         p.Validate();
         options.VerifyShape.Validate();
         var random = new Random(options.Seed);
-        var a = Operand(random, p.M, p.K, p.Rank);
-        var w = Operand(random, p.N, p.K, p.Rank);
+        var a = PouwGpuBench.Operand(random, p.M, p.K, p.Rank);
+        var w = PouwGpuBench.Operand(random, p.N, p.K, p.Rank);
         var registry = new PouwJobRegistry();
         var registeredAt = time.GetUtcNow();
         var header = registry.Register("bench", "mine", PouwMerkle.RootOf(w, p.N, p.K), p, PouwHeader.TargetFor(options.TilesPerTicket), registeredAt);
@@ -114,8 +114,8 @@ public static class PouwBench
     private static (double P50, double P99, int Runs) TimeVerifier(PouwBenchOptions options, TimeProvider time, Random random)
     {
         var v = options.VerifyShape;
-        var a = Operand(random, v.M, v.K, v.Rank);
-        var w = Operand(random, v.N, v.K, v.Rank);
+        var a = PouwGpuBench.Operand(random, v.M, v.K, v.Rank);
+        var w = PouwGpuBench.Operand(random, v.N, v.K, v.Rank);
         var registry = new PouwJobRegistry();
         var header = registry.Register("bench", "verify", PouwMerkle.RootOf(w, v.N, v.K), v, PouwHeader.TargetFor(1), time.GetUtcNow());
         registry.LogActivations("bench", "verify", PouwMerkle.RootOf(a, v.M, v.K));
@@ -151,15 +151,4 @@ public static class PouwBench
     }
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-
-    private static sbyte[] Operand(Random random, int rows, int k, int rank)
-    {
-        var x = new sbyte[rows * k];
-        for (var i = 0; i < x.Length; i++)
-        {
-            x[i] = (sbyte)random.Next(-(128 - rank), 128 - rank);
-        }
-
-        return x;
-    }
 }

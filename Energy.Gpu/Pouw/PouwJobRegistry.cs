@@ -108,6 +108,22 @@ public sealed class PouwJobRegistry : IPouwJobRegistry
         }
     }
 
+    /// <summary>
+    /// Logs batches kept elsewhere (the energy ledger's <c>pouw_batches</c>: tenant, job, root as hex) again, skipping
+    /// those of jobs not registered here.
+    /// </summary>
+    public void RestoreActivations(IEnumerable<(string Tenant, string Job, string Root)> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var (tenant, job, root) in batches)
+        {
+            if (FindJob(tenant, job) is not null)
+            {
+                LogActivations(tenant, job, Convert.FromHexString(root));
+            }
+        }
+    }
+
     /// <summary>Every registered job.</summary>
     public IReadOnlyList<PouwJob> Jobs()
     {

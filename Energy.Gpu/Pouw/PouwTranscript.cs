@@ -19,16 +19,13 @@ public static class PouwTranscript
     public const uint ElementStep = 0x9E3779B9u;
     public const uint PointStep = 0x85EBCA6Bu;
 
-    /// <summary>mix32 (see <see cref="PouwHashing.Mix32"/>).</summary>
-    public static uint Mix32(uint x) => PouwHashing.Mix32(x);
-
     /// <summary>tileWord = mix32(mix32(mix32(ti ^ T0) + tj) ^ T1), T0 and T1 the first words of ticketKey.</summary>
     public static uint TileWord(ReadOnlySpan<byte> ticketKey, int ti, int tj)
     {
         PouwHashing.Hash(ticketKey, nameof(ticketKey));
         var t0 = PouwHashing.Word(ticketKey, 0);
         var t1 = PouwHashing.Word(ticketKey, 1);
-        return unchecked(Mix32(Mix32(Mix32((uint)ti ^ t0) + (uint)tj) ^ t1));
+        return unchecked(PouwHashing.Mix32(PouwHashing.Mix32(PouwHashing.Mix32((uint)ti ^ t0) + (uint)tj) ^ t1));
     }
 
     /// <summary>
@@ -94,10 +91,10 @@ public static class PouwTranscript
                     {
                         var point = (uint)c * PointStep;
                         var e = (uint)((i * p.TileW) + j);
-                        digests[c - 1] += Mix32((uint)partial[0] ^ (tileWord + (e * ElementStep) + point))
-                            + Mix32((uint)partial[1] ^ (tileWord + ((e + 1) * ElementStep) + point))
-                            + Mix32((uint)partial[2] ^ (tileWord + ((e + 2) * ElementStep) + point))
-                            + Mix32((uint)partial[3] ^ (tileWord + ((e + 3) * ElementStep) + point));
+                        digests[c - 1] += PouwHashing.Mix32((uint)partial[0] ^ (tileWord + (e * ElementStep) + point))
+                            + PouwHashing.Mix32((uint)partial[1] ^ (tileWord + ((e + 1) * ElementStep) + point))
+                            + PouwHashing.Mix32((uint)partial[2] ^ (tileWord + ((e + 2) * ElementStep) + point))
+                            + PouwHashing.Mix32((uint)partial[3] ^ (tileWord + ((e + 3) * ElementStep) + point));
                     }
                 }
 
@@ -246,31 +243,5 @@ public static class PouwTranscript
         PouwHashing.Hash(hash, nameof(hash));
         PouwHashing.Hash(target, nameof(target));
         return hash.SequenceCompareTo(target) <= 0;
-    }
-
-    /// <summary>The exact int32 dot product of two int8 vectors of equal length.</summary>
-    public static int Dot(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> y)
-    {
-        var i = 0;
-        var sum = 0;
-        if (Avx2.IsSupported && x.Length >= 32)
-        {
-            var acc = Vector256<int>.Zero;
-            for (; i + 32 <= x.Length; i += 32)
-            {
-                var (xl, xh) = Vector256.Widen(Vector256.Create(x.Slice(i, 32)));
-                var (yl, yh) = Vector256.Widen(Vector256.Create(y.Slice(i, 32)));
-                acc += Avx2.MultiplyAddAdjacent(xl, yl) + Avx2.MultiplyAddAdjacent(xh, yh);
-            }
-
-            sum = Vector256.Sum(acc);
-        }
-
-        for (; i < x.Length; i++)
-        {
-            sum += x[i] * y[i];
-        }
-
-        return sum;
     }
 }

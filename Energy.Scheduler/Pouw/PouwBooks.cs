@@ -39,13 +39,7 @@ public sealed class PouwBooks
         (_ledger, _time, _logger, _alarms, _site) = (ledger, time, logger, alarms, site);
         JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
         Registry = Load(JobsPath);
-        foreach (var (tenant, job, root) in ledger.ReadPouwBatches(PouwJobRegistry.ActivationsKept))
-        {
-            if (Registry.FindJob(tenant, job) is not null)
-            {
-                Registry.LogActivations(tenant, job, Convert.FromHexString(root));
-            }
-        }
+        Registry.RestoreActivations(ledger.ReadPouwBatches(PouwJobRegistry.ActivationsKept));
         Pricing = PouwPricing.Of(site);
         _verifier = new PouwVerifier(Registry, time, options);
         Log.PouwRegistryLoaded(logger, Registry.Jobs().Count, JobsPath, Pricing.Basis);

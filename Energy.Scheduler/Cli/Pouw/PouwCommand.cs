@@ -63,13 +63,7 @@ internal static class PouwCommand
                 if (ledger is not null && File.Exists(ledger))
                 {
                     // The batches are the ledger's (pouw_batches), not jobs.json's.
-                    foreach (var (tenant, job, root) in Books.LedgerStore.ReadPouwBatchesReadOnly(ledger, PouwJobRegistry.ActivationsKept))
-                    {
-                        if (registry.FindJob(tenant, job) is not null)
-                        {
-                            registry.LogActivations(tenant, job, Convert.FromHexString(root));
-                        }
-                    }
+                    registry.RestoreActivations(Books.LedgerStore.ReadPouwBatchesReadOnly(ledger, PouwJobRegistry.ActivationsKept));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or Microsoft.Data.Sqlite.SqliteException)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Energy.Gpu.Pouw;
 using Energy.IntegrationTests.Support;
+using Energy.TestSupport.Pouw;
 using Microsoft.Playwright;
 
 namespace Energy.IntegrationTests.Dashboard;
@@ -135,15 +136,5 @@ public sealed partial class DashboardBrowserTests
     }
 
     /// <summary>rows×k int8 values in −100…100 from a seeded generator (rank-8 noise keeps them within the operand bounds).</summary>
-    private static sbyte[] PouwMatrix(int seed, int rows)
-    {
-        var random = new Random(seed);
-        var values = new sbyte[rows * PouwK];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (sbyte)random.Next(-100, 101);
-        }
-
-        return values;
-    }
+    private static sbyte[] PouwMatrix(int seed, int rows) => PouwTestOperands.Matrix(seed, rows, PouwK);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Energy.Gpu.Pouw;
 using Energy.IntegrationTests.Support;
+using Energy.TestSupport.Pouw;
 
 namespace Energy.IntegrationTests.Pouw;
 
@@ -165,15 +166,5 @@ public sealed class RunPouwTests : IDisposable
     }
 
     /// <summary>rows×k int8 values in −100…100 from a seeded generator (rank 8 leaves −120…119).</summary>
-    private static sbyte[] Matrix(int seed, int rows, int k = K)
-    {
-        var random = new Random(seed);
-        var values = new sbyte[rows * k];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (sbyte)random.Next(-100, 101);
-        }
-
-        return values;
-    }
+    private static sbyte[] Matrix(int seed, int rows, int k = K) => PouwTestOperands.Matrix(seed, rows, k);
 }

@@ -1,4 +1,5 @@
 using Energy.Gpu.Pouw;
+using Energy.TestSupport.Pouw;
 
 namespace Energy.Scheduler.Tests.Pouw;
 
@@ -16,17 +17,7 @@ internal static class PouwTestWork
     public static readonly PouwParameters Parameters = new(M, N, K, 8, 16, 16, 64);
 
     /// <summary>rows×k values in −100…100 (rank 8 leaves −120…119).</summary>
-    public static sbyte[] Matrix(int seed, int rows, int k = K)
-    {
-        var random = new Random(seed);
-        var values = new sbyte[rows * k];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (sbyte)random.Next(-100, 101);
-        }
-
-        return values;
-    }
+    public static sbyte[] Matrix(int seed, int rows, int k = K) => PouwTestOperands.Matrix(seed, rows, k);
 
     public static byte[] Root(sbyte[] matrix, int rows, int k = K) => PouwMerkle.RootOf(matrix, rows, k);
 
