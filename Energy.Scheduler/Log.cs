@@ -402,4 +402,44 @@ internal static partial class Log
 
     [LoggerMessage(3955, LogLevel.Information, "PoUW: the controller is reached again; {Pending} tickets held in the outbox are being delivered")]
     public static partial void PouwControllerBack(ILogger logger, int pending);
+
+    // High availability (--ha): leadership on PostgreSQL, 3960–3979.
+    [LoggerMessage(3960, LogLevel.Information, "HA database {Database}: schema step {Version} applied ({Name})")]
+    public static partial void HaMigrationApplied(ILogger logger, int version, string name, string database);
+
+    [LoggerMessage(3961, LogLevel.Warning, "This controller ({Name}) leads now, with epoch {Epoch}: {Why}")]
+    public static partial void HaLeading(ILogger logger, string name, long epoch, string why);
+
+    [LoggerMessage(3962, LogLevel.Critical, "This controller stopped leading (epoch {Epoch}): {Why}; it sends no batch from now on and waits as a standby")]
+    public static partial void HaSteppedDown(ILogger logger, long epoch, string why);
+
+    [LoggerMessage(3963, LogLevel.Information, "Standby: the leadership lock is free, but {Leader}'s lease may still be current; taking over in {Seconds:0.0} s unless it renews")]
+    public static partial void HaWaitingForLease(ILogger logger, string leader, double seconds);
+
+    [LoggerMessage(3964, LogLevel.Warning, "Standby: {Leader}'s database session (pid {Pid}) holds the leadership lock without renewing for {Seconds:0.0} s (a host gone without closing its connection): terminated ({Done})")]
+    public static partial void HaStaleSessionTerminated(ILogger logger, string leader, int pid, double seconds, bool done);
+
+    [LoggerMessage(3965, LogLevel.Error, "The HA database {Database} cannot be reached ({Problem}): this controller does not dispatch until it can; retried every half second")]
+    public static partial void HaDatabaseLost(ILogger logger, string database, string problem);
+
+    [LoggerMessage(3966, LogLevel.Information, "The HA database {Database} answers again")]
+    public static partial void HaDatabaseBack(ILogger logger, string database);
+
+    [LoggerMessage(3967, LogLevel.Information, "Leadership (epoch {Epoch}) released: a standby takes over at once")]
+    public static partial void HaReleased(ILogger logger, long epoch);
+
+    [LoggerMessage(3968, LogLevel.Warning, "Leadership could not be released in the database ({Problem}): a standby takes over when the lease runs out, {Seconds:0.#} s after the last renewal")]
+    public static partial void HaReleaseFailed(ILogger logger, string problem, double seconds);
+
+    [LoggerMessage(3969, LogLevel.Error, "Taking over leadership failed; stepping down")]
+    public static partial void HaTakeoverFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3970, LogLevel.Warning, "Epoch {Seen} seen ({Where}), above this controller's {Epoch}: checked against the database")]
+    public static partial void HaNewerEpochSeen(ILogger logger, long seen, string where, long epoch);
+
+    [LoggerMessage(3971, LogLevel.Information, "Standby: {Method} {Path} refused, writes go to the leader ({Leader})")]
+    public static partial void HaWriteRefused(ILogger logger, string method, string path, string leader);
+
+    [LoggerMessage(3972, LogLevel.Debug, "Standby: the leader's policy and curtailments could not be read again ({Problem}); what was read last stays")]
+    public static partial void HaRefreshFailed(ILogger logger, string problem);
 }

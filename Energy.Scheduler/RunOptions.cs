@@ -50,6 +50,9 @@ public sealed record RunOptions(
     /// <summary><c>--influx</c> and its companions: telemetry history in InfluxDB through the disk spool; null: as appsettings.json says (default the embedded store).</summary>
     public Hosting.HistoryArguments? History { get; init; }
 
+    /// <summary><c>heatgrid controller --ha</c>: the database the site's controllers share (migrated), for leadership and the state kept there; null: the only controller.</summary>
+    public Ha.HaDatabase? Ha { get; init; }
+
     /// <summary>Run the Quartz jobs (re-plan on slot boundaries, daily price import); off in tests that drive planning themselves.</summary>
     public bool ScheduleJobs { get; init; } = true;
 }

@@ -32,6 +32,7 @@ public static class HeatGridApi
             // The process is up while it answers; "degraded" while a critical alarm (state that cannot be kept,
             // forged control messages…) stands, with the reasons. The links say how its inputs are doing.
             var mqtt = services.GetService<MqttLink>();
+            var ha = services.GetService<Ha.ILeadership>()?.View();
             var critical = alarms.Critical();
             return Results.Ok(new
             {
@@ -39,11 +40,12 @@ public static class HeatGridApi
                 reasons = critical.Select(a => a.Message).ToList(),
                 controlLoop = board.Current is null ? "starting" : "running",
                 mqtt = mqtt is null ? null : new { state = mqtt.State.ToString().ToLowerInvariant(), error = mqtt.LastError },
+                ha,
             });
         }).WithSummary("Liveness: ok, or degraded with the critical alarms' reasons; the control loop and MQTT link").Produces(StatusCodes.Status200OK);
 
-        endpoints.MapGet("/api/status", (StatusBoard board) => board.Current is { } status
-            ? Results.Ok(status)
+        endpoints.MapGet("/api/status", (StatusBoard board, IServiceProvider services) => board.Current is { } status
+            ? Results.Ok(services.GetService<Ha.ILeadership>() is { } leadership ? status with { Ha = leadership.View() } : status)
             : Results.Problem("The control loop has not completed its first tick yet.", statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithSummary("What the site is doing now: import and cap, workloads, heat, GPUs, warnings").Produces<SiteStatus>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

@@ -5,6 +5,7 @@ using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Hosting;
 using Energy.Telemetry.Mqtt;
 using Energy.Telemetry.Prices;
+using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Cli;
 
@@ -26,13 +27,17 @@ internal static class ControllerCommand
         var keys = new Option<string?>("--agent-keys") { Description = $"The agents' keys, lines 'NODE KID BASE64KEY' (a node's first key signs, all are accepted; re-read when it changes). Default: the file {AgentKeySource.ControllerFileVariable} names. Make a line with 'heatgrid agent-key --node NODE'." };
         var insecure = new Option<bool>(AgentCommand.InsecureFlag) { Description = "Talk to agents without keys: nothing is signed or checked, and anyone who can publish on the broker can command the GPUs (a lab only)." };
         var allowedHosts = RunCommand.AllowedHostsOption();
-        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts, passwordFile };
+        var ha = new Option<string?>("--ha") { Description = $"Run as one of two (or more) controllers of the site sharing this PostgreSQL database, postgres://USER@HOST:PORT/DATABASE: one leads and dispatches, the others wait and take over. The password from ${Ha.HaOptions.PasswordVariable} or --ha-password-file." };
+        var haPasswordFile = new Option<string?>("--ha-password-file") { Description = $"File whose first line is the HA database's password (else ${Ha.HaOptions.PasswordVariable})." };
+        var haName = new Option<string?>("--ha-name") { Description = "This controller's name among its peers (default: host name and HTTP port)." };
+        var haUrl = new Option<string?>("--ha-url") { Description = "Where peers and clients reach this controller's API, http://HOST:PORT (default: the --http address); a standby names it for writes." };
+        var command = new Command("controller", "Plan and dispatch to node agents over MQTT (no GPUs in this process).") { site, mqtt, http, data, prices, demo, keys, insecure, allowedHosts, passwordFile, ha, haPasswordFile, haName, haUrl };
         var influx = new InfluxCliOptions();
         influx.AddTo(command);
         command.SetAction((r, ct) => influx.Read(r) is { Error: { } error } ? RunCommand.ErrorAsync(error)
             : RunAsync(r.GetRequiredValue(site), r.GetRequiredValue(mqtt), r.GetRequiredValue(http), r.GetRequiredValue(data),
             r.GetValue(prices), r.GetValue(demo), r.GetValue(keys), r.GetValue(insecure), r.GetValue(allowedHosts) ?? [], r.GetValue(passwordFile),
-            influx.Read(r).Arguments));
+            influx.Read(r).Arguments, new HaArguments(r.GetValue(ha), r.GetValue(haPasswordFile), r.GetValue(haName), r.GetValue(haUrl))));
         return command;
     }
 
@@ -81,8 +86,63 @@ internal static class ControllerCommand
         return source;
     }
 
+    private sealed record HaArguments(string? Uri, string? PasswordFile, string? Name, string? Url);
+
+    /// <summary>The shared database of <c>--ha</c>, reached and migrated; null with the error printed.</summary>
+    private static async Task<Ha.HaDatabase?> HaDatabaseAsync(HaArguments arguments, string site, string listenUrl)
+    {
+        string? password;
+        if (arguments.PasswordFile is not null)
+        {
+            (password, var error) = CliInputs.ReadPasswordFile(arguments.PasswordFile);
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"--ha-password-file: {error}");
+                return null;
+            }
+        }
+        else
+        {
+            password = Environment.GetEnvironmentVariable(Ha.HaOptions.PasswordVariable);
+        }
+
+        if (!Ha.HaOptions.TryParse(arguments.Uri!, password, out var options, out var problem))
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return null;
+        }
+
+        var listen = new Uri(listenUrl);
+        var host = listen.Host is "0.0.0.0" or "[::]" or "::" ? Environment.MachineName : listen.Host;
+        if (arguments.Url is { } given && !(Uri.TryCreate(given, UriKind.Absolute, out var advertised) && advertised.Scheme is "http" or "https"))
+        {
+            await Console.Error.WriteLineAsync($"--ha-url: expected http://HOST:PORT, got '{given}'");
+            return null;
+        }
+
+        options = options! with
+        {
+            Name = arguments.Name ?? $"{Environment.MachineName}:{listen.Port}",
+            Url = arguments.Url ?? $"{listen.Scheme}://{host}:{listen.Port}",
+        };
+        var database = new Ha.HaDatabase(options, site);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss ")));
+            await database.MigrateAsync(loggers.CreateLogger("Energy.Scheduler.Ha.HaDatabase"), timeout.Token);
+            return database;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or Ha.HaDatabaseException or OperationCanceledException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"--ha: {options.Shown} cannot be used: {e.Message}");
+            await database.DisposeAsync();
+            return null;
+        }
+    }
+
     private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure,
-        string[] allowedHosts, string? passwordFile, HistoryArguments? history)
+        string[] allowedHosts, string? passwordFile, HistoryArguments? history, HaArguments haArguments)
     {
         if (await KeysAsync(keyFile, insecure) is not { } agentKeys)
         {
@@ -133,11 +193,17 @@ internal static class ControllerCommand
 
         var folder = Path.GetFullPath(data);
         Directory.CreateDirectory(folder);
+        await using var shared = haArguments.Uri is null ? null : await HaDatabaseAsync(haArguments, site.Name, url);
+        if (haArguments.Uri is not null && shared is null)
+        {
+            return 2;
+        }
+
         var options = new RunOptions(site, sitePath, url, folder,
             Mqtt: new MqttSetup(broker, new IPEndPoint(IPAddress.Loopback, 0)), Prices: prices, Role: HostRole.Controller, Demo: demo)
         { PricesPath = pricesFile is null ? null : Path.GetFullPath(pricesFile), AgentKeys = agentKeys,
             AllowedHosts = RunCommand.SplitHosts(allowedHosts),
-            DemoWhy = site.Demo == true ? "the site file says demo: true" : "--demo", History = history };
+            DemoWhy = site.Demo == true ? "the site file says demo: true" : "--demo", History = history, Ha = shared };
         await using var app = HeatGridHost.Build(options);
         return await HostRunner.RunAsync(app);
     }

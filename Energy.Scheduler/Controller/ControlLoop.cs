@@ -123,8 +123,13 @@ public sealed class ControlLoop(
         explanations.AddRange(sent.Explanations);
         var status = Measure(now, slot, after, cap, holdBelow, basis, explanations, Assignments(sent.Sent, after));
         board.Publish(status);
-        _safety?.Observe(now, slot is null, hot, Audit.SafetyAudit.Shed(wanted, sent.Sent), sent.Explanations, basis.Metered, cap, holdBelow);
-        ObserveCurtailments(now, status.GridImportKw);
+        if (agents.Dispatching)
+        {
+            // A standby (--ha) sends nothing: what it would have shed is no action of its, and the leader keeps the evidence.
+            _safety?.Observe(now, slot is null, hot, Audit.SafetyAudit.Shed(wanted, sent.Sent), sent.Explanations, basis.Metered, cap, holdBelow);
+            ObserveCurtailments(now, status.GridImportKw);
+        }
+
         WriteHistory(now, status);
         if (++_ticks % 10 == 0)
         {

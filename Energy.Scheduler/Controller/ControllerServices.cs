@@ -31,7 +31,10 @@ public static class ControllerServices
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<ControlState>();
         services.AddSingleton<Fleet>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GridLimit>(sp, options.DataFolder));
+        // Curtailments in force: the data folder's files, or with --ha the shared database's documents (the same code).
+        services.AddSingleton(sp => new GridLimit(sp.GetRequiredService<Site>(),
+            sp.GetService<Ha.PgStateDocuments>() ?? (Ha.IStateDocuments)new Ha.FileStateDocuments(options.DataFolder),
+            sp.GetService<ILogger<GridLimit>>(), sp.GetService<Alarms>(), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DemandResponseLog>(sp, options.DataFolder));
         services.AddSingleton(sp =>
         {
@@ -59,7 +62,7 @@ public static class ControllerServices
         services.AddSingleton(sp => AgentKeyRing.Load(keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentKeyRing>>(),
             sp.GetRequiredService<Alarms>()));
         services.AddSingleton(sp => new ControllerEpochGuard(sp.GetRequiredService<FleetSequencer>(), sp.GetRequiredService<Alarms>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControllerEpochGuard>>(), dataFolder));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControllerEpochGuard>>(), dataFolder, sp.GetService<Ha.ILeadership>()));
         services.AddSingleton<MqttAgentTransport>();
         services.AddSingleton<IAgentTransport>(sp => sp.GetRequiredService<MqttAgentTransport>());
         services.AddHostedService<ControllerAnnouncer>();

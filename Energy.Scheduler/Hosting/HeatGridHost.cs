@@ -5,6 +5,7 @@ using Energy.Scheduler.Audit;
 using Energy.Scheduler.Books;
 using Energy.Scheduler.Controller;
 using Energy.Scheduler.Dashboard;
+using Energy.Scheduler.Ha;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Api.Mqtt;
 using Energy.Scheduler.NodeAgent;
@@ -42,6 +43,11 @@ public static class HeatGridHost
         builder.Services.AddSingleton(time ?? TimeProvider.System).AddSingleton(options).AddSingleton(options.Site).AddSingleton(demo);
         var history = HistoryArguments.Resolve(options.History, builder.Configuration);
         builder.Services.AddEnergyTelemetry(options.DataFolder, history);                // signals, time-series store (embedded, or InfluxDB through the spool)
+        if (options.Ha is { } shared)
+        {
+            builder.Services.AddHighAvailability(shared);                                // leadership on PostgreSQL; policy and curtailments kept there
+        }
+
         if (history is not null)
         {
             builder.Services.AddOptions<Telemetry.History.HistoryOptions>()
@@ -79,6 +85,7 @@ public static class HeatGridHost
         app.UseHttpBounds();
         app.UseDashboard();                                                              // the page at / (embedded files; before the keys: it asks the API)
         app.UseApiSecurity();
+        app.UseStandbyReadOnly();                                                        // --ha: a standby answers writes with where the leader is
         app.MapHeatGridApi();
         app.MapApiObservability();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(

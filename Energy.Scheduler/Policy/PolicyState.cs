@@ -26,7 +26,7 @@ public sealed class PolicyState
     public const string StoreAlarm = "policy.store";
 
     private readonly Site _site;
-    private readonly PolicyStore _store;
+    private readonly IPolicyVersionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IAuditTrail? _audit;
@@ -35,7 +35,7 @@ public sealed class PolicyState
     private readonly List<PolicyVersion> _versions = [];
     private PolicyInForce _inForce;
 
-    public PolicyState(Site site, PolicyStore store, TimeProvider time, ILogger<PolicyState> logger, IAuditTrail? audit = null, Alarms? alarms = null)
+    public PolicyState(Site site, IPolicyVersionStore store, TimeProvider time, ILogger<PolicyState> logger, IAuditTrail? audit = null, Alarms? alarms = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(store);
@@ -193,6 +193,48 @@ public sealed class PolicyState
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// With a shared store (<c>--ha</c>): reads the versions again and puts the newest in force, as another controller kept
+    /// them (a standby every few seconds, and at the takeover before its first batch). True when the version in force changed.
+    /// Nothing is appended here: the site file's policy becomes a version only at a start.
+    /// </summary>
+    /// <exception cref="IOException">The store cannot be read now; what is in force stays.</exception>
+    public bool Reload()
+    {
+        lock (_changing)
+        {
+            var (kept, _) = _store.Load();
+            if (kept.Count == 0 || kept[^1].Site != _site.Name)
+            {
+                return false;
+            }
+
+            var newest = kept[^1].Entry;
+            if (newest.Version == InForce.Version.Version && kept.Count == _versions.Count)
+            {
+                return false;
+            }
+
+            var read = newest.Policy.Read(_site.Currency, _store.Folder);
+            if (read.Policy is not { } policy || policy.SafeState != _site.Policy.SafeState)
+            {
+                Log.PolicyVersionInvalid(_logger, newest.Version, _store.Folder, string.Join("; ", read.Errors.Select(Text)));
+                return false;
+            }
+
+            _versions.Clear();
+            _versions.AddRange(kept.Select(k => k.Entry));
+            var changed = newest.Version != InForce.Version.Version;
+            Volatile.Write(ref _inForce, new PolicyInForce(_site with { Policy = policy with { DemandResponse = _site.Policy.DemandResponse } }, newest));
+            if (changed)
+            {
+                Log.PolicyResumed(_logger, newest.Version, newest.Source, newest.ChangedBy, newest.ChangedAt, _store.Folder);
+            }
+
+            return changed;
+        }
     }
 
     private int NextVersion() => _versions.Count == 0 ? 1 : _versions.Max(v => v.Version) + 1;

@@ -9,7 +9,7 @@ namespace Energy.Scheduler.Policy;
 /// through <see cref="StateFile"/> (temporary file, fsync, rename, behind a checksum line), so a crash mid-write leaves
 /// no version or a whole one, and a file edited by hand reads as damaged rather than as a different policy.
 /// </summary>
-public sealed class PolicyStore
+public sealed class PolicyStore : IPolicyVersionStore
 {
     private const string Prefix = "v";
     private const string Suffix = ".json";
@@ -21,6 +21,8 @@ public sealed class PolicyStore
     }
 
     public string Folder { get; }
+
+    public bool IsShared => false;
 
     /// <summary>Every stored version, oldest first, with the site each was kept for; damaged files come back as problems, not versions.</summary>
     public (IReadOnlyList<(string Site, PolicyVersion Entry)> Versions, IReadOnlyList<string> Problems) Load()
@@ -80,4 +82,26 @@ public sealed class PolicyStore
     private static string FileName(int version) => Prefix + version.ToString("D6", CultureInfo.InvariantCulture) + Suffix;
 
     private sealed record VersionFile(string Site, PolicyVersion Entry);
+}
+
+/// <summary>
+/// Where the policy's versions are kept: the data folder (<see cref="PolicyStore"/>, the embedded default) or the database
+/// the controllers of a site share (<c>--ha</c>: <see cref="Ha.PgPolicyStore"/>). Versions are written once, never changed.
+/// </summary>
+public interface IPolicyVersionStore
+{
+    /// <summary>Where the versions are, for messages: a folder, or the database.</summary>
+    string Folder { get; }
+
+    /// <summary>Whether other controllers write here too, so that the versions in force must be read again (see <see cref="PolicyState.Reload"/>).</summary>
+    bool IsShared { get; }
+
+    /// <summary>Every stored version, oldest first, with the site each was kept for; unreadable ones come back as problems.</summary>
+    /// <exception cref="IOException">The store cannot be read now.</exception>
+    (IReadOnlyList<(string Site, PolicyVersion Entry)> Versions, IReadOnlyList<string> Problems) Load();
+
+    /// <summary>Writes a new version; kept when it returns.</summary>
+    /// <exception cref="IOException">The store refused, or the version exists already (another writer); nothing was written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
+    void Append(string site, PolicyVersion entry);
 }

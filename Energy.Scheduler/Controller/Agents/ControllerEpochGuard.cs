@@ -22,6 +22,12 @@ namespace Energy.Scheduler.Controller.Agents;
 /// <see cref="MoveEvery"/> at most, each with a critical alarm — an operator's error shown, not hidden. An
 /// epoch no controller would issue (at or above <see cref="Ceiling"/>) is not followed, so a stolen key
 /// cannot drive the epoch to overflow; that agent stays refused and alarmed until its key is rotated.
+/// <para>
+/// With <c>--ha</c> the epoch is the database's: a standby announces nothing and answers nothing (the leader's epoch is
+/// not its business), and a leader never moves above an epoch by itself — that would let a deposed leader take back the
+/// agents from the one that replaced it. It hands what it saw to the leadership, which checks the database: a leader that
+/// was replaced steps down; one that still holds the lease moves above through the database's sequence.
+/// </para>
 /// </summary>
 public sealed class ControllerEpochGuard
 {
@@ -45,8 +51,12 @@ public sealed class ControllerEpochGuard
     private DateTimeOffset _nextMove = DateTimeOffset.MinValue;
     private DateTimeOffset _nextAnnounce = DateTimeOffset.MinValue;
 
-    public ControllerEpochGuard(FleetSequencer sequencer, Alarms alarms, TimeProvider time, ILogger<ControllerEpochGuard> logger, string? dataFolder)
+    private readonly Ha.ILeadership? _leadership;
+
+    public ControllerEpochGuard(FleetSequencer sequencer, Alarms alarms, TimeProvider time, ILogger<ControllerEpochGuard> logger, string? dataFolder,
+        Ha.ILeadership? leadership = null)
     {
+        _leadership = leadership;
         ArgumentNullException.ThrowIfNull(sequencer);
         ArgumentNullException.ThrowIfNull(alarms);
         _sequencer = sequencer;
@@ -63,6 +73,9 @@ public sealed class ControllerEpochGuard
 
     public long Epoch => _sequencer.Epoch;
 
+    /// <summary>Whether this controller may announce its epoch: always without <c>--ha</c>; with it, only while it leads.</summary>
+    public bool MayAnnounce => _leadership is null || _leadership.MayDispatch();
+
     /// <summary>What this controller announces (retained) on every connect, and when it stops.</summary>
     public ControllerAnnouncement Announcement(bool online) => new(AgentJson.Version, Epoch, StartedAt, online);
 
@@ -78,6 +91,16 @@ public sealed class ControllerEpochGuard
         if (seen.Epoch == ours && seen.StartedAt == StartedAt)
         {
             return false;   // our own (or a copy of it, which says the same)
+        }
+
+        if (_leadership is not null && !MayAnnounce)
+        {
+            return false;   // a standby: the leader's announcement is the one that should stand
+        }
+
+        if (_leadership is not null && seen.Epoch > ours && signedFor.Count > 0)
+        {
+            _leadership.NewerEpochSeen(seen.Epoch, $"an announcement on {topic}");
         }
 
         var signed = signedFor.Count == 0 ? "signed with no key of ours" : $"signed with the key of {Describe(signedFor)}";
@@ -118,6 +141,16 @@ public sealed class ControllerEpochGuard
             return false;
         }
 
+        if (_leadership is not null)
+        {
+            if (MayAnnounce && epoch < Ceiling)
+            {
+                _leadership.NewerEpochSeen(epoch, $"agent {node} follows it");
+            }
+
+            return false;
+        }
+
         if (epoch >= Ceiling)
         {
             _alarms.Raise(EpochAlarm, $"agent {node} reports an epoch no controller issues; it is not followed: rotate {node}'s key and restart it",
@@ -154,7 +187,7 @@ public sealed class ControllerEpochGuard
     public void OnRefusal(AssignmentAck ack)
     {
         ArgumentNullException.ThrowIfNull(ack);
-        if (ack.Epoch != Epoch || ack.Refusal is not { } refusal || !refusal.Contains(AssignmentAck.Older, StringComparison.Ordinal))
+        if (ack.Epoch != Epoch || !MayAnnounce || ack.Refusal is not { } refusal || !refusal.Contains(AssignmentAck.Older, StringComparison.Ordinal))
         {
             return;
         }

@@ -394,7 +394,7 @@ public sealed partial class Fleet
     /// too old to be applied when it reported.
     /// </summary>
     private bool Trusted(AgentEntry agent) =>
-        agent.Acked is not null
+        agent.Acked is { } acked && acked.Epoch >= _epoch
         || (agent.Telemetry is { } t && (t.Epoch >= _epoch || t.At >= _startedAt + MaxBatchAge + ClockMargin));
 
     /// <summary>

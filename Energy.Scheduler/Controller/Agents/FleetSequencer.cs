@@ -62,6 +62,16 @@ public sealed class FleetSequencer
         return epoch;
     }
 
+    /// <summary>
+    /// Moves to <paramref name="epoch"/> exactly (with <c>--ha</c>: the database's, given at a takeover). As at a restart,
+    /// the fleet starts over: until an agent is known to follow this epoch its GPUs count at their maximum.
+    /// </summary>
+    public void MoveTo(long epoch, DateTimeOffset now)
+    {
+        Interlocked.Exchange(ref _epoch, epoch);
+        _fleet.Begin(epoch, now);
+    }
+
     public SequencedBatches Sequence(IReadOnlyList<GpuAssignment> wanted, CapLimits limits, DateTimeOffset now, DateTimeOffset validUntil)
     {
         ArgumentNullException.ThrowIfNull(wanted);

@@ -14,6 +14,9 @@ public interface IAgentLink
     /// <summary>This controller's epoch: agents refuse batches of older ones.</summary>
     long Epoch { get; }
 
+    /// <summary>Whether this controller dispatches now: false for a standby (<c>--ha</c>), which plans in the shadow and sends nothing.</summary>
+    bool Dispatching => true;
+
     /// <summary>Every GPU of every agent as the controller knows it now: state, bound, agent, whether it can be commanded.</summary>
     ValueTask<IReadOnlyList<FleetGpu>> ReadAsync(CancellationToken cancellationToken);
 

@@ -120,7 +120,7 @@ public sealed class MqttAgentTransport : IAgentTransport
     public long ForgedOn(string node) => _refused.Of(node);
 
     /// <summary>Retained, so that agents connecting later learn the epoch before any batch; signed for every node with a key.</summary>
-    public async ValueTask<bool> AnnounceAsync(bool online, CancellationToken cancellationToken) =>
+    public async ValueTask<bool> AnnounceAsync(bool online, CancellationToken cancellationToken) => _guard.MayAnnounce &&
         await _link.PublishAsync(_topics.Controller, _keys.SignForEveryNode(_guard.Announcement(online), _topics.Controller), 1, retain: true, cancellationToken);
 
     public async ValueTask<bool> SendAsync(AssignmentBatch batch, CancellationToken cancellationToken)

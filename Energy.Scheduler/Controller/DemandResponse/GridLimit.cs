@@ -44,8 +44,10 @@ public sealed class GridLimit
     public static readonly TimeSpan LongestDuration = TimeSpan.FromDays(1);
 
     private readonly Site _site;
+    private readonly Ha.IStateDocuments? _documents;
     private readonly string? _path;
     private readonly string? _floorPath;
+    private readonly HashSet<string> _heardSinceReload = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly Alarms? _alarms;
     private readonly Lock _lock = new();
@@ -53,16 +55,58 @@ public sealed class GridLimit
     private string? _saveFailing;
 
     public GridLimit(Site site, string? dataFolder = null, ILogger<GridLimit>? logger = null, Alarms? alarms = null, TimeProvider? time = null)
+        : this(site, dataFolder is null ? null : new Ha.FileStateDocuments(dataFolder), logger, alarms, time)
+    {
+    }
+
+    /// <param name="documents">Where the curtailments are kept: the data folder's files, or (<c>--ha</c>) the shared database; null: memory only.</param>
+    public GridLimit(Site site, Ha.IStateDocuments? documents, ILogger<GridLimit>? logger = null, Alarms? alarms = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _site = site;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _alarms = alarms;
-        if (dataFolder is not null)
+        _documents = documents;
+        if (documents is not null)
         {
-            _path = Path.Combine(dataFolder, FileName);
-            _floorPath = Path.Combine(dataFolder, FloorFileName);
+            _path = documents.Where(FileName);
+            _floorPath = documents.Where(FloorFileName);
             Load((time ?? TimeProvider.System).GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// With a shared store (<c>--ha</c>): the curtailments the leader keeps, read again, with those this controller heard
+    /// itself since the last reload (a grid operator's request on the broker reaches every controller; one that arrived
+    /// while no controller led is not lost). A standby does this every few seconds; a new leader at its takeover, with
+    /// <paramref name="save"/>, so that what it holds is what is kept. True when what is in force changed.
+    /// </summary>
+    /// <exception cref="IOException">The shared store cannot be read now; what is in force stays.</exception>
+    public bool Reload(DateTimeOffset now, bool save)
+    {
+        if (_documents is not { IsShared: true } documents)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            var read = documents.Read(FileName);
+            var stored = read.Status == StateFileStatus.Good ? TryParse<List<Stored>>(read.Body!, out _) ?? [] : [];
+            var kept = stored.Where(c => c.Until > now && !string.IsNullOrWhiteSpace(c.Id) && double.IsFinite(c.CapWatts) && c.CapWatts >= 0)
+                .Select(c => new Curtailment(c.Id, Power.FromWatts(c.CapWatts), c.From, c.Until, c.Reason, c.SetBy)).ToList();
+            var heard = _active.Where(c => _heardSinceReload.Contains(c.Id) && c.Until > now && !kept.Exists(k => k.Id == c.Id)).ToList();
+            var merged = kept.Concat(heard).Take(MaxActive).ToList();
+            var changed = merged.Count != _active.Count || merged.Exists(m => !_active.Contains(m));
+            _active.Clear();
+            _active.AddRange(merged);
+            _heardSinceReload.Clear();
+            if (save)
+            {
+                Save();
+            }
+
+            return changed;
         }
     }
 
@@ -125,6 +169,7 @@ public sealed class GridLimit
             }
 
             _active.Add(new Curtailment(id, cap, from, until, reason, setBy));
+            _heardSinceReload.Add(id);
             Log.CurtailmentSet(_logger, id, cap.Kilowatts, until, reason ?? "no reason given", setBy);
             return Save() ? CurtailOutcome.InForce : CurtailOutcome.InForceNotPersisted;
         }
@@ -187,8 +232,8 @@ public sealed class GridLimit
         {
             // The floor first: whatever happens to the second write, the floor is at least as low as what is in force.
             var floor = _active.Count == 0 ? new StoredFloor(null, null, []) : new StoredFloor(_active.Min(c => c.Cap.Watts), _active.Max(c => c.Until), [.. _active.Select(c => c.Id)]);
-            StateFile.Write(_floorPath, JsonSerializer.Serialize(floor));
-            StateFile.Write(_path, JsonSerializer.Serialize(_active.Select(c => new Stored(c.Id, c.Cap.Watts, c.From, c.Until, c.Reason, c.SetBy)).ToList()));
+            _documents!.Write(FloorFileName, JsonSerializer.Serialize(floor));
+            _documents.Write(FileName, JsonSerializer.Serialize(_active.Select(c => new Stored(c.Id, c.Cap.Watts, c.From, c.Until, c.Reason, c.SetBy)).ToList()));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -215,8 +260,8 @@ public sealed class GridLimit
 
     private void Load(DateTimeOffset now)
     {
-        var read = StateFile.Read(_path!);
-        var floorRead = StateFile.Read(_floorPath!);
+        var read = _documents!.Read(FileName);
+        var floorRead = _documents.Read(FloorFileName);
         var problem = read.Problem;
         List<Stored>? stored = null;
         if (read.Status is StateFileStatus.Good or StateFileStatus.Unchecked)
@@ -238,7 +283,7 @@ public sealed class GridLimit
             if (floorRead.Status == StateFileStatus.Corrupt || (floorRead.Status == StateFileStatus.Good && !floorKnown))
             {
                 // The list is whole: the floor is rewritten from it.
-                Log.StateFileCorrupt(_logger, _floorPath!, floorRead.Problem ?? "it does not parse", StateFile.MoveAside(_floorPath!) ?? "nowhere (it stays)",
+                Log.StateFileCorrupt(_logger, _floorPath!, floorRead.Problem ?? "it does not parse", _documents.MoveAside(FloorFileName) ?? "nowhere (it stays)",
                     "rewritten from curtailments.json, which is whole");
                 _alarms?.Raise(AlarmKey, $"{FloorFileName} was corrupt ({floorRead.Problem ?? "it does not parse"}); rewritten from {FileName}", AlarmSeverity.Critical);
             }
@@ -258,8 +303,8 @@ public sealed class GridLimit
 
         // curtailments.json is corrupt, or missing while the floor says a cap was in force: hold the lowest cap seen.
         var what = read.Status == StateFileStatus.Missing ? "missing, although " + FloorFileName + " says a cap is in force" : "corrupt: " + problem;
-        var lastWrite = LastWrite(_path!) ?? LastWrite(_floorPath!) ?? now;
-        var aside = read.Status == StateFileStatus.Missing ? null : StateFile.MoveAside(_path!);
+        var lastWrite = _documents.LastWrite(FileName) ?? _documents.LastWrite(FloorFileName) ?? now;
+        var aside = read.Status == StateFileStatus.Missing ? null : _documents.MoveAside(FileName);
         (Power Cap, DateTimeOffset Until)? assumed = floor switch
         {
             { CapWatts: { } w, Until: { } until } when until > now && double.IsFinite(w) && w >= 0 => (Power.FromWatts(w), until),
@@ -285,18 +330,6 @@ public sealed class GridLimit
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static DateTimeOffset? LastWrite(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     private static T? TryParse<T>(string json, out string? problem)
         where T : class

@@ -19,6 +19,9 @@ public sealed record SiteStatus(
     /// <summary>Per GPU: its agent, the workload and target the controller wants now, and what the GPU does and draws.</summary>
     public IReadOnlyList<GpuAssignmentView> GpuAssignments { get; init; } = [];
 
+    /// <summary>With <c>--ha</c>: this controller's role (leader or standby), the epoch, the leader, the peer, when leadership last moved; null without.</summary>
+    public Ha.LeadershipView? Ha { get; init; }
+
     /// <summary>HeatGrid's model of the import: the base load it counts plus every GPU's reported power with cooling. <see cref="GridImportKw"/> is the meter's where there is one.</summary>
     public double GridImportModelKw { get; init; }
 

@@ -1,0 +1,68 @@
+namespace Energy.Scheduler.Ha;
+
+/// <summary>One step of the shared database's schema: applied once, in order, recorded in <c>heatgrid_schema</c>.</summary>
+/// <param name="Version">Its place in the order (1, 2, 3…); never renumbered once released.</param>
+/// <param name="Name">What it adds, for the log and <c>heatgrid_schema</c>.</param>
+/// <param name="Sql">The statements, run in one transaction with the version's row.</param>
+public sealed record HaMigration(int Version, string Name, string Sql);
+
+/// <summary>
+/// The shared database's schema, one migration per step. Every table is keyed by the site, so several sites may share
+/// one database. Append new steps at the end; never edit a released one (a database that applied it would not see the change).
+/// </summary>
+public static class HaMigrations
+{
+    public static IReadOnlyList<HaMigration> All { get; } =
+    [
+        new(1, "leadership: lease, epoch sequence, controllers, moves", """
+            CREATE SEQUENCE heatgrid_controller_epoch;
+            -- Epochs continue the embedded default's (Unix milliseconds of a start), so agents that followed a
+            -- controller without HA take the first HA leader's batches; from here each takeover adds one.
+            SELECT setval('heatgrid_controller_epoch', (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+            CREATE TABLE heatgrid_leader (
+                site text PRIMARY KEY,
+                holder text,
+                holder_name text,
+                holder_url text,
+                holder_pid integer,
+                epoch bigint NOT NULL DEFAULT 0,
+                since timestamptz,
+                renewed_at timestamptz,
+                released boolean NOT NULL DEFAULT true);
+            CREATE TABLE heatgrid_controllers (
+                site text NOT NULL,
+                name text NOT NULL,
+                url text,
+                role text NOT NULL,
+                epoch bigint NOT NULL,
+                started_at timestamptz NOT NULL,
+                seen_at timestamptz NOT NULL,
+                PRIMARY KEY (site, name));
+            CREATE TABLE heatgrid_leadership_moves (
+                id bigserial PRIMARY KEY,
+                site text NOT NULL,
+                at timestamptz NOT NULL,
+                epoch bigint NOT NULL,
+                leader text NOT NULL,
+                previous text,
+                previous_epoch bigint,
+                why text NOT NULL);
+            """),
+        new(2, "policy versions", """
+            CREATE TABLE heatgrid_policy_versions (
+                site text NOT NULL,
+                version integer NOT NULL,
+                body text NOT NULL,
+                written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (site, version));
+            """),
+        new(3, "state documents (curtailments, demand-response evidence…)", """
+            CREATE TABLE heatgrid_state (
+                site text NOT NULL,
+                name text NOT NULL,
+                body text NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (site, name));
+            """),
+    ];
+}
