@@ -32,9 +32,15 @@ internal sealed partial class PostgresServer : IAsyncDisposable
     private PostgresServer(int port)
     {
         Port = port;
-        Folder = Directory.CreateTempSubdirectory("heatgrid-postgres-").FullName;
+        // As root, under /tmp: the postgres user must reach the folder, which a TMPDIR under /root would not let it.
+        Folder = RunningAsRoot && !OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(Path.Combine("/tmp", "heatgrid-postgres-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6))), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName
+            : Directory.CreateTempSubdirectory("heatgrid-postgres-").FullName;
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     }
+
+    // First of the static properties: Missing reads it while they are initialised, in this order.
+    private static bool RunningAsRoot { get; } = EffectiveUserId() == 0;
 
     /// <summary>The folder of initdb and postgres: <c>pg_config --bindir</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>, else PATH.</summary>
     public static string? BinDirectory { get; } = FindBinDirectory();
@@ -67,8 +73,6 @@ internal sealed partial class PostgresServer : IAsyncDisposable
             }
         }
     }
-
-    private static bool RunningAsRoot { get; } = EffectiveUserId() == 0;
 
     /// <summary>Makes a cluster in a fresh temp folder and starts it; returns once it answers a query.</summary>
     public static async Task<PostgresServer> StartAsync()
