@@ -10,14 +10,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 results="$root/artifacts/test-results"
 
-# Debian packages the integration tests start as real peers. Later issues add theirs here
-# (postgresql).
+# Debian packages the integration tests start as real peers.
+# postgresql: the HA tests make their own clusters with its initdb and run its postgres binary on free ports
+# (never its service; the package's default cluster on 5432 is left stopped).
 # gcc and libc6-dev build the CUDA kernels' CPU harness (Energy.Gpu.Tests, Kernels/).
 # victoria-metrics takes InfluxDB's /api/v2/write (the history tests start their own on free ports).
 # chromium runs the dashboard's browser tests. Node.js and npm build the dashboard (dashboard/, during dotnet build):
 # the machine's own when it has them (a Node.js from another source ships its npm, and Debian's npm package would
 # conflict with it), else Debian's.
-apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics chromium)
+apt_packages=(procps tzdata python3-pymodbus mbpoll mosquitto mosquitto-clients gcc libc6-dev victoria-metrics chromium postgresql)
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 
 log() { printf '==> %s\n' "$*"; }
@@ -34,9 +35,9 @@ install_packages() {
   log "installing: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  # Packages with a service (victoria-metrics, mosquitto) start it from their postinst through invoke-rc.d
+  # Packages with a service (victoria-metrics, mosquitto, postgresql) start it from their postinst through invoke-rc.d
   # where there is no systemd; policy-rc.d answering 101 forbids that for this install only, so no stray
-  # instance holds its default port (8428) and a failed start fails nothing.
+  # instance holds its default port (8428, 5432) and a failed start fails nothing.
   local policy=/usr/sbin/policy-rc.d ours=""
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && ours=1
@@ -55,6 +56,18 @@ stop_stray_services() {
   if [ -x /etc/init.d/victoria-metrics ] && $sudo /etc/init.d/victoria-metrics status >/dev/null 2>&1; then
     log "stopping the victoria-metrics service the package started"
     $sudo /etc/init.d/victoria-metrics stop >/dev/null 2>&1 || true
+  fi
+  # postgresql's postinst makes a cluster "main" on 5432; one running is stopped (pg_lsclusters: version, name, port, status).
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    local version name port state
+    while read -r version name port state _; do
+      case "$state" in
+        online*)
+          log "stopping the PostgreSQL cluster $version/$name (port $port) the package started"
+          $sudo pg_ctlcluster "$version" "$name" stop >/dev/null 2>&1 || true
+          ;;
+      esac
+    done < <(pg_lsclusters -h 2>/dev/null)
   fi
 }
 
