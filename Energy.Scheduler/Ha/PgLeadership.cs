@@ -124,8 +124,10 @@ public sealed class PgLeadership : BackgroundService, ILeadership
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Loop boundary: whatever failed (mostly the database: a broken connection, a timeout, a stopped server), this
+                // controller stops leading if it did and tries again from a fresh connection; it never ends the process.
                 await LostDatabaseAsync(e);
             }
         }
@@ -409,8 +411,8 @@ public sealed class PgLeadership : BackgroundService, ILeadership
             """, connection);
         command.Parameters.AddWithValue("site", _database.Site);
         command.Parameters.AddWithValue("stale", (HaOptions.TakeoverDelay + StaleSessionGrace).TotalSeconds);
-        command.Parameters.AddWithValue("high", (long)(uint)(_lockKey >> 32));
-        command.Parameters.AddWithValue("low", (long)(uint)_lockKey);
+        command.Parameters.AddWithValue("high", unchecked((long)(uint)(_lockKey >> 32)));
+        command.Parameters.AddWithValue("low", unchecked((long)(uint)_lockKey));
         string? name = null;
         int pid = 0;
         double age = 0;

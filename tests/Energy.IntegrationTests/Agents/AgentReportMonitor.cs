@@ -31,6 +31,9 @@ internal sealed class AgentReportMonitor(int port, AgentsRig rig) : IAsyncDispos
 
     public ConcurrentQueue<string> Violations { get; } = new();
 
+    /// <summary>Every acknowledgement signed with a real key, in the order the broker delivered them: which batch, refused or not, when.</summary>
+    public ConcurrentQueue<SeenAck> Acks { get; } = new();
+
     public long Samples => Interlocked.Read(ref _samples);
 
     /// <summary>Reports on agents' topics that no real key signed (the monitor ignored them).</summary>
@@ -49,7 +52,16 @@ internal sealed class AgentReportMonitor(int port, AgentsRig rig) : IAsyncDispos
 
     public async Task StartAsync()
     {
-        _link.Subscribe(_topics.AllAgents("ack"), 1, m => Take(m, Verified<AssignmentAck>(m) is { } a ? (a.Node, a.CommandedW) : null));
+        _link.Subscribe(_topics.AllAgents("ack"), 1, m =>
+        {
+            var a = Verified<AssignmentAck>(m);
+            if (a is not null)
+            {
+                Acks.Enqueue(new SeenAck(a.Node, a.Epoch, a.Seq, a.Refusal, m.ReceivedAt));
+            }
+
+            return Take(m, a is null ? null : (a.Node, a.CommandedW));
+        });
         _link.Subscribe(_topics.AllAgents("telemetry"), 0, m =>
         {
             var t = Verified<AgentTelemetry>(m);
@@ -111,3 +123,6 @@ internal sealed class AgentReportMonitor(int port, AgentsRig rig) : IAsyncDispos
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>An acknowledgement as the monitor saw it: <see cref="Refusal"/> null when the agent applied the batch.</summary>
+internal sealed record SeenAck(string Node, long Epoch, long Seq, string? Refusal, DateTimeOffset At);

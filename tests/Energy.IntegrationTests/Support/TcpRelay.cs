@@ -33,6 +33,12 @@ internal sealed class TcpRelay : IAsyncDisposable
     /// <summary>While true, each new connection is reset as soon as it is accepted.</summary>
     public bool Refusing { get; set; }
 
+    /// <summary>
+    /// While true, nothing is forwarded either way and nothing is closed: a network partition, or a host that froze or lost
+    /// power, as both ends see it (their connections look open; only timeouts tell).
+    /// </summary>
+    public bool Frozen { get; set; }
+
     public static TcpRelay Start(int targetPort) => new(targetPort);
 
     /// <summary>Resets every relayed connection, both sides, without any goodbye.</summary>
@@ -135,7 +141,7 @@ internal sealed class TcpRelay : IAsyncDisposable
         Reset(server);
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -146,6 +152,11 @@ internal sealed class TcpRelay : IAsyncDisposable
                 if (read == 0)
                 {
                     return;
+                }
+
+                while (Frozen && !_stop.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20));
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Energy.IntegrationTests.Support;
+using Xunit.Abstractions;
+using static Energy.IntegrationTests.Agents.AgentsRig;
+
+namespace Energy.IntegrationTests.Ha;
+
+/// <summary>
+/// Two controllers on one PostgreSQL (<c>--ha</c>), two agents, a real mosquitto: the leader is killed with SIGKILL and
+/// the standby takes over; the database stops under a running leader. A monitor on the broker believes only what the
+/// agents sign: the summed commanded power against the cap, and which epoch's batches each agent applied in which order.
+/// </summary>
+public sealed class HaControllersTests(ITestOutputHelper output)
+{
+    private const double CurtailedKw = BaseKw + 2.5;
+
+    [RequiresPostgresFact]
+    public async Task LeaderKilled_StandbyLeadsWithin15s_NoOldEpochAfterNew_CapHolds_StateCarriesOver_OldLeaderReturnsAsStandby()
+    {
+        Assert.Null(MosquittoBroker.Missing);
+        await using var ha = await HaRig.StartAsync();
+        ha.StartController("a");
+        await WaitAsync(async () => await ha.LeadersAsync() is ["a"], TimeSpan.FromSeconds(60), "controller a leading", ha.Logs);
+        ha.StartController("b");
+        ha.StartAgent("n1");
+        ha.StartAgent("n2");
+        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("a"), "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following a", ha.Logs);
+        await WaitAsync(async () => await ha.HaOfAsync("b") is { } b && b.GetProperty("role").GetString() == "standby"
+            && b.GetProperty("leader").GetString() == "a", TimeSpan.FromSeconds(60), "b standing by, naming a as leader", ha.Logs);
+        await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw > BaseKw + 2), TimeSpan.FromSeconds(30), "GPUs working", ha.Logs);
+        Assert.Equal(["a"], await ha.LeadersAsync());
+
+        // The standby serves reads and refuses writes, naming the leader.
+        using (var refused = await PostCurtailAsync(ha.Http, ha.Url("b", "/api/dr/curtail"), "on-standby", CurtailedKw))
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+            using var problem = JsonDocument.Parse(body);
+            Assert.Equal("a", problem.RootElement.GetProperty("leader").GetString());
+            Assert.Equal($"http://127.0.0.1:{ha.PortOf("a")}/api/dr/curtail", problem.RootElement.GetProperty("location").GetString());
+        }
+
+        // Through the leader: a curtailment and a policy change, both kept in the database.
+        using (var curtailed = await PostCurtailAsync(ha.Http, ha.Url("a", "/api/dr/curtail"), "ha-curtail", CurtailedKw))
+        {
+            Assert.True(curtailed.StatusCode == HttpStatusCode.Accepted, await curtailed.Content.ReadAsStringAsync());
+        }
+
+        var version = (await ha.GetAsync("a", "/api/policy")).GetProperty("version").GetInt32();
+        using (var put = await ha.Http.PutAsync(ha.Url("a", "/api/policy"), new StringContent(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"policy": {"maxImportPricePerMwh": 321}, "reason": "ha test", "baseVersion": {{version}}}"""), Encoding.UTF8, "application/json")))
+        {
+            Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        }
+
+        await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw <= CurtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailment", ha.Logs);
+        var oldEpoch = (await ha.HaOfAsync("a"))!.Value.GetProperty("epoch").GetInt64();
+
+        // SIGKILL: no release, no goodbye; the standby must find out from the database alone.
+        var killed = Stopwatch.StartNew();
+        ha.Controllers["a"].Signal("KILL");
+        await WaitAsync(() => Task.FromResult(ha.FirstAppliedAbove(oldEpoch) is not null), TimeSpan.FromSeconds(30), "a batch of a newer epoch applied", ha.Logs);
+        var takeover = killed.Elapsed;
+        output.WriteLine($"takeover: {takeover.TotalSeconds:F2} s from SIGKILL to the first batch of the new epoch applied by an agent");
+        Assert.True(takeover < TimeSpan.FromSeconds(15), $"takeover took {takeover.TotalSeconds:F1} s\n{ha.Logs()}");
+
+        var b = (await ha.HaOfAsync("b"))!.Value;
+        Assert.Equal("leader", b.GetProperty("role").GetString());
+        var newEpoch = b.GetProperty("epoch").GetInt64();
+        Assert.True(newEpoch > oldEpoch, $"new epoch {newEpoch} is not above {oldEpoch}");
+        Assert.Equal(newEpoch, ha.FirstAppliedAbove(oldEpoch)!.Epoch);
+        Assert.Equal("b", b.GetProperty("lastMove").GetProperty("leader").GetString());
+        Assert.Equal("a", b.GetProperty("lastMove").GetProperty("previous").GetString());
+
+        // What was made through the old leader is in force under the new one.
+        var curtailments = await ha.GetAsync("b", "/api/dr/curtailments");
+        Assert.Contains(curtailments.EnumerateArray(), c => c.GetProperty("id").GetString() == "ha-curtail");
+        var policy = await ha.GetAsync("b", "/api/policy");
+        Assert.Equal((version + 1, 321.0), (policy.GetProperty("version").GetInt32(), policy.GetProperty("policy").GetProperty("maxImportPricePerMwh").GetDouble()));
+        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("b"), "n1", "n2"), TimeSpan.FromSeconds(30), "both agents following b", ha.Logs);
+        await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw <= CurtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailment with b", ha.Logs);
+
+        // The takeover is an audit entry.
+        var audit = await ha.GetAsync("b", "/api/audit");
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("what").GetString() == "ha.takeover");
+
+        // The old leader comes back and stays standby.
+        ha.StartController("a");
+        await WaitAsync(async () => await ha.HaOfAsync("a") is { } a && a.GetProperty("role").GetString() == "standby"
+            && a.GetProperty("leader").GetString() == "b", TimeSpan.FromSeconds(60), "a back as a standby", ha.Logs);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(["b"], await ha.LeadersAsync());
+        Assert.Equal(newEpoch, (await ha.HaOfAsync("b"))!.Value.GetProperty("epoch").GetInt64());
+
+        // Throughout: never over the cap, never an older epoch's batch after a newer one, never the safe state.
+        Assert.True(ha.Monitor.MaxKw > CurtailedKw - 0.5, $"the cap never bound (max {ha.Monitor.MaxKw:F2} kW)\n{ha.Logs()}");
+        Assert.True(ha.Monitor.Violations.IsEmpty, $"cap exceeded: {string.Join("; ", ha.Monitor.Violations.Take(5))}\n{ha.Logs()}");
+        Assert.True(ha.OlderAppliedAfterNewer() is [], $"{string.Join("; ", ha.OlderAppliedAfterNewer())}\n{ha.Logs()}");
+        Assert.Equal(0, ha.Monitor.Unverified);
+        foreach (var (node, agent) in ha.Agents)
+        {
+            Assert.False(agent.Output.Contains("GPUs went to the safe state", StringComparison.Ordinal), $"{node} reached the safe state\n{ha.Logs()}");
+        }
+    }
+
+    [RequiresPostgresFact]
+    public async Task DatabaseStopped_LeaderStopsWithinLease_AgentsHoldThenSafeState_OneLeaderResumes()
+    {
+        Assert.Null(MosquittoBroker.Missing);
+        await using var ha = await HaRig.StartAsync();
+        ha.StartController("a");
+        await WaitAsync(async () => await ha.LeadersAsync() is ["a"], TimeSpan.FromSeconds(60), "controller a leading", ha.Logs);
+        ha.StartController("b");
+        ha.StartAgent("n1");
+        ha.StartAgent("n2");
+        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("a"), "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following a", ha.Logs);
+        await WaitAsync(async () => await ha.HaOfAsync("b") is { } b && b.GetProperty("role").GetString() == "standby", TimeSpan.FromSeconds(60), "b standing by", ha.Logs);
+        var oldEpoch = (await ha.HaOfAsync("a"))!.Value.GetProperty("epoch").GetInt64();
+
+        await ha.Postgres.StopAsync();
+        var stopped = DateTimeOffset.UtcNow;
+        await WaitAsync(() => Task.FromResult(ha.Controllers["a"].Output.Contains("stopped leading", StringComparison.Ordinal)), TimeSpan.FromSeconds(10),
+            "a saying it stopped leading", ha.Logs);
+
+        // Agents hold the last batch until it runs out, then the safe state.
+        await WaitAsync(() => Task.FromResult(ha.Agents.Values.All(a => a.Output.Contains("GPUs went to the safe state", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), "agents' dead-man", ha.Logs);
+        var lastApplied = ha.Monitor.Acks.Where(x => x.Refusal is null).Max(x => x.At);
+        output.WriteLine($"last batch applied {(lastApplied - stopped).TotalSeconds:F2} s after the database stopped (lease {3} s)");
+        Assert.True(lastApplied - stopped < TimeSpan.FromSeconds(3), $"a batch was applied {(lastApplied - stopped).TotalSeconds:F1} s after the database stopped\n{ha.Logs()}");
+        Assert.Empty(await ha.LeadersAsync());
+        var appliedWhileDown = ha.Monitor.Acks.Count(x => x.Refusal is null);
+
+        // Back: exactly one leader, with a newer epoch; the agents follow it.
+        await ha.Postgres.RestartAsync();
+        await WaitAsync(async () => await ha.LeadersAsync() is [_], TimeSpan.FromSeconds(30), "one leader again", ha.Logs);
+        var leader = (await ha.LeadersAsync())[0];
+        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf(leader), "n1", "n2"), TimeSpan.FromSeconds(40), "agents following the leader again", ha.Logs);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal([leader], await ha.LeadersAsync());
+        Assert.True((await ha.HaOfAsync(leader))!.Value.GetProperty("epoch").GetInt64() > oldEpoch);
+        Assert.True(ha.Monitor.Acks.Count(x => x.Refusal is null) > appliedWhileDown);
+        Assert.True(ha.Monitor.Violations.IsEmpty, $"cap exceeded: {string.Join("; ", ha.Monitor.Violations.Take(5))}\n{ha.Logs()}");
+        Assert.True(ha.OlderAppliedAfterNewer() is [], $"{string.Join("; ", ha.OlderAppliedAfterNewer())}\n{ha.Logs()}");
+    }
+
+    private static async Task<HttpResponseMessage> PostCurtailAsync(HttpClient http, Uri url, string id, double targetKw)
+    {
+        using var body = new StringContent(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"id\":\"{id}\",\"targetKw\":{targetKw},\"durationSeconds\":600,\"reason\":\"ha test\"}}"), Encoding.UTF8, "application/json");
+        return await http.PostAsync(url, body);
+    }
+}
