@@ -19,8 +19,8 @@ public sealed record HaOptions(string Host, int Port, string Database, string Us
 {
     public const string PasswordVariable = "HEATGRID_HA_PASSWORD";
 
-    /// <summary>The leader renews its lease this often.</summary>
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(1);
+    /// <summary>The leader renews its lease this often (and a standby looks this often whether it may lead).</summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A leader whose renewals have failed this long stops dispatching (it has lost the database).</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
@@ -32,8 +32,8 @@ public sealed record HaOptions(string Host, int Port, string Database, string Us
     /// <summary>How long after the lease was last renewed (the database's clock) a standby may take over.</summary>
     public static TimeSpan TakeoverDelay => Lease + ClockMargin;
 
-    /// <summary>How often a standby looks whether it may lead.</summary>
-    public static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
+    /// <summary>How often the leadership's loop runs: a leader renews, a standby looks whether it may lead.</summary>
+    public static TimeSpan PollEvery => RenewEvery;
 
     /// <summary>A database command that takes longer than this has failed (a renewal included).</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(2);
