@@ -100,7 +100,8 @@ public static class DashboardEvents
                 if (board.Current is { } status && !ReferenceEquals(status, sentStatus))
                 {
                     sentStatus = status;
-                    yield return new SseItem<string>(JsonSerializer.Serialize(status, json), "status");
+                    var shown = services.GetService<Ha.ILeadership>() is { } leadership ? status with { Ha = leadership.View() } : status;
+                    yield return new SseItem<string>(JsonSerializer.Serialize(shown, json), "status");
                 }
 
                 if (seesAudit && audit!.Latest(AuditBatch, auditSeq) is { Count: > 0 } entries)

@@ -184,9 +184,25 @@ function onStatus(s: Json): void {
     (s.heatLoops ?? []).map((h: Json) => [h.name, num(h.demandKw), num(h.deliveredKw), num(h.capturedKw), num(h.boilerKw), num(h.dumpedKw),
       `${num(h.toStorageKw)} / ${num(h.fromStorageKw)}`, num(h.storedKwh, 0), num(h.shortfallKw)]));
   $('explanations-now').replaceChildren(...(s.explanations ?? []).map((x: string) => el('li', x)));
+  renderHa(s.ha);
   renderAlarms(s);
   renderGpus(s.gpuAssignments ?? []);
   if (ticks % 10 === 0) void refreshSlow();
+}
+
+/** With --ha: this controller's role and epoch, who leads, the peer, and when leadership last moved (and why). */
+function renderHa(ha: Json): void {
+  const box = $('ha');
+  box.hidden = !ha;
+  if (!ha) return;
+  box.dataset.role = ha.role ?? '';
+  const role = ha.role === 'leader' ? `Leader (epoch ${ha.epoch})` : `Standby: ${ha.leader ? `${ha.leader} leads (epoch ${ha.epoch})` : 'no controller leads'}`;
+  const peer = ha.peer ? `peer ${ha.peer.name} (${ha.peer.role}, seen ${num(ha.peer.seenSecondsAgo, 1)} s ago)` : 'no peer seen';
+  const moved = ha.lastMove ? `leadership moved ${time(ha.lastMove.at)} to ${ha.lastMove.leader}: ${ha.lastMove.why}` : '';
+  const db = ha.databaseProblem ? `database: ${ha.databaseProblem}` : '';
+  box.replaceChildren(el('strong', role, 'ha-role'), el('span', ` · ${ha.name} · ${peer}`), el('span', moved ? ` · ${moved}` : '', 'ha-moved'),
+    el('span', db ? ` · ${db}` : '', 'ha-db'));
+  box.className = ha.role === 'leader' && !ha.databaseProblem ? 'ha ha-leader' : 'ha ha-standby';
 }
 
 function renderAlarms(s: Json): void {

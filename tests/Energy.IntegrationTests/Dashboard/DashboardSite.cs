@@ -10,7 +10,7 @@ namespace Energy.IntegrationTests.Dashboard;
 /// </summary>
 public sealed class DashboardSite : IAsyncLifetime, IDisposable
 {
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("heatgrid-dashboard-").FullName;

@@ -95,6 +95,10 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(["b"], await ha.LeadersAsync());
         Assert.Equal(newEpoch, (await ha.HaOfAsync("b"))!.Value.GetProperty("epoch").GetInt64());
+        var status = await ha.GetAsync("a", "/api/status");
+        Assert.Equal(("standby", "b"), (status.GetProperty("ha").GetProperty("role").GetString(), status.GetProperty("ha").GetProperty("leader").GetString()));
+        Assert.Contains(status.GetProperty("explanations").EnumerateArray(), e => e.GetString()!.StartsWith("standby: b leads", StringComparison.Ordinal));
+        await DashboardShowsAsync(ha, newEpoch);
 
         // Throughout: never over the cap, never an older epoch's batch after a newer one, never the safe state.
         Assert.True(ha.Monitor.MaxKw > CurtailedKw - 0.5, $"the cap never bound (max {ha.Monitor.MaxKw:F2} kW)\n{ha.Logs()}");
@@ -146,6 +150,29 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         Assert.True(ha.Monitor.Acks.Count(x => x.Refusal is null) > appliedWhileDown);
         Assert.True(ha.Monitor.Violations.IsEmpty, $"cap exceeded: {string.Join("; ", ha.Monitor.Violations.Take(5))}\n{ha.Logs()}");
         Assert.True(ha.OlderAppliedAfterNewer() is [], $"{string.Join("; ", ha.OlderAppliedAfterNewer())}\n{ha.Logs()}");
+    }
+
+    /// <summary>Each controller's page, in headless Chromium, says what it is: the leader with its epoch, the standby with who leads.</summary>
+    private async Task DashboardShowsAsync(HaRig ha, long epoch)
+    {
+        if (!File.Exists(RequiresChromiumFactAttribute.Chromium))
+        {
+            Assert.False(ExternalTool.InCi, $"{RequiresChromiumFactAttribute.Chromium} is missing (ops/test.sh installs it)");
+            output.WriteLine("chromium missing: the dashboard part was not checked");
+            return;
+        }
+
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = RequiresChromiumFactAttribute.Chromium, Headless = true,
+            Args = Energy.IntegrationTests.Dashboard.DashboardSite.ChromiumArgs });
+        foreach (var (name, text) in new[] { ("b", $"Leader (epoch {epoch})"), ("a", $"Standby: b leads (epoch {epoch})") })
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(ha.Url(name, "/").ToString());
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#ha .ha-role")).ToHaveTextAsync(text, new() { Timeout = 10_000 });
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#ha")).ToContainTextAsync("leadership moved", new() { Timeout = 5_000 });
+            await page.CloseAsync();
+        }
     }
 
     private static async Task<HttpResponseMessage> PostCurtailAsync(HttpClient http, Uri url, string id, double targetKw)
