@@ -48,13 +48,17 @@ public sealed class PgAuditTrail : IAuditTrail, IDisposable
     private readonly Queue<HeldEntry> _held = new();
     private readonly ITimer _retry;
     private readonly long _lockKey;
+    private readonly int _cap;
     private string? _failing;
     private long _lost;
     private DateTimeOffset _lostFirst, _lostLast;
     private bool _disposed;
 
-    public PgAuditTrail(HaDatabase database, TimeProvider time, ILogger<PgAuditTrail> logger, Alarms? alarms = null)
+    /// <param name="cap">The most entries held while the database is away (<see cref="QueueCap"/>; tests give less).</param>
+    public PgAuditTrail(HaDatabase database, TimeProvider time, ILogger<PgAuditTrail> logger, Alarms? alarms = null, int cap = QueueCap)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cap);
+        _cap = cap;
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
@@ -101,7 +105,7 @@ public sealed class PgAuditTrail : IAuditTrail, IDisposable
         var entry = new HeldEntry(_time.GetUtcNow(), actor, what, AuditChain.Value(before), AuditChain.Value(after), why);
         lock (_gate)
         {
-            if (_held.Count >= QueueCap)
+            if (_held.Count >= _cap)
             {
                 if (_lost++ == 0)
                 {
@@ -109,9 +113,9 @@ public sealed class PgAuditTrail : IAuditTrail, IDisposable
                 }
 
                 _lostLast = entry.At;
-                Log.AuditPgDropped(_logger, what, Where, QueueCap, _lost);
+                Log.AuditPgDropped(_logger, what, Where, _cap, _lost);
                 _alarms?.Raise(AuditLog.WriteAlarmKey, string.Create(CultureInfo.InvariantCulture,
-                    $"audit entry {what} dropped: {QueueCap} entries are held already while {Where} cannot be written ({_failing}); {_lost} dropped"), AlarmSeverity.Critical);
+                    $"audit entry {what} dropped: {_cap} entries are held already while {Where} cannot be written ({_failing}); {_lost} dropped"), AlarmSeverity.Critical);
                 return null;
             }
 
@@ -388,12 +392,12 @@ public sealed class PgAuditTrail : IAuditTrail, IDisposable
         var first = _failing is null;
         if (!retrying || reason != _failing)
         {
-            Log.AuditPgWriteFailed(_logger, entry.What, Where, reason, _held.Count, QueueCap);
+            Log.AuditPgWriteFailed(_logger, entry.What, Where, reason, _held.Count, _cap);
         }
 
         _failing = reason;
         _alarms?.Raise(AuditLog.WriteAlarmKey, string.Create(CultureInfo.InvariantCulture,
-            $"audit entry {entry.What} could not be written to {Where}: {reason}; {_held.Count} held in memory (at most {QueueCap}), written when it answers"),
+            $"audit entry {entry.What} could not be written to {Where}: {reason}; {_held.Count} held in memory (at most {_cap}), written when it answers"),
             AlarmSeverity.Critical);
         if (first && !_disposed)
         {
@@ -430,14 +434,14 @@ public sealed class PgAuditTrail : IAuditTrail, IDisposable
     /// <summary>Once there is room again after entries were dropped, an entry saying how many, queued where they would have been.</summary>
     private void NoteLost()
     {
-        if (_lost == 0 || _held.Count >= QueueCap)
+        if (_lost == 0 || _held.Count >= _cap)
         {
             return;
         }
 
         _held.Enqueue(new HeldEntry(_time.GetUtcNow(), AuditActor.Controller, "audit.lost", null,
             AuditChain.Value(new { entries = _lost, first = _lostFirst, last = _lostLast }),
-            string.Create(CultureInfo.InvariantCulture, $"{_lost} audit entries were dropped: {QueueCap} were held already while the database could not be written")));
+            string.Create(CultureInfo.InvariantCulture, $"{_lost} audit entries were dropped: {_cap} were held already while the database could not be written")));
         _lost = 0;
     }
 
