@@ -442,4 +442,20 @@ internal static partial class Log
 
     [LoggerMessage(3972, LogLevel.Debug, "Standby: the leader's policy and curtailments could not be read again ({Problem}); what was read last stays")]
     public static partial void HaRefreshFailed(ILogger logger, string problem);
+
+    // The audit trail in the shared database (--ha), 3980–3984.
+    [LoggerMessage(3980, LogLevel.Critical, "Audit entry {What} could not be written to {Where} ({Reason}): held in memory ({Held} held, at most {Cap}) and written in order when it answers; the alarm audit.write is raised")]
+    public static partial void AuditPgWriteFailed(ILogger logger, string what, string where, string reason, int held, int cap);
+
+    [LoggerMessage(3981, LogLevel.Information, "Audit trail {Where} written again: {Count} entries written in order")]
+    public static partial void AuditPgWritesAgain(ILogger logger, string where, int count);
+
+    [LoggerMessage(3982, LogLevel.Critical, "Audit entry {What} dropped: {Cap} entries are held already while {Where} cannot be written ({Lost} dropped; recorded as audit.lost once there is room)")]
+    public static partial void AuditPgDropped(ILogger logger, string what, string where, int cap, long lost);
+
+    [LoggerMessage(3983, LogLevel.Critical, "Audit trail {Where} ends at seq {Seq} but its head records seq {HeadSeq}: rows were removed from its end; recorded in the trail")]
+    public static partial void AuditPgTailMissing(ILogger logger, string where, long seq, long headSeq);
+
+    [LoggerMessage(3984, LogLevel.Error, "Stopping with {Held} audit entries not written to {Where} (the database did not answer): lost")]
+    public static partial void AuditPgHeldAtStop(ILogger logger, int held, string where);
 }

@@ -26,9 +26,17 @@ public static class AuditApi
                 return Results.Problem($"since: expected a seq, a whole number from 0, got '{since}'", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            return Results.Ok(audit.Latest((int)n, after));
+            try
+            {
+                return Results.Ok(audit.Latest((int)n, after));
+            }
+            catch (IOException e)
+            {
+                // --ha: the shared database does not answer.
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
         }).WithSummary("The audit trail's entries after seq since, newest first (operator or admin)").Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -71,7 +71,7 @@ public static class DashboardEvents
         try
         {
             object? sentStatus = null, sentPlan = null;
-            var auditSeq = audit?.Latest(1, 0) is [var newest, ..] && newest.TryGetProperty("seq", out var seq) ? seq.GetInt64() : 0;
+            var auditSeq = audit is not null && LatestOrNone(audit, 1, 0) is [var newest, ..] && newest.TryGetProperty("seq", out var seq) ? seq.GetInt64() : 0;
             Wake();
             while (await WaitAsync(wake.Reader, cancel))
             {
@@ -104,7 +104,7 @@ public static class DashboardEvents
                     yield return new SseItem<string>(JsonSerializer.Serialize(shown, json), "status");
                 }
 
-                if (seesAudit && audit!.Latest(AuditBatch, auditSeq) is { Count: > 0 } entries)
+                if (seesAudit && LatestOrNone(audit!, AuditBatch, auditSeq) is { Count: > 0 } entries)
                 {
                     auditSeq = entries.Max(e => e.TryGetProperty("seq", out var s) ? s.GetInt64() : auditSeq);
                     yield return new SseItem<string>(JsonSerializer.Serialize(entries, json), "audit");
@@ -116,6 +116,19 @@ public static class DashboardEvents
             board.Published -= Wake;
             plan.Replaced -= Wake;
             Interlocked.Decrement(ref _clients);
+        }
+    }
+
+    /// <summary>The trail's entries, or none while it cannot be read (--ha: the database away): the stream goes on, the entries come at a later tick.</summary>
+    private static IReadOnlyList<JsonElement> LatestOrNone(IAuditTrail audit, int limit, long since)
+    {
+        try
+        {
+            return audit.Latest(limit, since);
+        }
+        catch (IOException)
+        {
+            return [];
         }
     }
 

@@ -64,5 +64,20 @@ public static class HaMigrations
                 updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                 PRIMARY KEY (site, name));
             """),
+        new(4, "audit trail (hash-chained entries, head)", """
+            -- line: the entry exactly as DATA/audit.jsonl would hold it (the hash is over its bytes: text, not json/jsonb).
+            CREATE TABLE heatgrid_audit (
+                site text NOT NULL,
+                seq bigint NOT NULL,
+                at timestamptz NOT NULL,
+                what text NOT NULL,
+                line text NOT NULL,
+                hash text NOT NULL,
+                PRIMARY KEY (site, seq));
+            CREATE TABLE heatgrid_audit_head (
+                site text PRIMARY KEY,
+                seq bigint NOT NULL,
+                hash text NOT NULL);
+            """),
     ];
 }
