@@ -56,7 +56,7 @@ public static class HeatGridHost
 
         if (options.Mqtt is { } mqtt)
         {
-            builder.Services.AddControllerMqtt(options.Site, mqtt);                      // broker, link, ingest, state, curtailments
+            builder.Services.AddControllerMqtt(options.Site, mqtt, options.Ha?.Options.Name);                      // broker, link, ingest, state, curtailments
         }
 
         builder.Services.AddDemoPlant(demo);                                             // what the demo simulates, if it runs

@@ -14,19 +14,24 @@ namespace Energy.Scheduler.Api.Mqtt;
 public static class MqttServices
 {
     /// <summary>Started early: the site's MQTT inputs arrive before the first plan is made; state, plans and curtailments flow once the controller runs.</summary>
-    public static IServiceCollection AddControllerMqtt(this IServiceCollection services, Site site, MqttSetup setup)
+    /// <param name="haName">With <c>--ha</c>, this controller's name among its peers: its client id and its will's topic are its own
+    /// (two controllers under one client id would throw each other off the broker), and the site's status and state are
+    /// published by the leader only.</param>
+    public static IServiceCollection AddControllerMqtt(this IServiceCollection services, Site site, MqttSetup setup, string? haName = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(setup);
-        var clientId = $"heatgrid-{HomeAssistantDiscovery.Id(site.Name)}-controller";
+        var clientId = $"heatgrid-{HomeAssistantDiscovery.Id(site.Name)}-controller"
+            + (haName is null ? "" : "-" + new string([.. haName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]));
+        var statusTopic = haName is null ? MqttStatePublisher.StatusTopic(site) : MqttStatePublisher.ControllerStatusTopic(site, haName);
         var broker = setup.Broker is { } external
-            ? external with { ClientId = clientId, StatusTopic = MqttStatePublisher.StatusTopic(site) }
+            ? external with { ClientId = clientId, StatusTopic = statusTopic }
             : new MqttBrokerOptions
             {
                 Host = setup.Connect.Address.ToString(),
                 Port = setup.Connect.Port,
                 ClientId = clientId,
-                StatusTopic = MqttStatePublisher.StatusTopic(site),
+                StatusTopic = statusTopic,
             };
 
         if (setup.Broker is null)

@@ -17,7 +17,10 @@ namespace Energy.Scheduler.Api.Mqtt;
 /// <c>heatgrid/&lt;site&gt;/…</c>, one retained number per main sensor, and the Home Assistant discovery
 /// configs on every connect. The link's last will marks <c>heatgrid/&lt;site&gt;/status</c> offline.
 /// </summary>
-public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard board, CurrentPlan plan, TimeProvider time, ILogger<MqttStatePublisher> logger) : BackgroundService
+/// <remarks>With <c>--ha</c> only the leader publishes (a standby's shadow state is not the site's); it marks the site's status
+/// topic online when it starts publishing, each controller's own will going to <see cref="ControllerStatusTopic"/>.</remarks>
+public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard board, CurrentPlan plan, TimeProvider time, ILogger<MqttStatePublisher> logger,
+    Ha.ILeadership? leadership = null) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
@@ -29,6 +32,9 @@ public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard boa
 
     public static string StatusTopic(Site site) => $"heatgrid/{site.Name}/status";
 
+    /// <summary>With <c>--ha</c>: one controller's own online/offline (its will), beside the site's <see cref="StatusTopic"/>.</summary>
+    public static string ControllerStatusTopic(Site site, string name) => $"heatgrid/{site.Name}/controllers/{name}/status";
+
     public static string StateTopic(Site site) => $"heatgrid/{site.Name}/state";
 
     public static string PlanTopic(Site site) => $"heatgrid/{site.Name}/plan";
@@ -36,7 +42,7 @@ public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard boa
     /// <summary>One round: discovery if (re)connected, state and sensors, the plan if new.</summary>
     public async Task PublishOnceAsync(CancellationToken cancellationToken)
     {
-        if (link.State != MqttLinkState.Connected)
+        if (link.State != MqttLinkState.Connected || (leadership is not null && !leadership.MayDispatch()))
         {
             _announce = true;
             return;
@@ -44,6 +50,11 @@ public sealed class MqttStatePublisher(Site site, MqttLink link, StatusBoard boa
 
         if (_announce)
         {
+            if (leadership is not null)
+            {
+                await link.PublishAsync(StatusTopic(site), "online"u8.ToArray(), 1, retain: true, cancellationToken);
+            }
+
             foreach (var sensor in _sensors)
             {
                 await link.PublishAsync(HomeAssistantDiscovery.ConfigTopic(site.Name, sensor),
