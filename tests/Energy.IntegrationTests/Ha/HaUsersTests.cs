@@ -42,6 +42,11 @@ public sealed class HaUsersTests(ITestOutputHelper output)
 
             output.WriteLine($"the CLI's user signs in on leader and standby {clock.Elapsed.TotalMilliseconds:F0} ms after the CLI returned");
 
+            // A browser signs in on the standby too; its session is that controller's only.
+            var cookie = await LogInAsync(ha, "b", key);
+            Assert.Equal(HttpStatusCode.OK, await UsersStatusAsync(ha, "b", key: null, cookie));
+            Assert.Equal(HttpStatusCode.Unauthorized, await UsersStatusAsync(ha, "a", key: null, cookie));
+
             ha.Controllers["a"].Signal("KILL");
             await WaitAsync(async () => await ha.LeadersAsync() is ["b"], TimeSpan.FromSeconds(30), "b leading after a was killed", ha.Logs);
             Assert.Equal(HttpStatusCode.OK, await UsersStatusAsync(ha, "b", key));
@@ -53,7 +58,10 @@ public sealed class HaUsersTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<HttpStatusCode> UsersStatusAsync(HaRig ha, string controller, string? key)
+    /// <summary>A client that keeps no cookies: each request carries exactly what the test gives it.</summary>
+    private static readonly HttpClient NoCookies = new(new HttpClientHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    private static async Task<HttpStatusCode> UsersStatusAsync(HaRig ha, string controller, string? key, string? cookie = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ha.Url(controller, "/api/users"));
         if (key is not null)
@@ -61,8 +69,22 @@ public sealed class HaUsersTests(ITestOutputHelper output)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
 
-        using var response = await ha.Http.SendAsync(request);
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        using var response = await NoCookies.SendAsync(request);
         return response.StatusCode;
+    }
+
+    /// <summary>POST /api/session with <paramref name="key"/>: the session cookie (name=value) the controller set.</summary>
+    private static async Task<string> LogInAsync(HaRig ha, string controller, string key)
+    {
+        using var body = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { key }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await NoCookies.PostAsync(ha.Url(controller, "/api/session"), body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return Assert.Single(response.Headers.GetValues("Set-Cookie")).Split(';')[0];
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string> logs)
