@@ -50,7 +50,7 @@ public sealed class PgUserRecords(HaDatabase database) : IUserRecords
                 return (users, null);
             });
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             return (null, $"{Where}: cannot be read: {e.Message}");
         }

@@ -120,6 +120,14 @@ public sealed class UserDirectory : IDisposable
         {
             Reload();
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A timer's callback must not throw (the process would end): whatever failed is a read that failed.
+            lock (_lock)
+            {
+                Take(null, $"{Where}: cannot be read: {e.Message}");
+            }
+        }
         finally
         {
             Volatile.Write(ref _polling, 0);
