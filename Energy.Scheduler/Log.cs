@@ -458,4 +458,17 @@ internal static partial class Log
 
     [LoggerMessage(3984, LogLevel.Error, "Stopping with {Held} audit entries not written to {Where} (the database did not answer): lost")]
     public static partial void AuditPgHeldAtStop(ILogger logger, int held, string where);
+
+    // High availability (--ha): the API's users in the shared database, 3985–3989.
+    [LoggerMessage(3985, LogLevel.Information, "Users read from {Where}: {Users} users, {Keys} keys")]
+    public static partial void UsersSharedRead(ILogger logger, string where, int users, int keys);
+
+    [LoggerMessage(3986, LogLevel.Error, "Users in {Where} cannot be read; the {Users} users read before stay in force (none: every request is refused): {Problem}")]
+    public static partial void UsersSharedUnreadable(ILogger logger, string where, int users, string problem);
+
+    [LoggerMessage(3987, LogLevel.Information, "Users in {Where} can be read again")]
+    public static partial void UsersSharedBack(ILogger logger, string where);
+
+    [LoggerMessage(3988, LogLevel.Warning, "{Where} holds no users any more: on loopback the HTTP API is open again, elsewhere it refuses every request")]
+    public static partial void UsersSharedNoneLeft(ILogger logger, string where);
 }

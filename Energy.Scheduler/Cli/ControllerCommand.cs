@@ -161,7 +161,8 @@ internal static class ControllerCommand
             return 2;
         }
 
-        if (Security.ApiSecurity.StartRefusal(url, Path.GetFullPath(data)) is { } refusal)
+        // With --ha the users are the shared database's: checked once it is reached, below.
+        if (haArguments.Uri is null && Security.ApiSecurity.StartRefusal(url, Path.GetFullPath(data)) is { } refusal)
         {
             await Console.Error.WriteLineAsync(refusal);
             return 2;
@@ -196,6 +197,13 @@ internal static class ControllerCommand
         await using var shared = haArguments.Uri is null ? null : await HaDatabaseAsync(haArguments, site.Name, url);
         if (haArguments.Uri is not null && shared is null)
         {
+            return 2;
+        }
+
+        if (shared is not null && Security.ApiSecurity.StartRefusal(url, new Ha.PgUserRecords(shared),
+            $"--ha {shared.Options.Shown} --site {(site.Name.Contains(' ', StringComparison.Ordinal) ? $"\"{site.Name}\"" : site.Name)}") is { } sharedRefusal)
+        {
+            await Console.Error.WriteLineAsync(sharedRefusal);
             return 2;
         }
 

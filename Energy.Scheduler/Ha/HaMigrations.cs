@@ -79,5 +79,25 @@ public static class HaMigrations
                 seq bigint NOT NULL,
                 hash text NOT NULL);
             """),
+        new(5, "API users and their keys' hashes", """
+            CREATE TABLE heatgrid_users (
+                site text NOT NULL,
+                name text NOT NULL,
+                role text NOT NULL,
+                tenant text,
+                added_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (site, name));
+            -- One name per site whatever its case, as the users file's checks.
+            CREATE UNIQUE INDEX heatgrid_users_name ON heatgrid_users (site, lower(name));
+            -- A key's id and the SHA-256 of its secret (hex), never the key; it goes with its user.
+            CREATE TABLE heatgrid_user_keys (
+                site text NOT NULL,
+                id text NOT NULL,
+                user_name text NOT NULL,
+                secret_sha256 text NOT NULL CHECK (secret_sha256 ~ '^[0-9a-f]{64}$'),
+                created timestamptz NOT NULL,
+                PRIMARY KEY (site, id),
+                FOREIGN KEY (site, user_name) REFERENCES heatgrid_users (site, name) ON DELETE CASCADE);
+            """),
     ];
 }

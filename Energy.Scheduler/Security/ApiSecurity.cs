@@ -27,7 +27,11 @@ public static class ApiSecurity
         ArgumentNullException.ThrowIfNull(options);
         var loopback = IsLoopback(options.HttpUrl);
         services.AddHttpContextAccessor();
-        services.AddSingleton(sp => new UserDirectory(options.DataFolder, openWhenEmpty: loopback, sp.GetRequiredService<ILogger<UserDirectory>>()));
+        // The users in the data folder, or with --ha in the database the site's controllers share (read again every 2 s): same checks, same code.
+        services.AddSingleton(sp => sp.GetService<Ha.HaDatabase>() is { } shared
+            ? new UserDirectory(new Ha.PgUserRecords(shared), openWhenEmpty: loopback, sp.GetRequiredService<ILogger<UserDirectory>>(),
+                sp.GetRequiredService<TimeProvider>(), UserDirectory.PollEvery)
+            : new UserDirectory(options.DataFolder, openWhenEmpty: loopback, sp.GetRequiredService<ILogger<UserDirectory>>()));
         services.AddSingleton(sp => new FailedAuthentications(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FailedAuthentications>>(),
             sp.GetService<Telemetry.Health.Alarms>()));
         services.AddSingleton(sp => new BrowserSessions(sp.GetRequiredService<TimeProvider>()));
@@ -76,11 +80,11 @@ public static class ApiSecurity
             var url = app.Services.GetRequiredService<RunOptions>().HttpUrl;
             if (users.IsOpen)
             {
-                Log.ApiOpen(logger, url, users.FilePath);
+                Log.ApiOpen(logger, url, users.Where);
             }
             else
             {
-                Log.ApiAuthenticated(logger, url, users.Users.Count, users.FilePath);
+                Log.ApiAuthenticated(logger, url, users.Users.Count, users.Where);
             }
         });
         return app;
@@ -100,10 +104,14 @@ public static class ApiSecurity
     }
 
     /// <summary>Why a start on <paramref name="httpUrl"/> with <paramref name="dataFolder"/> must not go on, or null: the API would reach the network without users, or the users file cannot be read.</summary>
-    public static string? StartRefusal(string httpUrl, string dataFolder)
+    public static string? StartRefusal(string httpUrl, string dataFolder) =>
+        StartRefusal(httpUrl, new UsersFileRecords(UsersFile.PathIn(dataFolder)), $"--data {dataFolder}");
+
+    /// <summary>As <see cref="StartRefusal(string, string)"/> for users kept in <paramref name="records"/>; <paramref name="usersArguments"/> are what <c>heatgrid users add</c> needs to reach them.</summary>
+    public static string? StartRefusal(string httpUrl, IUserRecords records, string usersArguments)
     {
-        var path = UsersFile.PathIn(dataFolder);
-        var (users, problem) = UsersFile.Read(path);
+        ArgumentNullException.ThrowIfNull(records);
+        var (users, problem) = records.Read();
         if (users is null)
         {
             return $"{problem}; nothing was started (the HTTP API would refuse every request)";
@@ -111,8 +119,8 @@ public static class ApiSecurity
 
         if (users.Count == 0 && !IsLoopback(httpUrl))
         {
-            return $"--http {new Uri(httpUrl).Authority}: the HTTP API would answer the network without authentication, and no users are in {path}. "
-                + $"Add one first: heatgrid users add NAME --role admin --data {dataFolder} (it prints the key once), or listen on 127.0.0.1. Nothing was started.";
+            return $"--http {new Uri(httpUrl).Authority}: the HTTP API would answer the network without authentication, and no users are in {records.Where}. "
+                + $"Add one first: heatgrid users add NAME --role admin {usersArguments} (it prints the key once), or listen on 127.0.0.1. Nothing was started.";
         }
 
         return null;

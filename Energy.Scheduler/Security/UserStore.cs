@@ -3,28 +3,37 @@ using System.Text.RegularExpressions;
 namespace Energy.Scheduler.Security;
 
 /// <summary>
-/// The users file changed by the <c>heatgrid users</c> verbs: each change is checked, then the whole file is written
-/// again atomically. Mistakes (an unknown role, a second user of one name, a tenant without its tenant) are
+/// The users changed by the <c>heatgrid users</c> verbs, in the users file or the shared database (<see cref="IUserRecords"/>):
+/// each change is checked against the users read, then kept (the file written again atomically; in the database one
+/// statement, so two changes at once from two hosts both stay). Mistakes (an unknown role, a second user of one name, a tenant without its tenant) are
 /// <see cref="UserStoreException"/>s whose message is the sentence to show.
 /// </summary>
 public sealed partial class UserStore
 {
     private readonly List<ApiUser> _users;
     private readonly TimeProvider _time;
+    private readonly IUserRecords _records;
 
-    private UserStore(string path, List<ApiUser> users, TimeProvider time) => (FilePath, _users, _time) = (path, users, time);
+    private UserStore(IUserRecords records, List<ApiUser> users, TimeProvider time) => (_records, _users, _time) = (records, users, time);
 
-    public string FilePath { get; }
+    /// <summary>Where the users are kept: the file's path, or the database.</summary>
+    public string Where => _records.Where;
 
     public IReadOnlyList<ApiUser> Users => _users;
 
     /// <exception cref="UserStoreException">The file exists but cannot be used.</exception>
-    public static UserStore Open(string dataFolder, TimeProvider time)
+    public static UserStore Open(string dataFolder, TimeProvider time) =>
+        Open(new UsersFileRecords(UsersFile.PathIn(dataFolder)), time, " (move it aside to start over)");
+
+    /// <exception cref="UserStoreException">The users cannot be read (the database is away…).</exception>
+    public static UserStore Open(IUserRecords records, TimeProvider time) => Open(records, time, string.Empty);
+
+    private static UserStore Open(IUserRecords records, TimeProvider time, string remedy)
     {
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(time);
-        var path = UsersFile.PathIn(dataFolder);
-        var (users, problem) = UsersFile.Read(path);
-        return users is null ? throw new UserStoreException(problem + " (move it aside to start over)") : new UserStore(path, [.. users], time);
+        var (users, problem) = records.Read();
+        return users is null ? throw new UserStoreException(problem + remedy) : new UserStore(records, [.. users], time);
     }
 
     /// <summary>Adds a user with its first key, saved; returns that key (shown once).</summary>
@@ -57,8 +66,8 @@ public sealed partial class UserStore
         }
 
         var key = ApiKey.Create();
-        _users.Add(new ApiUser(name!, parsed, tenant, [Record(key)]));
-        Save();
+        var user = new ApiUser(name!, parsed, tenant, [Record(key)]);
+        Save(new UserChange.AddUser(user), [.. _users, user]);
         return key;
     }
 
@@ -67,16 +76,15 @@ public sealed partial class UserStore
     {
         var user = Find(name) ?? throw Unknown(name);
         var key = ApiKey.Create();
-        _users[_users.IndexOf(user)] = user with { Keys = [.. user.Keys, Record(key)] };
-        Save();
+        var record = Record(key);
+        Save(new UserChange.AddKey(user.Name, record), [.. _users.Select(u => u == user ? user with { Keys = [.. user.Keys, record] } : u)]);
         return key;
     }
 
     public ApiUser Remove(string name)
     {
         var user = Find(name) ?? throw Unknown(name);
-        _users.Remove(user);
-        Save();
+        Save(new UserChange.RemoveUser(user.Name), [.. _users.Where(u => u != user)]);
         return user;
     }
 
@@ -87,8 +95,7 @@ public sealed partial class UserStore
         var user = _users.FirstOrDefault(u => u.Keys.Any(k => k.Id == id))
             ?? throw new UserStoreException($"no key '{id}' (the id is the part after hg_, before the second _; 'heatgrid users list' shows them)");
         var left = user with { Keys = [.. user.Keys.Where(k => k.Id != id)] };
-        _users[_users.IndexOf(user)] = left;
-        Save();
+        Save(new UserChange.RemoveKey(user.Name, id), [.. _users.Select(u => u == user ? left : u)]);
         return left;
     }
 
@@ -98,16 +105,12 @@ public sealed partial class UserStore
 
     private static UserStoreException Unknown(string name) => new($"no user '{name}' ('heatgrid users list' shows them)");
 
-    private void Save()
+    /// <summary>Keeps <paramref name="change"/>; only then do the users read here become <paramref name="after"/>.</summary>
+    private void Save(UserChange change, List<ApiUser> after)
     {
-        try
-        {
-            UsersFile.Write(FilePath, _users);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserStoreException($"{FilePath}: cannot be written, nothing changed: {e.Message}");
-        }
+        _records.Apply(change, after);
+        _users.Clear();
+        _users.AddRange(after);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,64}$")]

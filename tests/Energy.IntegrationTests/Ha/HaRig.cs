@@ -44,6 +44,9 @@ internal sealed class HaRig : IAsyncDisposable
 
     public IReadOnlyDictionary<string, HeatGridProcess> Controllers => _controllers;
 
+    /// <summary>The site file the controllers run (<c>heatgrid users --ha … --site</c> takes it too).</summary>
+    public string SitePath => _site;
+
     public IReadOnlyDictionary<string, HeatGridProcess> Agents => _agents;
 
     public static async Task<HaRig> StartAsync()
