@@ -21,16 +21,7 @@ public sealed class HaControllersTests(ITestOutputHelper output)
     [RequiresPostgresFact]
     public async Task LeaderKilled_StandbyLeadsWithin15s_NoOldEpochAfterNew_CapHolds_StateCarriesOver_OldLeaderReturnsAsStandby()
     {
-        Assert.Null(MosquittoBroker.Missing);
-        await using var ha = await HaRig.StartAsync();
-        ha.StartController("a");
-        await WaitAsync(async () => await ha.LeadersAsync() is ["a"], TimeSpan.FromSeconds(60), "controller a leading", ha.Logs);
-        ha.StartController("b");
-        ha.StartAgent("n1");
-        ha.StartAgent("n2");
-        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("a"), "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following a", ha.Logs);
-        await WaitAsync(async () => await ha.HaOfAsync("b") is { } b && b.GetProperty("role").GetString() == "standby"
-            && b.GetProperty("leader").GetString() == "a", TimeSpan.FromSeconds(60), "b standing by, naming a as leader", ha.Logs);
+        await using var ha = await StartPairAsync();
         await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw > BaseKw + 2), TimeSpan.FromSeconds(30), "GPUs working", ha.Logs);
         Assert.Equal(["a"], await ha.LeadersAsync());
 
@@ -114,15 +105,7 @@ public sealed class HaControllersTests(ITestOutputHelper output)
     [RequiresPostgresFact]
     public async Task DatabaseStopped_LeaderStopsWithinLease_AgentsHoldThenSafeState_OneLeaderResumes()
     {
-        Assert.Null(MosquittoBroker.Missing);
-        await using var ha = await HaRig.StartAsync();
-        ha.StartController("a");
-        await WaitAsync(async () => await ha.LeadersAsync() is ["a"], TimeSpan.FromSeconds(60), "controller a leading", ha.Logs);
-        ha.StartController("b");
-        ha.StartAgent("n1");
-        ha.StartAgent("n2");
-        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("a"), "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following a", ha.Logs);
-        await WaitAsync(async () => await ha.HaOfAsync("b") is { } b && b.GetProperty("role").GetString() == "standby", TimeSpan.FromSeconds(60), "b standing by", ha.Logs);
+        await using var ha = await StartPairAsync();
         var oldEpoch = (await ha.HaOfAsync("a"))!.Value.GetProperty("epoch").GetInt64();
 
         await ha.Postgres.StopAsync();
@@ -150,6 +133,22 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         Assert.True(ha.Monitor.Acks.Count(x => x.Refusal is null) > appliedWhileDown);
         Assert.True(ha.Monitor.Violations.IsEmpty, $"cap exceeded: {string.Join("; ", ha.Monitor.Violations.Take(5))}\n{ha.Logs()}");
         Assert.True(ha.OlderAppliedAfterNewer() is [], $"{string.Join("; ", ha.OlderAppliedAfterNewer())}\n{ha.Logs()}");
+    }
+
+    /// <summary>Controller a leading, b standing by and naming a, both agents following a.</summary>
+    private static async Task<HaRig> StartPairAsync()
+    {
+        Assert.Null(MosquittoBroker.Missing);
+        var ha = await HaRig.StartAsync();
+        ha.StartController("a");
+        await WaitAsync(async () => await ha.LeadersAsync() is ["a"], TimeSpan.FromSeconds(60), "controller a leading", ha.Logs);
+        ha.StartController("b");
+        ha.StartAgent("n1");
+        ha.StartAgent("n2");
+        await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("a"), "n1", "n2"), TimeSpan.FromSeconds(60), "both agents following a", ha.Logs);
+        await WaitAsync(async () => await ha.HaOfAsync("b") is { } b && b.GetProperty("role").GetString() == "standby"
+            && b.GetProperty("leader").GetString() == "a", TimeSpan.FromSeconds(60), "b standing by, naming a as leader", ha.Logs);
+        return ha;
     }
 
     /// <summary>Each controller's page, in headless Chromium, says what it is: the leader with its epoch, the standby with who leads.</summary>

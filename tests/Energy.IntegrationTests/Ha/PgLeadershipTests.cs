@@ -46,10 +46,9 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         await using var server = await PostgresServer.StartAsync();
         await server.CreateDatabaseAsync("ha");
         await using var relay = TcpRelay.Start(server.Port);
-        await using var a = await StartAsync(server, relay.Port, "a");
-        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
-        await using var b = await StartAsync(server, server.Port, "b");
-        await WaitAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
+        var (a, b) = await StartPairAsync(server, relay.Port);
+        await using var _ = a;
+        await using var __ = b;
 
         using var sampler = Sampler.Start(a.Leadership, b.Leadership);
         var clock = Stopwatch.StartNew();
@@ -74,10 +73,9 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         await using var server = await PostgresServer.StartAsync();
         await server.CreateDatabaseAsync("ha");
         await using var relay = TcpRelay.Start(server.Port);
-        await using var a = await StartAsync(server, relay.Port, "a");
-        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
-        await using var b = await StartAsync(server, server.Port, "b");
-        await WaitAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
+        var (a, b) = await StartPairAsync(server, relay.Port);
+        await using var _ = a;
+        await using var __ = b;
         var first = a.Leadership.Epoch;
 
         // Frozen: both ends keep their sockets, the server never hears a close, so a's session keeps the lock.
@@ -123,6 +121,16 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         await using var command = new NpgsqlCommand("SELECT epoch FROM heatgrid_leader WHERE site = @site", connection);
         command.Parameters.AddWithValue("site", Site);
         Assert.Equal(first + 1001, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>a (through <paramref name="portOfA"/>) leading, then b started and seeing a lead.</summary>
+    private static async Task<(Node A, Node B)> StartPairAsync(PostgresServer server, int portOfA)
+    {
+        var a = await StartAsync(server, portOfA, "a");
+        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
+        var b = await StartAsync(server, server.Port, "b");
+        await WaitAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
+        return (a, b);
     }
 
     private static async Task<Node> StartAsync(PostgresServer server, int port, string name)
