@@ -81,32 +81,21 @@ internal static class AuditCommand
             site = loaded.Site!.Name;
         }
 
-        var password = environment(Ha.HaOptions.PasswordVariable);
-        if (passwordFile is not null)
-        {
-            (password, var error) = CliInputs.ReadPasswordFile(passwordFile);
-            if (error is not null)
-            {
-                stderr.WriteLine($"audit verify: --ha-password-file: {error}");
-                return 2;
-            }
-        }
-
-        if (!Ha.HaOptions.TryParse(uri, password, out var options, out var problem))
+        if (CliInputs.HaOptionsOrError(uri, passwordFile, out var problem, environment) is not { } options)
         {
             stderr.WriteLine($"audit verify: {problem}");
             return 2;
         }
 
         AuditVerification result;
-        var database = new Ha.HaDatabase(options!, site);
+        var database = new Ha.HaDatabase(options, site);
         try
         {
             result = Ha.PgAuditTrail.Verify(database);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
-            stderr.WriteLine($"audit verify: the audit trail in {options!.Shown} cannot be read: {e.Message}");
+            stderr.WriteLine($"audit verify: the audit trail in {options.Shown} cannot be read: {e.Message}");
             return 1;
         }
         finally
@@ -117,12 +106,12 @@ internal static class AuditCommand
         if (!result.Intact)
         {
             stderr.WriteLine(result.BadLine is { } row
-                ? $"audit verify: {options!.Shown} site {site}, entry {row}: {result.Problem}"
+                ? $"audit verify: {options.Shown} site {site}, entry {row}: {result.Problem}"
                 : $"audit verify: {result.Problem}");
             return 1;
         }
 
-        stdout.WriteLine($"{result.Entries} entries, chain intact ({options!.Shown}, site {site})");
+        stdout.WriteLine($"{result.Entries} entries, chain intact ({options.Shown}, site {site})");
         if (result.Note is { } note)
         {
             stdout.WriteLine($"note: {note}");

@@ -57,6 +57,50 @@ internal static class CliInputs
         return (false, null);
     }
 
+    /// <summary>
+    /// <c>--ha URI</c> read for any verb: the password from <paramref name="passwordFile"/> (<c>--ha-password-file</c>), else
+    /// <see cref="Ha.HaOptions.PasswordVariable"/>; null with what is wrong in <paramref name="error"/>, ready to print.
+    /// </summary>
+    public static Ha.HaOptions? HaOptionsOrError(string uri, string? passwordFile, out string? error, Func<string, string?>? environment = null)
+    {
+        string? password;
+        if (passwordFile is not null)
+        {
+            (password, var fileError) = ReadPasswordFile(passwordFile);
+            if (fileError is not null)
+            {
+                error = $"--ha-password-file: {fileError}";
+                return null;
+            }
+        }
+        else
+        {
+            password = (environment ?? Environment.GetEnvironmentVariable)(Ha.HaOptions.PasswordVariable);
+        }
+
+        return Ha.HaOptions.TryParse(uri, password, out var options, out error) ? options : null;
+    }
+
+    /// <summary>The shared database reached and its schema migrated (within 15 s); null with the error, ready to print.</summary>
+    public static async Task<(Ha.HaDatabase? Database, string? Error)> MigratedHaDatabaseAsync(Ha.HaOptions options, string site,
+        Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var database = new Ha.HaDatabase(options, site);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            await database.MigrateAsync(logger, timeout.Token);
+            return (database, null);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or Ha.HaDatabaseException or OperationCanceledException or TimeoutException)
+        {
+            await database.DisposeAsync();
+            return (null, $"--ha: {options.Shown} cannot be used: {e.Message}");
+        }
+    }
+
     /// <summary>The environment variable that may hold the MQTT password, so that it stays out of <c>ps</c>.</summary>
     public const string PasswordVariable = "HEATGRID_MQTT_PASSWORD";
 

@@ -91,22 +91,7 @@ internal static class ControllerCommand
     /// <summary>The shared database of <c>--ha</c>, reached and migrated; null with the error printed.</summary>
     private static async Task<Ha.HaDatabase?> HaDatabaseAsync(HaArguments arguments, string site, string listenUrl)
     {
-        string? password;
-        if (arguments.PasswordFile is not null)
-        {
-            (password, var error) = CliInputs.ReadPasswordFile(arguments.PasswordFile);
-            if (error is not null)
-            {
-                await Console.Error.WriteLineAsync($"--ha-password-file: {error}");
-                return null;
-            }
-        }
-        else
-        {
-            password = Environment.GetEnvironmentVariable(Ha.HaOptions.PasswordVariable);
-        }
-
-        if (!Ha.HaOptions.TryParse(arguments.Uri!, password, out var options, out var problem))
+        if (CliInputs.HaOptionsOrError(arguments.Uri!, arguments.PasswordFile, out var problem) is not { } options)
         {
             await Console.Error.WriteLineAsync(problem);
             return null;
@@ -120,25 +105,19 @@ internal static class ControllerCommand
             return null;
         }
 
-        options = options! with
+        options = options with
         {
             Name = arguments.Name ?? $"{Environment.MachineName}:{listen.Port}",
             Url = arguments.Url ?? $"{listen.Scheme}://{host}:{listen.Port}",
         };
-        var database = new Ha.HaDatabase(options, site);
-        try
+        using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss ")));
+        var (database, failed) = await CliInputs.MigratedHaDatabaseAsync(options, site, loggers.CreateLogger("Energy.Scheduler.Ha.HaDatabase"), CancellationToken.None);
+        if (failed is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss ")));
-            await database.MigrateAsync(loggers.CreateLogger("Energy.Scheduler.Ha.HaDatabase"), timeout.Token);
-            return database;
+            await Console.Error.WriteLineAsync(failed);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or Ha.HaDatabaseException or OperationCanceledException or TimeoutException)
-        {
-            await Console.Error.WriteLineAsync($"--ha: {options.Shown} cannot be used: {e.Message}");
-            await database.DisposeAsync();
-            return null;
-        }
+
+        return database;
     }
 
     private static async Task<int> RunAsync(string sitePath, string mqttUri, string http, string data, string? pricesFile, bool demo, string? keyFile, bool insecure,

@@ -135,26 +135,20 @@ internal static class UsersCommand
             site = loaded.Name;
         }
 
-        if (!Ha.HaOptions.TryParse(uri, Environment.GetEnvironmentVariable(Ha.HaOptions.PasswordVariable), out var options, out var problem))
+        if (CliInputs.HaOptionsOrError(uri, passwordFile: null, out var problem) is not { } options)
         {
             Refuse(problem!);
             return null;
         }
 
-        var database = new Ha.HaDatabase(options! with { Name = $"heatgrid users on {Environment.MachineName}" }, site.Trim());
-        try
+        var (database, failed) = await CliInputs.MigratedHaDatabaseAsync(options with { Name = $"heatgrid users on {Environment.MachineName}" }, site.Trim(),
+            NullLogger.Instance, cancellationToken);
+        if (failed is not null)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(15));
-            await database.MigrateAsync(NullLogger.Instance, timeout.Token);
-            return database;
+            Refuse(failed);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or Ha.HaDatabaseException or OperationCanceledException or TimeoutException)
-        {
-            Refuse($"--ha: {options.Shown} cannot be used: {e.Message}");
-            await database.DisposeAsync();
-            return null;
-        }
+
+        return database;
     }
 
     /// <summary>
