@@ -41,7 +41,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
     private const char KeySeparator = '\u001f';
 
     private readonly LedgerBook _book;
-    private readonly LedgerStore _store;
+    private readonly ILedgerStore _store;
     private readonly IAgentLink _agents;
     private readonly SignalRegistry _signals;
     private readonly CurrentPlan _plan;
@@ -60,7 +60,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
     private string? _lastError;
     private bool _resumed;
 
-    public EnergyRecorder(Site site, LedgerStore store, IAgentLink agents, SignalRegistry signals, CurrentPlan plan, TimeProvider time,
+    public EnergyRecorder(Site site, ILedgerStore store, IAgentLink agents, SignalRegistry signals, CurrentPlan plan, TimeProvider time,
         GridLimit? limit = null, ILogger<EnergyRecorder>? logger = null, Alarms? alarms = null, LedgerSignals? names = null, FleetSamples? samples = null)
     {
         ArgumentNullException.ThrowIfNull(site);
@@ -339,7 +339,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
                 Log.LedgerWriteRecovered(_logger);
             }
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or LedgerWriteException or IOException or UnauthorizedAccessException)
         {
             Fail(e);
         }

@@ -14,7 +14,7 @@ namespace Energy.Scheduler.Books;
 /// fsyncs journal and database at every commit, so a committed slot survives SIGKILL and a power cut. A slot is
 /// written once: its key is its start, and a replayed close does nothing.
 /// </summary>
-public sealed partial class LedgerStore : ILedgerReader, IDisposable
+public sealed partial class LedgerStore : ILedgerStore
 {
     /// <summary>The file's name in the data folder.</summary>
     public const string FileName = "ledger.db";

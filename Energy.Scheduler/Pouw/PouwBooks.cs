@@ -22,7 +22,7 @@ public sealed class PouwBooks
     public const string SaveAlarm = "pouw.save";
 
     private readonly Lock _gate = new();
-    private readonly LedgerStore _ledger;
+    private readonly ILedgerStore _ledger;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Alarms? _alarms;
@@ -30,7 +30,7 @@ public sealed class PouwBooks
     private readonly PouwVerifier _verifier;
 
     /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json exists and is not a job registry: it is never replaced.</exception>
-    public PouwBooks(string dataFolder, LedgerStore ledger, Site site, TimeProvider time, ILogger<PouwBooks> logger, Alarms? alarms = null,
+    public PouwBooks(string dataFolder, ILedgerStore ledger, Site site, TimeProvider time, ILogger<PouwBooks> logger, Alarms? alarms = null,
         PouwVerifierOptions? options = null, TimeSpan? headerPeriod = null)
     {
         HeaderPeriod = headerPeriod ?? DefaultHeaderPeriod;

@@ -16,7 +16,7 @@ public static class PouwServices
     public static IServiceCollection AddProofOfUsefulWork(this IServiceCollection services, string dataFolder)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataFolder);
-        services.AddSingleton(sp => new PouwBooks(dataFolder, sp.GetRequiredService<LedgerStore>(), sp.GetRequiredService<Site>(),
+        services.AddSingleton(sp => new PouwBooks(dataFolder, sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<Site>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PouwBooks>>(), sp.GetService<Alarms>()));
         services.AddHostedService<PouwBooksStart>();
         return services;
