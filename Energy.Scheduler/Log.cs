@@ -443,6 +443,9 @@ internal static partial class Log
     [LoggerMessage(3972, LogLevel.Debug, "Standby: the leader's policy and curtailments could not be read again ({Problem}); what was read last stays")]
     public static partial void HaRefreshFailed(ILogger logger, string problem);
 
+    [LoggerMessage(3973, LogLevel.Information, "Energy ledger: no longer leading, the leader keeps the books; {Unwritten} closed slot(s) not written and the slot from {Start:o} are left to it (it resumes from the last checkpoint written)")]
+    public static partial void LedgerHandedOver(ILogger logger, int unwritten, DateTimeOffset? start);
+
     // The audit trail in the shared database (--ha), 3980–3984.
     [LoggerMessage(3980, LogLevel.Critical, "Audit entry {What} could not be written to {Where} ({Reason}): held in memory ({Held} held, at most {Cap}) and written in order when it answers; the alarm audit.write is raised")]
     public static partial void AuditPgWriteFailed(ILogger logger, string what, string where, string reason, int held, int cap);

@@ -28,3 +28,22 @@ internal sealed class BadRequestProblems : IExceptionHandler
         return true;
     }
 }
+
+/// <summary>
+/// A read of the database the controllers share (<c>--ha</c>) that cannot be served now (the database is away) is answered
+/// 503 with Retry-After and why, not a 500: the request is fine, and it will work when the database answers.
+/// </summary>
+internal sealed class SharedDatabaseProblems : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not Ha.HaUnavailableException away)
+        {
+            return false;
+        }
+
+        httpContext.Response.Headers.RetryAfter = "5";
+        await Results.Problem(away.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The shared database cannot be read now").ExecuteAsync(httpContext);
+        return true;
+    }
+}

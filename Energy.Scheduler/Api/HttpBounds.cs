@@ -45,6 +45,7 @@ public static class HttpBounds
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestProblems>();
+        builder.Services.AddExceptionHandler<SharedDatabaseProblems>();                     // --ha: the database away is a 503, not a 500
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // the reason reaches the answer (BadRequestProblems)
         builder.Services.AddSingleton(new AllowedHosts(options.HttpUrl, options.AllowedHosts));
         return builder;

@@ -7,6 +7,7 @@ using Energy.Contracts.Units;
 using Energy.Scheduler.Controller;
 using Energy.Scheduler.Controller.Agents;
 using Energy.Scheduler.Controller.DemandResponse;
+using Energy.Scheduler.Ha;
 using Energy.Scheduler.Planning;
 using Energy.Telemetry.Health;
 using Energy.Telemetry.Signals;
@@ -25,6 +26,13 @@ namespace Energy.Scheduler.Books;
 /// <see cref="CheckpointEvery"/> so that a killed process resumes it (<see cref="StartAsync"/>): a restart neither
 /// loses nor doubles a slot, and the downtime is a flagged gap bridged by the counters. As an <see cref="ILedgerReader"/>
 /// it answers with the slot in progress as of the last tick, not the checkpoint's.
+/// <para>
+/// With <c>--ha</c> (an <see cref="ILeadership"/>) only the leader books: a standby drops the samples it sees and reads the
+/// leader's books from the shared ledger. When it comes to lead it resumes the old leader's checkpoint as a restart would
+/// (the time between is a gap bridged by the counters, flagged), and when it stops leading it forgets what it held: the
+/// new leader goes on from the last checkpoint written, so nothing is counted twice. The store refuses a deposed
+/// leader's late writes (<see cref="Ha.PgLedgerStore"/>).
+/// </para>
 /// </summary>
 public sealed class EnergyRecorder : BackgroundService, ILedgerReader
 {
@@ -40,7 +48,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
 
     private const char KeySeparator = '\u001f';
 
-    private readonly LedgerBook _book;
+    private LedgerBook _book;
     private readonly ILedgerStore _store;
     private readonly IAgentLink _agents;
     private readonly SignalRegistry _signals;
@@ -59,15 +67,30 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
     private DateTimeOffset? _checkpointAt;
     private string? _lastError;
     private bool _resumed;
+    private volatile bool _booking;
+    private int _term;
+    private int _resumedTerm;
 
     public EnergyRecorder(Site site, ILedgerStore store, IAgentLink agents, SignalRegistry signals, CurrentPlan plan, TimeProvider time,
-        GridLimit? limit = null, ILogger<EnergyRecorder>? logger = null, Alarms? alarms = null, LedgerSignals? names = null, FleetSamples? samples = null)
+        GridLimit? limit = null, ILogger<EnergyRecorder>? logger = null, Alarms? alarms = null, LedgerSignals? names = null, FleetSamples? samples = null,
+        ILeadership? leadership = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         _book = new LedgerBook(site);
         (_store, _agents, _signals, _plan, _time, _limit, _alarms, _samples) = (store, agents, signals, plan, time, limit, alarms, samples);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _names = names ?? LedgerSignals.Default;
+        _booking = leadership is null || leadership.Role == ControllerRole.Leader;
+        if (leadership is not null)
+        {
+            leadership.Leading += _ =>
+            {
+                Interlocked.Increment(ref _term);   // a new term: resumed from the shared checkpoint at the next sample
+                _booking = true;
+            };
+            leadership.SteppedDown += _ => _booking = false;
+        }
+
         if (site.Workloads.OfType<MiningWorkload>().Any(m => m.ValueSeries is not null || m.EarnsNothing))
         {
             _mining = new MiningValueSource(site, time, _logger);
@@ -76,6 +99,9 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
 
     public LedgerBook Book => _book;
 
+    /// <summary>False while a standby (<c>--ha</c>): the leader keeps the books.</summary>
+    public bool Booking => _booking;
+
     public LedgerStatus Status => new(_store.Path, _store.SlotCount(), _book.State?.Slot.Start, _checkpointAt, _lastError);
 
     public LedgerInfo? Info => _store.Info;
@@ -83,14 +109,19 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
     /// <summary>The proof-of-useful-work tickets: written at once by <see cref="Pouw.PouwBooks"/>, nothing pending.</summary>
     public IReadOnlyList<PouwLedgerEntry> ReadPouw(DateTimeOffset since, DateTimeOffset until) => _store.ReadPouw(since, until);
 
-    /// <summary>The written slots, those closed but not yet written (a failing disk), and the slot in progress as of the last tick.</summary>
+    /// <summary>
+    /// The written slots, those closed but not yet written (a failing disk), and the slot in progress as of the last tick
+    /// (a standby's: the leader's last checkpoint).
+    /// </summary>
     public IReadOnlyList<LedgerSlot> Read(DateTimeOffset since, DateTimeOffset until)
     {
         List<LedgerSlot> pending;
+        bool inProgress;
         _gate.Wait();
         try
         {
             pending = [.. _unwritten];
+            inProgress = _book.Current is not null;
             if (_book.Current is { } current)
             {
                 pending.Add(current);
@@ -101,7 +132,8 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
             _gate.Release();
         }
 
-        var slots = _store.Read(since, until).Where(s => s.Closed).ToList();
+        // The slot in progress as of this recorder's last tick; a standby (--ha) has none and shows the leader's checkpoint.
+        var slots = _store.Read(since, until).Where(s => s.Closed || !inProgress).ToList();
         foreach (var slot in pending.Where(p => p.Start >= since && p.Start < until))
         {
             if (!slots.Any(s => s.Start == slot.Start))
@@ -146,18 +178,27 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
         }
     }
 
-    /// <summary>Resumes the checkpointed slot; done once, by <see cref="StartAsync"/> or the first tick.</summary>
+    /// <summary>
+    /// Resumes the checkpointed slot; done once, by <see cref="StartAsync"/> or the first tick (with <c>--ha</c>: once per
+    /// term as leader, and not while standby). Until the checkpoint could be read nothing is booked, so a ledger that cannot
+    /// be read now is not overwritten by a fresh slot.
+    /// </summary>
     public async Task ResumeAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_resumed)
+            var term = Volatile.Read(ref _term);
+            if ((_resumed && _resumedTerm == term) || !_booking)
             {
                 return;
             }
 
-            _resumed = true;
+            if (_resumed)
+            {
+                Forget();   // led before, stood by, leads again: what the last term held is stale
+            }
+
             var now = _time.GetUtcNow();
             var site = _book.Site;
             Log.LedgerOpened(_logger, _store.Path, _store.SchemaVersion, _store.MigrationsRun, _store.SlotCount());
@@ -173,6 +214,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
                 checkpoint = null;
             }
 
+            (_resumed, _resumedTerm) = (true, term);
             if (checkpoint is not null)
             {
                 Log.LedgerResumed(_logger, checkpoint.Slot.Start, checkpoint.LastTick, checkpoint.LastTick is { } t ? (now - t).TotalSeconds : 0);
@@ -189,7 +231,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
     /// <summary>One tick: reads, adds, closes a slot that ended, checkpoints when due. Used by the loop and directly by tests.</summary>
     public async Task TickAsync(CancellationToken cancellationToken, bool forceCheckpoint = false)
     {
-        if (!_resumed)
+        if (!Resumed)
         {
             await ResumeAsync(cancellationToken);
         }
@@ -206,7 +248,7 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
             return 0;
         }
 
-        if (!_resumed)
+        if (!Resumed)
         {
             await ResumeAsync(cancellationToken);
         }
@@ -226,6 +268,17 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (!_booking)
+            {
+                Forget();
+                return;
+            }
+
+            if (!Resumed)
+            {
+                return;   // the checkpoint could not be read yet (the loop reports why): nothing is booked over it
+            }
+
             foreach (var sample in samples)
             {
                 if (_book.State?.LastTick is { } last && sample.At <= last)
@@ -302,6 +355,30 @@ public sealed class EnergyRecorder : BackgroundService, ILedgerReader
                 Fail(e);
                 await Task.Delay(Period, _time, stoppingToken);
             }
+        }
+    }
+
+    private bool Resumed => _resumed && _resumedTerm == Volatile.Read(ref _term);
+
+    /// <summary>
+    /// A standby books nothing; one that has just stopped leading drops its slot in progress and what it could not write
+    /// (the new leader resumes from the last checkpoint written, and the counters carry the energy across).
+    /// </summary>
+    private void Forget()
+    {
+        if (!_resumed && _book.State is null && _unwritten.Count == 0)
+        {
+            return;
+        }
+
+        Log.LedgerHandedOver(_logger, _unwritten.Count, _book.State?.Slot.Start);
+        _book = new LedgerBook(_book.Site);
+        _unwritten.Clear();
+        _resumed = false;
+        if (_lastError is not null)
+        {
+            _lastError = null;
+            _alarms?.Clear(WriteAlarm);
         }
     }
 

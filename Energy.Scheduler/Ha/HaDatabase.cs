@@ -117,3 +117,19 @@ public sealed class HaDatabaseException : Exception
     {
     }
 }
+
+/// <summary>The shared database cannot be read now (it is away, or refused the query): the API answers 503 with why.</summary>
+public sealed class HaUnavailableException : IOException
+{
+    public HaUnavailableException()
+    {
+    }
+
+    public HaUnavailableException(string message) : base(message)
+    {
+    }
+
+    public HaUnavailableException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

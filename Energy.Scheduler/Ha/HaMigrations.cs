@@ -99,5 +99,54 @@ public static class HaMigrations
                 PRIMARY KEY (site, id),
                 FOREIGN KEY (site, user_name) REFERENCES heatgrid_users (site, name) ON DELETE CASCADE);
             """),
+        new(6, "energy ledger: slots, the slot in progress, proof-of-useful-work tickets and batches", """
+            -- What the books are kept for (the embedded ledger's info row).
+            CREATE TABLE heatgrid_ledger_info (
+                site text PRIMARY KEY,
+                time_zone text NOT NULL,
+                currency text NOT NULL);
+            -- A closed slot, written once (keyed by its start, UTC Unix ms): the whole slot with its lines as the recorder
+            -- closed it (LedgerSlot's JSON), queryable with jsonb operators (slot->'site'->>'importKwh').
+            CREATE TABLE heatgrid_ledger_slots (
+                site text NOT NULL,
+                start_ms bigint NOT NULL,
+                end_ms bigint NOT NULL CHECK (end_ms > start_ms),
+                written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                slot jsonb NOT NULL,
+                PRIMARY KEY (site, start_ms));
+            -- The slot in progress, checkpointed every few seconds by the leader; a new leader resumes it (one row per site).
+            CREATE TABLE heatgrid_ledger_open (
+                site text PRIMARY KEY,
+                start_ms bigint NOT NULL,
+                end_ms bigint NOT NULL,
+                saved_ms bigint NOT NULL,
+                state text NOT NULL,
+                slot text NOT NULL);
+            -- Every submitted ticket with its outcome; a ticket id is accepted once per site (the partial unique index).
+            CREATE TABLE heatgrid_pouw_tickets (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                site text NOT NULL,
+                at_ms bigint NOT NULL,
+                tenant text NOT NULL,
+                job text NOT NULL,
+                sequence bigint NOT NULL,
+                ticket_id text NOT NULL,
+                outcome text NOT NULL,
+                detail text NOT NULL,
+                work_units bigint NOT NULL,
+                value double precision NOT NULL,
+                currency text NOT NULL);
+            CREATE UNIQUE INDEX heatgrid_pouw_tickets_accepted ON heatgrid_pouw_tickets (site, ticket_id) WHERE outcome = 'accepted';
+            CREATE INDEX heatgrid_pouw_tickets_at ON heatgrid_pouw_tickets (site, at_ms);
+            -- The request batches logged per PoUW job (their activations roots).
+            CREATE TABLE heatgrid_pouw_batches (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                site text NOT NULL,
+                at_ms bigint NOT NULL,
+                tenant text NOT NULL,
+                job text NOT NULL,
+                root text NOT NULL,
+                UNIQUE (site, tenant, job, root));
+            """),
     ];
 }

@@ -24,6 +24,7 @@ internal sealed class LedgerRig : IDisposable
     public static readonly DateTimeOffset Start = new(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "ledger-" + Guid.NewGuid().ToString("N"));
+    private readonly List<LedgerStore> _others = [];
 
     public LedgerRig(Site? site = null)
     {
@@ -80,6 +81,17 @@ internal sealed class LedgerRig : IDisposable
         Recorder = new EnergyRecorder(Site, Store, Link, Signals, Plan, Time, Limit, samples: Samples);
     }
 
+    /// <summary>
+    /// Another controller's recorder on the same ledger (a second store on the same file: a ledger two controllers share),
+    /// with its leadership (<c>--ha</c>). Ticked by the test, not by <see cref="Step"/>.
+    /// </summary>
+    public EnergyRecorder Controller(Energy.Scheduler.Ha.ILeadership leadership)
+    {
+        var store = LedgerStore.Open(_folder);
+        _others.Add(store);
+        return new EnergyRecorder(Site, store, Link, Signals, Plan, Time, Limit, leadership: leadership);
+    }
+
     /// <summary>Drops the recorder without stopping it (a SIGKILL: nothing after the last checkpoint is written) and reopens.</summary>
     public void Crash()
     {
@@ -130,6 +142,7 @@ internal sealed class LedgerRig : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        _others.ForEach(o => o.Dispose());
         try
         {
             Directory.Delete(_folder, recursive: true);
