@@ -191,6 +191,8 @@ public sealed class PgLedgerStore : ILedgerStore
         });
     }
 
+    public void RecordPouwBatch(DateTimeOffset at, string tenant, string job, string rootHex) => RecordPouwBatches(at, tenant, job, [rootHex]);
+
     public void RecordPouwBatches(DateTimeOffset at, string tenant, string job, IReadOnlyList<string> rootsHex)
     {
         ArgumentNullException.ThrowIfNull(rootsHex);

@@ -51,6 +51,12 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw <= CurtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailment", ha.Logs);
         var oldEpoch = (await ha.HaOfAsync("a"))!.Value.GetProperty("epoch").GetInt64();
 
+        // The books: the leader keeps them in the database; the standby shows them from there (the leader's last checkpoint).
+        await WaitAsync(async () => await GpuKwhAsync(ha, "b") > 0, TimeSpan.FromSeconds(15), "the leader's books seen by the standby", ha.Logs);
+        var booked = await GpuKwhAsync(ha, "a");
+        var bookedAt = Stopwatch.StartNew();
+        Assert.InRange(await GpuKwhAsync(ha, "b"), 1e-9, booked + 1e-9);
+
         // SIGKILL: no release, no goodbye; the standby must find out from the database alone.
         var killed = Stopwatch.StartNew();
         ha.Controllers["a"].Signal("KILL");
@@ -74,6 +80,13 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         Assert.Equal((version + 1, 321.0), (policy.GetProperty("version").GetInt32(), policy.GetProperty("policy").GetProperty("maxImportPricePerMwh").GetDouble()));
         await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("b"), "n1", "n2"), TimeSpan.FromSeconds(30), "both agents following b", ha.Logs);
         await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw <= CurtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailment with b", ha.Logs);
+
+        // The new leader goes on from the old one's last checkpoint: nothing lost, nothing counted twice.
+        await WaitAsync(async () => await GpuKwhAsync(ha, "b") > booked, TimeSpan.FromSeconds(20), "the new leader's books past the old one's", ha.Logs);
+        var after = await GpuKwhAsync(ha, "b");
+        var most = booked + ((CurtailedKw - BaseKw) * 1.1 * bookedAt.Elapsed.TotalHours);   // the GPUs draw at most the curtailed cap less the base load
+        output.WriteLine($"GPU energy booked: {booked * 1000:F3} Wh by a before the kill, {after * 1000:F3} Wh by b {bookedAt.Elapsed.TotalSeconds:F0} s later (at most {most * 1000:F3} Wh)");
+        Assert.True(after <= most, $"b booked {after} kWh, more than {most} kWh (the old leader's {booked} kWh counted twice?)\n{ha.Logs()}");
 
         // The takeover is an audit entry.
         var audit = await ha.GetAsync("b", "/api/audit");
@@ -136,6 +149,15 @@ public sealed class HaControllersTests(ITestOutputHelper output)
     }
 
     /// <summary>Controller a leading, b standing by and naming a, both agents following a.</summary>
+    /// <summary>The GPU energy in a controller's ledger (its closed slots and the one in progress), kWh.</summary>
+    private static async Task<double> GpuKwhAsync(HaRig ha, string controller)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var slots = await ha.GetAsync(controller, $"/api/ledger?from={Uri.EscapeDataString(now.AddDays(-1).ToString("o", CultureInfo.InvariantCulture))}"
+            + $"&to={Uri.EscapeDataString(now.AddDays(1).ToString("o", CultureInfo.InvariantCulture))}");
+        return slots.EnumerateArray().Sum(s => s.GetProperty("site").GetProperty("gpuKwh").GetDouble());
+    }
+
     private static async Task<HaRig> StartPairAsync()
     {
         Assert.Null(MosquittoBroker.Missing);
