@@ -62,25 +62,13 @@ internal static class AuditCommand
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (string.IsNullOrWhiteSpace(site))
+        if (CliInputs.SharedSiteOrError(site, out var siteProblem) is not { } name)
         {
-            stderr.WriteLine("audit verify: --ha needs --site NAME (the site's name, as its controllers run it)");
+            stderr.WriteLine($"audit verify: {siteProblem}");
             return 2;
         }
 
-        if (File.Exists(site))
-        {
-            // A site file: its name.
-            var loaded = Energy.Contracts.Configuration.SiteFile.Load(site);
-            if (!loaded.IsValid)
-            {
-                stderr.WriteLine($"audit verify: --site {site}: {string.Join("; ", loaded.Errors)}");
-                return 2;
-            }
-
-            site = loaded.Site!.Name;
-        }
-
+        site = name;
         if (CliInputs.HaOptionsOrError(uri, passwordFile, out var problem, environment) is not { } options)
         {
             stderr.WriteLine($"audit verify: {problem}");

@@ -58,6 +58,34 @@ internal static class CliInputs
     }
 
     /// <summary>
+    /// <c>--site</c> of a verb that reads the shared database (<c>--ha</c>): the site's name, or a site file whose name is
+    /// taken; null with why in <paramref name="error"/>, ready to print after the verb's name.
+    /// </summary>
+    public static string? SharedSiteOrError(string? site, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(site))
+        {
+            error = "--ha needs --site NAME (the site's name, as its controllers run it)";
+            return null;
+        }
+
+        if (!File.Exists(site))
+        {
+            return site;
+        }
+
+        var loaded = Energy.Contracts.Configuration.SiteFile.Load(site);
+        if (!loaded.IsValid)
+        {
+            error = $"--site {site}: {string.Join("; ", loaded.Errors)}";
+            return null;
+        }
+
+        return loaded.Site!.Name;
+    }
+
+    /// <summary>
     /// <c>--ha URI</c> read for any verb: the password from <paramref name="passwordFile"/> (<c>--ha-password-file</c>), else
     /// <see cref="Ha.HaOptions.PasswordVariable"/>; null with what is wrong in <paramref name="error"/>, ready to print.
     /// </summary>

@@ -7,7 +7,8 @@ namespace Energy.Scheduler.Cli;
 /// <summary>
 /// <c>heatgrid report</c>: a statement for a tenant, a heat buyer or the facility from the energy ledger in the
 /// data folder (DATA/ledger.db), over local days in the site's time zone, as CSV, JSON or Markdown, to stdout or
-/// into <c>--out DIR</c>. Exit 0 on success, 1 when there is no ledger to read (or the file cannot be written),
+/// into <c>--out DIR</c>. With <c>--ha postgres://… --site NAME</c> it reads the books a site's controllers keep in the
+/// shared database instead (password from <c>HEATGRID_HA_PASSWORD</c> or <c>--ha-password-file</c>). Exit 0 on success, 1 when there is no ledger to read (or the file cannot be written),
 /// 2 for a usage error or a party the window does not know (the message says which and why).
 /// </summary>
 internal static class ReportCommand
@@ -31,13 +32,20 @@ internal static class ReportCommand
         var format = new Option<string?>("--format") { Description = "csv, json or md (default json)." };
         var output = new Option<string?>("--out") { Description = "Folder to write statement-<kind>-<name>-<from>-<to>.<ext> into; default stdout." };
         var data = new Option<string>("--data") { Description = "Data folder of the service (the ledger is DATA/ledger.db).", DefaultValueFactory = _ => RunCommand.DefaultData };
+        var ha = new Option<string?>("--ha") { Description = $"Read the books the site's controllers keep in this PostgreSQL database instead (postgres://USER@HOST:PORT/DATABASE; password from ${Ha.HaOptions.PasswordVariable} or --ha-password-file)." };
+        var haPasswordFile = new Option<string?>("--ha-password-file") { Description = $"File whose first line is the HA database's password (else ${Ha.HaOptions.PasswordVariable})." };
+        var site = new Option<string?>("--site") { Description = "With --ha: the site's name (the name: in its site file), or its site file." };
         var command = new Command("report", "A statement for a tenant, a heat buyer or the facility from the energy ledger.")
         {
-            from, to, tenant, heatBuyer, facility, format, output, data,
+            from, to, tenant, heatBuyer, facility, format, output, data, ha, haPasswordFile, site,
         };
-        command.SetAction(r => Run(
-            new StatementArguments(r.GetValue(from), r.GetValue(to), r.GetValue(tenant), r.GetValue(heatBuyer), r.GetValue(facility), r.GetValue(format)),
-            r.GetValue(output), r.GetRequiredValue(data), Console.Out, Console.Error, OpenLedger));
+        command.SetAction(r =>
+        {
+            var arguments = new StatementArguments(r.GetValue(from), r.GetValue(to), r.GetValue(tenant), r.GetValue(heatBuyer), r.GetValue(facility), r.GetValue(format));
+            return r.GetValue(ha) is { } uri
+                ? RunShared(arguments, r.GetValue(output), uri, r.GetValue(site), r.GetValue(haPasswordFile), Environment.GetEnvironmentVariable, Console.Out, Console.Error)
+                : Run(arguments, r.GetValue(output), r.GetRequiredValue(data), Console.Out, Console.Error, OpenLedger);
+        });
         return command;
     }
 
@@ -57,17 +65,60 @@ internal static class ReportCommand
         var file = Path.Combine(folder, LedgerFile);
         if (!File.Exists(file))
         {
-            stderr.WriteLine($"report: no ledger at {file}: HeatGrid keeps its books in its data folder; give the service's --data");
+            stderr.WriteLine($"report: no ledger at {file}: HeatGrid keeps its books in its data folder; give the service's --data "
+                + "(controllers run with --ha keep them in the shared database: give --ha and --site)");
             return 1;
         }
 
+        return Write(request, () => openLedger(folder), file, output, stdout, stderr);
+    }
+
+    /// <summary><c>--ha URI --site NAME</c>: the statement from the books of <paramref name="site"/> in the shared database (read only).</summary>
+    public static int RunShared(StatementArguments arguments, string? output, string uri, string? site, string? passwordFile, Func<string, string?> environment,
+        TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var (request, error) = StatementRequest.Parse(arguments, StatementArgumentNames.Cli);
+        if (request is null)
+        {
+            stderr.WriteLine($"report: {error}");
+            return 2;
+        }
+
+        if (CliInputs.SharedSiteOrError(site, out var siteProblem) is not { } name)
+        {
+            stderr.WriteLine($"report: {siteProblem}");
+            return 2;
+        }
+
+        if (CliInputs.HaOptionsOrError(uri, passwordFile, out var problem, environment) is not { } options)
+        {
+            stderr.WriteLine($"report: {problem}");
+            return 2;
+        }
+
+        var database = new Ha.HaDatabase(options, name);
+        try
+        {
+            // Epoch null: a reader, not a controller (it writes nothing).
+            return Write(request, () => new Ha.PgLedgerStore(database, epoch: null), $"{options.Shown} site {name}", output, stdout, stderr);
+        }
+        finally
+        {
+            database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static int Write(StatementRequest request, Func<ILedgerReader?> open, string where, string? output, TextWriter stdout, TextWriter stderr)
+    {
         Statement statement;
         try
         {
-            var ledger = openLedger(folder);
+            var ledger = open();
             if (ledger is null)
             {
-                stderr.WriteLine($"report: {file} cannot be read as a ledger by this build");
+                stderr.WriteLine($"report: {where} cannot be read as a ledger by this build");
                 return 1;
             }
 
@@ -87,7 +138,7 @@ internal static class ReportCommand
         }
         catch (Exception e) when (e is StatementInputException or DbException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"report: {file}: {e.Message}");
+            stderr.WriteLine($"report: {where}: {e.Message}");
             return 1;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Energy.IntegrationTests.Support;
 using Energy.Scheduler.Api;
 using Energy.Scheduler.Books;
+using Energy.Scheduler.Cli;
 using Energy.Scheduler.Ha;
 using Energy.TestSupport.Sites;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,6 +70,23 @@ public sealed class PgLedgerStoreTests
             Assert.Equal(Json(embedded.PouwTotals()), Json(shared.PouwTotals()));
             Assert.Equal(["bb", "cc"], shared.ReadPouwBatches(2).Select(b => b.Root));
             Assert.Equal(embedded.ReadPouwBatches(2), shared.ReadPouwBatches(2));
+
+            // heatgrid report --ha: the same statement from the shared books as from the data folder's.
+            foreach (var (tenant, buyer, facility) in new[] { ("Acme AI", (string?)null, false), (null, "Stadtbad Therme", false), (null, null, true) })
+            {
+                var arguments = new Energy.Scheduler.Books.StatementArguments("2026-12-07", "2026-12-07", tenant, buyer, facility, "json");
+                using var fromFile = new StringWriter();
+                using var fromDatabase = new StringWriter();
+                using var errors = new StringWriter();
+                Assert.Equal(0, ReportCommand.Run(arguments, null, folder, fromFile, errors, ReportCommand.OpenLedger));
+                Assert.Equal(0, ReportCommand.RunShared(arguments, null, server.ConnectionUri("ledger_books"), Site, null,
+                    v => v == HaOptions.PasswordVariable ? server.Password : null, fromDatabase, errors));
+                Assert.True(errors.ToString().Length == 0, errors.ToString());
+                Assert.Equal(fromFile.ToString(), fromDatabase.ToString());
+                using var statement = JsonDocument.Parse(fromDatabase.ToString());
+                Assert.Equal(tenant ?? buyer, statement.RootElement.GetProperty("party").GetString());   // the facility has none but the site
+                Assert.Equal(Site, statement.RootElement.GetProperty("site").GetString());
+            }
         }
         finally
         {
