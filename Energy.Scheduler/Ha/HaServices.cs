@@ -50,6 +50,8 @@ public sealed class HaTakeover(
 {
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(3);
 
+    private IReadOnlyList<Curtailment> _adopted = [];
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         leadership.TakingOver += OnTakingOver;
@@ -89,12 +91,21 @@ public sealed class HaTakeover(
         documents.Writing = true;
         policy?.Reload();                      // throws IOException if the database went away: the takeover fails, leadership steps down
         limit?.Reload(now, save: true);
+        _adopted = limit?.AdoptedAtLastReload ?? [];
     }
 
     private void OnLeading(LeadershipMove move)
     {
         audit?.Record(AuditActor.Controller, "ha.takeover", new { leader = move.Previous, epoch = move.PreviousEpoch },
             new { leader = move.Leader, epoch = move.Epoch, at = move.At }, move.Why);
+        foreach (var c in _adopted)
+        {
+            // Heard on the broker while no controller led (no leader audited it): in force now, and in the trail once.
+            audit?.Record(new AuditActor("mqtt", null, c.SetBy ?? "mqtt"), "dr.curtail", null,
+                new { c.Id, capKw = c.Cap.Kilowatts, c.Until }, $"heard while no controller led; in force under {move.Leader}" + (c.Reason is { } r ? $": {r}" : ""));
+        }
+
+        _adopted = [];
         if (transport is not null)
         {
             _ = transport.AnnounceAsync(online: true, CancellationToken.None).AsTask();

@@ -11,10 +11,12 @@ namespace Energy.Scheduler.Controller.DemandResponse;
 /// <summary>
 /// Explicit curtailment requests on <c>heatgrid/&lt;site&gt;/dr/curtail</c> (the same as <c>POST /api/dr/curtail</c>):
 /// the import cap in force drops to the request's target for its duration; the control loop sheds in
-/// the operator's order on its next tick, and the request is recorded as demand-response evidence.
+/// the operator's order on its next tick, and the request is recorded as demand-response evidence. With <c>--ha</c> every
+/// controller hears and applies it (a standby keeps it for its takeover), and the leader alone makes its audit entry, so the
+/// shared trail has it once; one heard while no controller led is audited by the next leader when it takes over.
 /// </summary>
 public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limit, DemandResponseLog evidence, TimeProvider time,
-    ILogger<CurtailmentListener> logger, Status.StatusBoard? board = null, Audit.IAuditTrail? audit = null) : IHostedService
+    ILogger<CurtailmentListener> logger, Status.StatusBoard? board = null, Audit.IAuditTrail? audit = null, Ha.ILeadership? leadership = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +38,7 @@ public sealed class CurtailmentListener(MqttLink link, Site site, GridLimit limi
             {
                 Log.ControllerBadMessage(logger, message.Topic, error);
             }
-            else
+            else if (leadership is not { Role: Ha.ControllerRole.Standby })
             {
                 audit?.Record(new Audit.AuditActor("mqtt", null, "mqtt:" + message.Topic), "dr.curtail", new { capKw = capBefore },
                     new { request.Id, targetKw = request.TargetKw, capKw = limit.CapAt(message.ReceivedAt).Kilowatts,

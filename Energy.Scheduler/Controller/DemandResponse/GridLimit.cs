@@ -97,6 +97,7 @@ public sealed class GridLimit
                 .Select(c => new Curtailment(c.Id, Power.FromWatts(c.CapWatts), c.From, c.Until, c.Reason, c.SetBy)).ToList();
             var heard = _active.Where(c => _heardSinceReload.Contains(c.Id) && c.Until > now && !kept.Exists(k => k.Id == c.Id)).ToList();
             var merged = kept.Concat(heard).Take(MaxActive).ToList();
+            AdoptedAtLastReload = [.. heard.Where(merged.Contains)];
             var changed = merged.Count != _active.Count || merged.Exists(m => !_active.Contains(m));
             _active.Clear();
             _active.AddRange(merged);
@@ -109,6 +110,12 @@ public sealed class GridLimit
             return changed;
         }
     }
+
+    /// <summary>
+    /// The curtailments the last <see cref="Reload"/> added to the shared ones because this controller heard them itself
+    /// (a request on the broker while no controller led, or one the leader had not kept yet): a new leader audits them.
+    /// </summary>
+    public IReadOnlyList<Curtailment> AdoptedAtLastReload { get; private set; } = [];
 
     public Power ContractCap => _site.Grid.ImportCap;
 

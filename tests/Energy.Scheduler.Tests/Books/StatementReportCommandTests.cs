@@ -111,6 +111,7 @@ public sealed class StatementReportCommandTests : IDisposable
     {
         var report = Assert.Single(HeatGridCli.Build().Subcommands, c => c.Name == "report");
 
-        Assert.Equal(["--from", "--to", "--tenant", "--heat-buyer", "--facility", "--format", "--out", "--data"], report.Options.Select(o => o.Name));
+        Assert.Equal(["--from", "--to", "--tenant", "--heat-buyer", "--facility", "--format", "--out", "--data", "--ha", "--ha-password-file", "--site"],
+            report.Options.Select(o => o.Name));
     }
 }

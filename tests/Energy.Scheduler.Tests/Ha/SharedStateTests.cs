@@ -56,6 +56,7 @@ public sealed class SharedStateTests
         standbyDocs.Writing = true;   // taking over
         standby.Reload(Now, save: true);
         Assert.Equal(["before", "during"], standby.Active(Now).Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["during"], standby.AdoptedAtLastReload.Select(c => c.Id));   // no leader audited it: the new leader does
         Assert.Contains("during", shared.Body(GridLimit.FileName), StringComparison.Ordinal);
         Assert.Equal(5, standby.CapAt(Now).Kilowatts, 6);
     }
