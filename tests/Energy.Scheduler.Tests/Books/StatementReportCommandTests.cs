@@ -89,7 +89,8 @@ public sealed class StatementReportCommandTests : IDisposable
         var (code, _, stderr, opened) = Run(Args(), ledgerFile: false);
 
         Assert.Equal(1, code);
-        Assert.Equal($"report: no ledger at {Path.Combine(_data, "ledger.db")}: HeatGrid keeps its books in its data folder; give the service's --data", stderr.Trim());
+        Assert.Equal($"report: no ledger at {Path.Combine(_data, "ledger.db")}: HeatGrid keeps its books in its data folder; give the service's --data "
+            + "(controllers run with --ha keep them in the shared database: give --ha and --site)", stderr.Trim());
         Assert.Null(opened);
     }
 
