@@ -89,7 +89,7 @@ internal static class UsersCommand
 
     private static Command Verb(Command command, Func<ParseResult, string, TextWriter, TextWriter, Ha.HaDatabase?, int> run)
     {
-        var data = new Option<string>("--data") { Description = "Data folder of the service (and, with --ha, of the audit entry).", DefaultValueFactory = _ => RunCommand.DefaultData };
+        var data = new Option<string>("--data") { Description = "Data folder of the service (its users file and audit trail; with --ha both are in the database).", DefaultValueFactory = _ => RunCommand.DefaultData };
         var ha = new Option<string?>("--ha") { Description = $"The users of 'heatgrid controller --ha' instead: the shared PostgreSQL database, postgres://USER@HOST:PORT/DATABASE; the password from ${Ha.HaOptions.PasswordVariable}." };
         var site = new Option<string?>("--site") { Description = "With --ha: the site whose users these are (its name, or its site file)." };
         command.Options.Add(data);
@@ -153,7 +153,8 @@ internal static class UsersCommand
 
     /// <summary>
     /// Runs one verb on the users file (or, given <paramref name="shared"/>, the shared database's users); a change is an
-    /// audit entry in the data folder (beside a running service's: <see cref="AuditLog"/> continues its chain across processes). Who: the operating-system user that
+    /// audit entry in the data folder (beside a running service's: <see cref="AuditLog"/> continues its chain across processes), or with
+    /// <paramref name="shared"/> in the site's trail in the shared database (<see cref="Ha.PgAuditTrail"/>). Who: the operating-system user that
     /// ran the verb, from this host; what: the user's name, role, tenant and key ids, never a key or its hash.
     /// </summary>
     private static int Change(string data, Ha.HaDatabase? shared, TextWriter stderr, Func<UserStore, UsersChange?> change)
@@ -175,8 +176,21 @@ internal static class UsersCommand
             return 0;
         }
 
-        var audit = new AuditLog(folder, TimeProvider.System, NullLogger<AuditLog>.Instance);
         var actor = new AuditActor(Environment.UserName, "local", $"heatgrid users on {Environment.MachineName}");
+        if (shared is not null)
+        {
+            // The site's one trail, in the database beside the users: what the controllers' /api/audit shows.
+            using var trail = new Ha.PgAuditTrail(shared, TimeProvider.System, NullLogger<Ha.PgAuditTrail>.Instance);
+            if (trail.Record(actor, made.What, made.Before, made.After, made.Why) is null)
+            {
+                stderr.WriteLine($"the change is made, but its audit entry could not be written to {trail.Where}: check the database");
+                return 1;
+            }
+
+            return 0;
+        }
+
+        var audit = new AuditLog(folder, TimeProvider.System, NullLogger<AuditLog>.Instance);
         if (audit.Record(actor, made.What, made.Before, made.After, made.Why) is null)
         {
             stderr.WriteLine($"the change is made, but its audit entry could not be written to {audit.FilePath}: check that the data folder is writable");

@@ -59,6 +59,25 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         // The start check reads the database: users there let a controller listen on the network.
         Assert.Null(ApiSecurity.StartRefusal("http://0.0.0.0:8080", new PgUserRecords(database), "--ha …"));
         Assert.Contains("--ha …", ApiSecurity.StartRefusal("http://0.0.0.0:8080", new PgUserRecords(elsewhere), "--ha …"), StringComparison.Ordinal);
+
+        // heatgrid users --ha: the change is an entry of the site's one trail in the database, not of the data folder's.
+        var data = System.IO.Directory.CreateTempSubdirectory("heatgrid-users-ha-").FullName;
+        try
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.Equal(0, Energy.Scheduler.Cli.UsersCommand.Add(data, "bob", "viewer", null, stdout, stderr, database));
+            Assert.DoesNotContain("could not be written", stderr.ToString(), StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(data, Energy.Scheduler.Audit.AuditLog.FileName)));
+            using var trail = new PgAuditTrail(database, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<PgAuditTrail>.Instance);
+            var entry = Assert.Single(trail.Latest(10, 0));
+            Assert.Equal(("users.add", "bob"), (entry.GetProperty("what").GetString(), entry.GetProperty("after").GetProperty("name").GetString()));
+            Assert.True(PgAuditTrail.Verify(database).Intact);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(data, recursive: true);
+        }
     }
 
     [RequiresPostgresFact]
