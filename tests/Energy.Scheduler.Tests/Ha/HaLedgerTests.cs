@@ -21,10 +21,7 @@ public sealed class HaLedgerTests : IDisposable
     [Fact]
     public async Task Standby_BooksNothing_ThenTakesOverFromTheLeadersCheckpoint_SlotWrittenOnceWithAllItsEnergy()
     {
-        var a = new FakeLeadership { Role = Energy.Scheduler.Ha.ControllerRole.Leader, Epoch = 7, Leader = "me" };
-        var b = new FakeLeadership { Epoch = 7, Leader = "a" };
-        var leader = _rig.Controller(a);
-        var standby = _rig.Controller(b);
+        var (a, b, leader, standby) = Pair();
 
         await RunAsync(33, leader, standby);
         Assert.True(leader.Booking);
@@ -52,10 +49,7 @@ public sealed class HaLedgerTests : IDisposable
     [Fact]
     public async Task LeaderStepsDown_ForgetsWhatItHeld_LeadsAgainLater_ResumesFromTheOtherLeadersCheckpoint()
     {
-        var a = new FakeLeadership { Role = Energy.Scheduler.Ha.ControllerRole.Leader, Epoch = 7, Leader = "me" };
-        var b = new FakeLeadership { Epoch = 7, Leader = "a" };
-        var first = _rig.Controller(a);
-        var second = _rig.Controller(b);
+        var (a, b, first, second) = Pair();
 
         await RunAsync(60, first, second);
         a.StepDown("lost the database");
@@ -75,6 +69,14 @@ public sealed class HaLedgerTests : IDisposable
         var closed = Assert.Single(_rig.Ledger(), s => s.Closed);
         Assert.Equal(Watts / 1000 * (Slot.TotalSeconds - 1) / 3600, closed.Gpus.Single().Kwh, 1e-6);
         Assert.Equal(_rig.ImportKw * (Slot.TotalSeconds - 1) / 3600, closed.Site.ImportKwh, 1e-6);
+    }
+
+    /// <summary>Two controllers on the rig's ledger: a leads (epoch 7), b stands by.</summary>
+    private (FakeLeadership A, FakeLeadership B, EnergyRecorder Leader, EnergyRecorder Standby) Pair()
+    {
+        var a = new FakeLeadership { Role = Energy.Scheduler.Ha.ControllerRole.Leader, Epoch = 7, Leader = "me" };
+        var b = new FakeLeadership { Epoch = 7, Leader = "a" };
+        return (a, b, _rig.Controller(a), _rig.Controller(b));
     }
 
     /// <summary>Advances <paramref name="seconds"/> one second at a time; every controller's recorder ticks each second.</summary>
