@@ -25,7 +25,7 @@ public sealed class PouwSharedRegistryTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
     private readonly sbyte[] _weights = Matrix(1, N);
     private readonly SharedDocuments _shared = new();
-    private readonly LedgerStore _ledger;      // one ledger for both, as the shared database's will be
+    private readonly LedgerStore _ledger;      // one ledger for both, as the shared database's is
 
     public PouwSharedRegistryTests() => _ledger = LedgerStore.Open(_data);
 
