@@ -474,4 +474,20 @@ internal static partial class Log
 
     [LoggerMessage(3988, LogLevel.Warning, "{Where} holds no users any more: on loopback the HTTP API is open again, elsewhere it refuses every request")]
     public static partial void UsersSharedNoneLeft(ILogger logger, string where);
+
+    // High availability (--ha): the PoUW job registry in the shared database (Pouw/), 3994–3999.
+    [LoggerMessage(3994, LogLevel.Information, "Taking over: PoUW job registry read again from {Where}: {Jobs} jobs, the newest request batches restored from the ledger")]
+    public static partial void PouwSharedTakenOver(ILogger logger, string where, int jobs);
+
+    [LoggerMessage(3995, LogLevel.Critical, "The PoUW job registry in {Where} does not read as one; the {Jobs} jobs in memory stay in force and it is not overwritten: {Problem}")]
+    public static partial void PouwSharedUnreadable(ILogger logger, string where, int jobs, string problem);
+
+    [LoggerMessage(3996, LogLevel.Information, "The PoUW job registry in {Where} reads again: {Jobs} jobs")]
+    public static partial void PouwSharedReadable(ILogger logger, string where, int jobs);
+
+    [LoggerMessage(3997, LogLevel.Debug, "Standby: PoUW job registry read again from {Where} (the leader wrote it): {Jobs} jobs")]
+    public static partial void PouwSharedRefreshed(ILogger logger, string where, int jobs);
+
+    [LoggerMessage(3998, LogLevel.Warning, "The PoUW job registry in {Where} cannot be read now; the jobs read before stay: {Problem}")]
+    public static partial void PouwSharedRefreshFailed(ILogger logger, string where, string problem);
 }

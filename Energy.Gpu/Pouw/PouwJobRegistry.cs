@@ -124,6 +124,35 @@ public sealed class PouwJobRegistry : IPouwJobRegistry
         }
     }
 
+    /// <summary>
+    /// Replaces every job, header and activations root with <paramref name="other"/>'s, in place (whoever holds this
+    /// registry, such as a verifier, sees the new contents), in one step: a reader sees the old registry or the new one.
+    /// <paramref name="other"/> is not used afterwards by the caller (its entries are taken over, not copied).
+    /// </summary>
+    public void ReplaceWith(PouwJobRegistry other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this))
+        {
+            return;
+        }
+
+        List<KeyValuePair<(string Tenant, string Job), Entry>> entries;
+        lock (other._gate)
+        {
+            entries = [.. other._jobs];
+        }
+
+        lock (_gate)
+        {
+            _jobs.Clear();
+            foreach (var (key, entry) in entries)
+            {
+                _jobs[key] = entry;
+            }
+        }
+    }
+
     /// <summary>Every registered job.</summary>
     public IReadOnlyList<PouwJob> Jobs()
     {

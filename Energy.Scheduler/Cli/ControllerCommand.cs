@@ -147,7 +147,8 @@ internal static class ControllerCommand
             return 2;
         }
 
-        if (Energy.Scheduler.Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
+        // With --ha the PoUW jobs are the shared database's too: checked once it is reached, below.
+        if (haArguments.Uri is null && Energy.Scheduler.Pouw.PouwBooks.StartRefusal(Path.GetFullPath(data)) is { } pouwRefusal)
         {
             await Console.Error.WriteLineAsync(pouwRefusal);
             return 2;
@@ -183,6 +184,12 @@ internal static class ControllerCommand
             $"--ha {shared.Options.Shown} --site {(site.Name.Contains(' ', StringComparison.Ordinal) ? $"\"{site.Name}\"" : site.Name)}") is { } sharedRefusal)
         {
             await Console.Error.WriteLineAsync(sharedRefusal);
+            return 2;
+        }
+
+        if (shared is not null && Energy.Scheduler.Pouw.PouwBooks.StartRefusal(new Ha.PgStateDocuments(shared)) is { } sharedPouwRefusal)
+        {
+            await Console.Error.WriteLineAsync(sharedPouwRefusal);
             return 2;
         }
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using Energy.Contracts.Sites;
 using Energy.Gpu.Pouw;
 using Energy.Scheduler.Books;
+using Energy.Scheduler.Ha;
 using Energy.Telemetry.Health;
+using Energy.Telemetry.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Pouw;
@@ -12,11 +14,20 @@ namespace Energy.Scheduler.Pouw;
 /// headers, the activations roots the inference server logs), persisted to <c>DATA/pouw/jobs.json</c>; the verifier; and
 /// the proof ledger (the <c>pouw_tickets</c> table of <c>DATA/ledger.db</c>): every submitted ticket with its outcome.
 /// An accepted ticket is valued at the site's per-ticket mining revenue and advances its job's header. Thread-safe.
+/// With <c>--ha</c> the registry is the shared database's state document <see cref="DocumentName"/> (the same JSON), written
+/// by the leader only; a controller taking over reads it again (<see cref="Reload"/>), so the jobs registered and the
+/// headers advanced through the old leader are the new leader's.
 /// </summary>
 public sealed class PouwBooks
 {
     public const string FolderName = "pouw";
     public const string JobsFileName = "jobs.json";
+
+    /// <summary>The registry's name among the shared state documents (<c>--ha</c>).</summary>
+    public const string DocumentName = FolderName + "/" + JobsFileName;
+
+    /// <summary>Held while the shared registry (<c>--ha</c>) cannot be read as one: the jobs in memory stay, and it is not overwritten.</summary>
+    public const string SharedAlarm = "pouw.shared";
 
     /// <summary>Held while the job registry cannot be saved (a registration or logged batch would not survive a restart).</summary>
     public const string SaveAlarm = "pouw.save";
@@ -28,17 +39,32 @@ public sealed class PouwBooks
     private readonly Alarms? _alarms;
     private readonly Site _site;
     private readonly PouwVerifier _verifier;
+    private readonly IStateDocuments? _documents;
+    private bool _sharedUnreadable;                 // the shared document did not read as a registry: never overwritten
+    private DateTimeOffset? _sharedWrittenAt;       // when the shared document read last had been written
 
-    /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json exists and is not a job registry: it is never replaced.</exception>
+    /// <param name="documents">With <c>--ha</c>: the shared state documents, where the registry is kept instead of DATA/pouw/jobs.json.</param>
+    /// <exception cref="PouwRegistryFileException">DATA/pouw/jobs.json (or the shared document) exists and is not a job registry: it is never replaced.</exception>
+    /// <exception cref="IOException">The shared database cannot be read now.</exception>
     public PouwBooks(string dataFolder, ILedgerStore ledger, Site site, TimeProvider time, ILogger<PouwBooks> logger, Alarms? alarms = null,
-        PouwVerifierOptions? options = null, TimeSpan? headerPeriod = null)
+        PouwVerifierOptions? options = null, TimeSpan? headerPeriod = null, IStateDocuments? documents = null)
     {
         HeaderPeriod = headerPeriod ?? DefaultHeaderPeriod;
         ArgumentException.ThrowIfNullOrEmpty(dataFolder);
         ArgumentNullException.ThrowIfNull(site);
-        (_ledger, _time, _logger, _alarms, _site) = (ledger, time, logger, alarms, site);
-        JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
-        Registry = Load(JobsPath);
+        (_ledger, _time, _logger, _alarms, _site, _documents) = (ledger, time, logger, alarms, site, documents);
+        if (documents is null)
+        {
+            JobsPath = Path.Combine(dataFolder, FolderName, JobsFileName);
+            Registry = Load(JobsPath);
+        }
+        else
+        {
+            JobsPath = documents.Where(DocumentName);
+            _sharedWrittenAt = documents.LastWrite(DocumentName);
+            Registry = LoadShared(documents);
+        }
+
         Registry.RestoreActivations(ledger.ReadPouwBatches(PouwJobRegistry.ActivationsKept));
         Pricing = PouwPricing.Of(site);
         _verifier = new PouwVerifier(Registry, time, options);
@@ -59,6 +85,102 @@ public sealed class PouwBooks
     public PouwJobRegistry Registry { get; }
 
     public PouwPricing Pricing { get; }
+
+    /// <summary>Whether the registry is kept in the shared database (<c>--ha</c>) rather than in DATA/pouw/jobs.json.</summary>
+    public bool IsShared => _documents is not null;
+
+    /// <summary>Whether the shared registry did not read as one at the last read (<see cref="SharedAlarm"/> held).</summary>
+    public bool SharedUnreadable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sharedUnreadable;
+            }
+        }
+    }
+
+    /// <summary>Why a start on the shared database (<c>--ha</c>) must not go on (its registry document is broken or cannot be read), or null.</summary>
+    public static string? StartRefusal(IStateDocuments documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        try
+        {
+            _ = LoadShared(documents);
+            return null;
+        }
+        catch (PouwRegistryFileException e)
+        {
+            return e.Message + " Nothing was started.";
+        }
+        catch (IOException e)
+        {
+            return $"The PoUW job registry cannot be read: {e.Message}. Nothing was started.";
+        }
+    }
+
+    /// <summary>
+    /// With <c>--ha</c>: reads the registry again from the shared document and puts it in place of the one in memory (the
+    /// verifier holds the same registry). At a takeover (<paramref name="restoreActivations"/>) the newest batches of the
+    /// ledger are restored into it too, before anyone sees it. A document that does not read as a registry holds
+    /// <see cref="SharedAlarm"/>: the jobs in memory stay in force and no save overwrites it until it reads again.
+    /// </summary>
+    /// <param name="onlyIfWritten">Skip the read when the document was not written since the last read (a standby's poll).</param>
+    /// <returns>False when the document was not read as a registry (corrupt, or unchanged since it was); true when the registry is the document's.</returns>
+    /// <exception cref="IOException">The shared database cannot be read now; nothing changed.</exception>
+    public bool Reload(bool restoreActivations, bool onlyIfWritten = false)
+    {
+        if (_documents is null)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            var writtenAt = _documents.LastWrite(DocumentName);
+            if (onlyIfWritten && writtenAt == _sharedWrittenAt)
+            {
+                return false;
+            }
+
+            PouwJobRegistry read;
+            try
+            {
+                read = LoadShared(_documents);
+            }
+            catch (PouwRegistryFileException e)
+            {
+                _sharedWrittenAt = writtenAt;
+                if (!_sharedUnreadable)
+                {
+                    Log.PouwSharedUnreadable(_logger, JobsPath, Registry.Jobs().Count, e.Message);
+                }
+
+                _sharedUnreadable = true;
+                _alarms?.Hold(SharedAlarm, $"{e.Message} The {Registry.Jobs().Count} PoUW jobs in memory stay in force; it is not overwritten (a job registered or a header advanced now is not kept)",
+                    AlarmSeverity.Critical);
+                return false;
+            }
+
+            if (restoreActivations)
+            {
+                read.RestoreActivations(_ledger.ReadPouwBatches(PouwJobRegistry.ActivationsKept));
+            }
+
+            Registry.ReplaceWith(read);
+            _sharedWrittenAt = writtenAt;
+            if (_sharedUnreadable)
+            {
+                _sharedUnreadable = false;
+                _alarms?.Clear(SharedAlarm);
+                _alarms?.Clear(SaveAlarm);
+                Log.PouwSharedReadable(_logger, JobsPath, Registry.Jobs().Count);
+            }
+
+            return true;
+        }
+    }
 
     /// <summary>Why a start on <paramref name="dataFolder"/> must not go on (its jobs.json is broken), or null.</summary>
     public static string? StartRefusal(string dataFolder)
@@ -224,9 +346,15 @@ public sealed class PouwBooks
         return entry;
     }
 
-    /// <summary>Writes jobs.json whole: a temporary file, flushed to the disk, renamed over the old one.</summary>
+    /// <summary>Writes jobs.json whole: a temporary file, flushed to the disk, renamed over the old one (with <c>--ha</c>: the shared document, by the leader).</summary>
     private void Save()
     {
+        if (_documents is not null)
+        {
+            SaveShared(_documents);
+            return;
+        }
+
         var temporary = JobsPath + ".tmp";
         try
         {
@@ -247,6 +375,55 @@ public sealed class PouwBooks
             Log.PouwRegistrySaveFailed(_logger, JobsPath, e);
             _alarms?.Hold(SaveAlarm, $"the PoUW job registry could not be saved to {JobsPath} ({e.Message}): jobs and batches since would be lost at a restart");
             throw new PouwSaveException($"the job registry could not be saved to {JobsPath}: {e.Message}", e);
+        }
+    }
+
+    private void SaveShared(IStateDocuments documents)
+    {
+        if (_sharedUnreadable)
+        {
+            var message = $"{JobsPath} does not read as a PoUW job registry and is never overwritten: restore it, or delete it to start with no jobs";
+            _alarms?.Hold(SaveAlarm, $"the PoUW job registry could not be saved ({message}): jobs and headers since would be lost at a restart or takeover");
+            throw new PouwSaveException($"the job registry could not be saved: {message}");
+        }
+
+        try
+        {
+            documents.Write(DocumentName, Registry.ToJson());        // a standby's write is skipped: the leader's document stands
+            _alarms?.Clear(SaveAlarm);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.PouwRegistrySaveFailed(_logger, JobsPath, e);
+            _alarms?.Hold(SaveAlarm, $"the PoUW job registry could not be saved to {JobsPath} ({e.Message}): jobs and headers since would be lost at a restart or takeover");
+            throw new PouwSaveException($"the job registry could not be saved to {JobsPath}: {e.Message}", e);
+        }
+    }
+
+    /// <exception cref="PouwRegistryFileException">The document is there and is not a job registry.</exception>
+    /// <exception cref="IOException">The shared database cannot be read now.</exception>
+    private static PouwJobRegistry LoadShared(IStateDocuments documents)
+    {
+        var read = documents.Read(DocumentName);
+        var where = documents.Where(DocumentName);
+        if (read.Status == StateFileStatus.Missing)
+        {
+            return new PouwJobRegistry();
+        }
+
+        if (read.Status == StateFileStatus.Corrupt || read.Body is null)
+        {
+            throw new PouwRegistryFileException($"{where}: the PoUW job registry cannot be read ({read.Problem}). HeatGrid never replaces it: restore it from a backup, or delete it to start with no jobs.");
+        }
+
+        try
+        {
+            return PouwJobRegistry.FromJson(read.Body);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new PouwRegistryFileException(
+                $"{where}: not a PoUW job registry ({e.Message}). HeatGrid never replaces it: restore it from a backup, or delete it to start with no jobs.", e);
         }
     }
 

@@ -186,6 +186,23 @@ public sealed class PouwVerifierTests
         Assert.Throws<FormatException>(() => PouwJobRegistry.FromJson("not json"));
     }
 
+    [Fact]
+    public void ReplaceWith_PutsAnotherRegistryInPlace_TheVerifierHoldingItSeesTheNewJobsOnly()
+    {
+        var (ticket, registry, _, _) = MineOne(8);
+        var empty = new PouwJobRegistry();
+        var verifier = new PouwVerifier(empty, new FakeTimeProvider(PouwFixtures.Now.AddMinutes(1)));
+        Assert.False(verifier.Verify(ticket).Accepted);
+
+        empty.ReplaceWith(PouwJobRegistry.FromJson(registry.ToJson()));
+        Assert.True(verifier.Verify(ticket).Accepted);
+        Assert.Equal(["llama-ffn"], empty.Jobs().Select(j => j.Job));
+
+        empty.ReplaceWith(new PouwJobRegistry());
+        Assert.Empty(empty.Jobs());
+        Assert.False(verifier.Verify(ticket).Accepted);
+    }
+
     private static (PouwTicket Ticket, PouwJobRegistry Registry, sbyte[] A, sbyte[] W) MineOne(int seed)
     {
         var random = new Random(seed);
