@@ -490,4 +490,17 @@ internal static partial class Log
 
     [LoggerMessage(3998, LogLevel.Warning, "The PoUW job registry in {Where} cannot be read now; the jobs read before stay: {Problem}")]
     public static partial void PouwSharedRefreshFailed(ILogger logger, string where, string problem);
+
+    // High availability (--ha): demand-response evidence in the shared database, 3990–3993.
+    [LoggerMessage(3990, LogLevel.Critical, "Demand-response event {Node}/{Id} dropped unwritten: {Cap} events are held already while {Where} refuses writes ({Dropped} dropped)")]
+    public static partial void DemandResponseHeldDropped(ILogger logger, string node, string id, string where, int cap, long dropped);
+
+    [LoggerMessage(3991, LogLevel.Error, "Stopping with {Held} demand-response events not written to {Where} (the database did not answer): the other controller keeps its own copy of the agents' reports")]
+    public static partial void DemandResponseHeldAtStop(ILogger logger, int held, string where);
+
+    [LoggerMessage(3992, LogLevel.Information, "Demand-response events held while {Where} refused writes are written now")]
+    public static partial void DemandResponseHeldWritten(ILogger logger, string where);
+
+    [LoggerMessage(3993, LogLevel.Information, "Taking over: {Merged} demand-response events the previous leader completed read from {Where} ({Count} read)")]
+    public static partial void DemandResponseMerged(ILogger logger, int merged, string where, int count);
 }

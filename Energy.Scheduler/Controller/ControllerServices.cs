@@ -35,7 +35,12 @@ public static class ControllerServices
         services.AddSingleton(sp => new GridLimit(sp.GetRequiredService<Site>(),
             sp.GetService<Ha.PgStateDocuments>() ?? (Ha.IStateDocuments)new Ha.FileStateDocuments(options.DataFolder),
             sp.GetService<ILogger<GridLimit>>(), sp.GetService<Alarms>(), sp.GetService<TimeProvider>()));
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DemandResponseLog>(sp, options.DataFolder));
+        // Demand-response evidence: the data folder's dr-events.jsonl, or with --ha the shared database (read again at a takeover).
+        services.AddSingleton(sp => new Ha.PgDemandResponseEvents(sp.GetRequiredService<Ha.HaDatabase>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Ha.PgDemandResponseEvents>>()));
+        services.AddSingleton(sp => sp.GetService<Ha.HaDatabase>() is not null
+            ? SharedEvidence(sp)
+            : ActivatorUtilities.CreateInstance<DemandResponseLog>(sp, options.DataFolder));
         services.AddSingleton(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
@@ -49,6 +54,17 @@ public static class ControllerServices
         services.AddSingleton<ControlLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlLoop>());
         return services;
+    }
+
+    private static DemandResponseLog SharedEvidence(IServiceProvider sp)
+    {
+        var log = DemandResponseLog.InStore(sp.GetRequiredService<Ha.PgDemandResponseEvents>(), sp.GetRequiredService<ILogger<DemandResponseLog>>(), sp.GetService<Alarms>());
+        if (sp.GetService<Ha.ILeadership>() is { } leadership)
+        {
+            leadership.Leading += _ => log.Refresh();
+        }
+
+        return log;
     }
 
     /// <summary>

@@ -148,5 +148,23 @@ public static class HaMigrations
                 root text NOT NULL,
                 UNIQUE (site, tenant, job, root));
             """),
+        new(7, "demand-response evidence", """
+            -- One row per demand-response event (site, node, id), upserted by both controllers: the observed record replaces the
+            -- commanded one, the earlier observation wins, a commanded record never replaces a row (PgDemandResponseEvents).
+            -- seq: the order events were first recorded (never updated), for "the newest N of a site"; body: the event's JSON.
+            CREATE TABLE heatgrid_dr_events (
+                site text NOT NULL,
+                node text NOT NULL,
+                id text NOT NULL,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
+                kind text NOT NULL,
+                commanded_at timestamptz NOT NULL,
+                observed_at timestamptz,
+                recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                body jsonb NOT NULL,
+                PRIMARY KEY (site, node, id));
+            CREATE INDEX heatgrid_dr_events_newest ON heatgrid_dr_events (site, seq);
+            """),
     ];
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Energy.Contracts.Agents.Protocol;
 using Energy.Telemetry.Health;
 using Energy.Telemetry.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Energy.Scheduler.Controller.DemandResponse;
@@ -16,6 +17,12 @@ namespace Energy.Scheduler.Controller.DemandResponse;
 /// <see cref="Kept"/> events are read back, so <c>/api/dr/events</c> survives a restart. A write the disk refuses is
 /// logged once per change of reason and held as the alarm <c>state.dr-events</c>; the event stays in memory.
 /// </para>
+/// <para>
+/// With <c>--ha</c> the events land in an <see cref="IDemandResponseStore"/> instead (the shared database,
+/// <see cref="Ha.PgDemandResponseEvents"/>): the newest <see cref="Kept"/> are read back from it at start, a refused write
+/// is logged and alarmed the same way (the store holds it and tries again; the alarm clears when it catches up), and at a
+/// takeover <see cref="Refresh"/> reads what the previous leader completed.
+/// </para>
 /// </summary>
 public sealed class DemandResponseLog
 {
@@ -29,6 +36,7 @@ public sealed class DemandResponseLog
     private const int ReloadBytes = 2 * 1024 * 1024;
 
     private readonly string? _dataFolder;
+    private readonly IDemandResponseStore? _store;
     private readonly ILogger _logger;
     private readonly Alarms? _alarms;
     private readonly Lock _lock = new();
@@ -37,6 +45,7 @@ public sealed class DemandResponseLog
     private string? _writeFailing;
     private bool _mayBeTorn;
 
+    [ActivatorUtilitiesConstructor]
     public DemandResponseLog(string? dataFolder, ILogger<DemandResponseLog> logger, Alarms? alarms = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
@@ -49,7 +58,45 @@ public sealed class DemandResponseLog
         }
     }
 
+    private DemandResponseLog(IDemandResponseStore store, ILogger<DemandResponseLog> logger, Alarms? alarms)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(logger);
+        _store = store;
+        _logger = logger;
+        _alarms = alarms;
+        lock (_lock)
+        {
+            try
+            {
+                var (events, unreadable) = store.ReadBack(Kept);
+                foreach (var e in events)
+                {
+                    Keep(e);
+                }
+
+                Log.DemandResponseLoaded(_logger, _events.Count, store.Where, unreadable);
+                if (unreadable > 0)
+                {
+                    _alarms?.Raise(AlarmKey, $"{unreadable} demand-response events in {store.Where} do not parse and were skipped ({events.Count} read)", AlarmSeverity.Warning);
+                }
+            }
+            catch (IOException ex)
+            {
+                WriteFailed(store.Where, "reading it back failed: " + ex.Message);
+            }
+        }
+
+        store.CaughtUp += OnCaughtUp;
+    }
+
+    /// <summary>Events kept in <paramref name="store"/> (the shared database with <c>--ha</c>) instead of the data folder; the newest read back.</summary>
+    public static DemandResponseLog InStore(IDemandResponseStore store, ILogger<DemandResponseLog> logger, Alarms? alarms = null) => new(store, logger, alarms);
+
     public string? Path => _dataFolder is null ? null : System.IO.Path.Combine(_dataFolder, FileName);
+
+    /// <summary>Where the events are kept: the file, the store, or null (memory only).</summary>
+    public string? Where => _store?.Where ?? Path;
 
     public event Action<DemandResponseEvent>? Recorded;
 
@@ -82,6 +129,74 @@ public sealed class DemandResponseLog
         lock (_lock)
         {
             return [.. _events.Reverse().Take(count)];
+        }
+    }
+
+    /// <summary>
+    /// Reads the store's newest events again (a takeover: what the previous leader recorded or completed that this controller
+    /// did not hear), merged with those in memory by <see cref="DemandResponseRecords.Supersedes"/>; the store's order first,
+    /// then events only this controller holds. Nothing without a store. Never throws: a store that cannot be read leaves
+    /// memory as it is (logged and alarmed as a read failure).
+    /// </summary>
+    public void Refresh()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            IReadOnlyList<DemandResponseEvent> stored;
+            try
+            {
+                stored = _store.ReadBack(Kept).Events;
+            }
+            catch (IOException ex)
+            {
+                WriteFailed(_store.Where, "reading it back failed: " + ex.Message);
+                return;
+            }
+
+            var mine = _events.ToList();
+            var byId = mine.ToDictionary(m => (m.Node, m.Id));
+            var merged = 0;
+            _events.Clear();
+            _byId.Clear();
+            foreach (var e in stored)
+            {
+                var kept = e;
+                if (byId.TryGetValue((e.Node, e.Id), out var own) && !DemandResponseRecords.Supersedes(own, e))
+                {
+                    kept = own;
+                }
+                else
+                {
+                    merged++;
+                }
+
+                Keep(kept);
+            }
+
+            foreach (var e in mine.Where(m => !_byId.ContainsKey((m.Node, m.Id))))
+            {
+                Keep(e);
+            }
+
+            Log.DemandResponseMerged(_logger, merged, _store.Where, stored.Count);
+        }
+    }
+
+    private void OnCaughtUp()
+    {
+        lock (_lock)
+        {
+            if (_writeFailing is not null && _store is not null)
+            {
+                _writeFailing = null;
+                Log.StateWritesAgain(_logger, "Demand-response evidence", _store.Where);
+                _alarms?.Clear(AlarmKey);
+            }
         }
     }
 
@@ -172,6 +287,26 @@ public sealed class DemandResponseLog
 
     private void Append(DemandResponseEvent e)
     {
+        if (_store is not null)
+        {
+            try
+            {
+                _store.Write(e);
+                if (_writeFailing is not null)
+                {
+                    _writeFailing = null;
+                    Log.StateWritesAgain(_logger, "Demand-response evidence", _store.Where);
+                    _alarms?.Clear(AlarmKey);
+                }
+            }
+            catch (IOException ex)
+            {
+                WriteFailed(_store.Where, ex.Message);
+            }
+
+            return;
+        }
+
         if (Path is not { } path)
         {
             return;
@@ -214,6 +349,13 @@ public sealed class DemandResponseLog
         }
 
         _writeFailing = reason;
+        if (_store is not null)
+        {
+            Log.StateWriteFailed(_logger, "Demand-response evidence", path, reason, "the events stay in memory (the latest " + Kept + ") and are written when it answers");
+            _alarms?.Hold(AlarmKey, $"demand-response evidence cannot be written to {path} ({reason}): it is kept in memory and written when the database answers", AlarmSeverity.Critical);
+            return;
+        }
+
         Log.StateWriteFailed(_logger, "Demand-response evidence", path, reason, "the events stay in memory (the latest " + Kept + ") and are not on disk");
         _alarms?.Hold(AlarmKey, $"demand-response evidence cannot be written to {path} ({reason}): it is kept in memory only", AlarmSeverity.Critical);
     }

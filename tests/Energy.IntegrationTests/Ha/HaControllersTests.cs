@@ -76,10 +76,14 @@ public sealed class HaControllersTests(ITestOutputHelper output)
         // What was made through the old leader is in force under the new one.
         var curtailments = await ha.GetAsync("b", "/api/dr/curtailments");
         Assert.Contains(curtailments.EnumerateArray(), c => c.GetProperty("id").GetString() == "ha-curtail");
+        var evidence = await ha.GetAsync("b", "/api/dr/events");                         // the DR evidence too: kept in the database
+        Assert.Single(evidence.EnumerateArray(), e => e.GetProperty("node").GetString() == "controller" && e.GetProperty("id").GetString() == "ha-curtail");
         var policy = await ha.GetAsync("b", "/api/policy");
         Assert.Equal((version + 1, 321.0), (policy.GetProperty("version").GetInt32(), policy.GetProperty("policy").GetProperty("maxImportPricePerMwh").GetDouble()));
         await WaitAsync(() => ha.Rig.AgentsFollowingAsync(ha.PortOf("b"), "n1", "n2"), TimeSpan.FromSeconds(30), "both agents following b", ha.Logs);
         await WaitAsync(() => Task.FromResult(ha.Monitor.SiteKw <= CurtailedKw + 1e-6), TimeSpan.FromSeconds(10), "the site under the curtailment with b", ha.Logs);
+        await WaitAsync(async () => (await ha.GetAsync("b", "/api/dr/events")).EnumerateArray().Any(e => e.GetProperty("id").GetString() == "ha-curtail"
+            && e.GetProperty("powerObservedAt").ValueKind == JsonValueKind.String), TimeSpan.FromSeconds(10), "the curtailment's power observed down, in b's evidence", ha.Logs);
 
         // The new leader goes on from the old one's last checkpoint: nothing lost, nothing counted twice.
         await WaitAsync(async () => await GpuKwhAsync(ha, "b") > booked, TimeSpan.FromSeconds(20), "the new leader's books past the old one's", ha.Logs);
