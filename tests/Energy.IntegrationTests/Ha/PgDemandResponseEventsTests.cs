@@ -173,20 +173,5 @@ public sealed class PgDemandResponseEventsTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<HaDatabase> DatabaseAsync(PostgresServer server, string name)
-    {
-        await using (var connection = await server.OpenAsync())
-        await using (var command = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
-        {
-            command.Parameters.AddWithValue("name", name);
-            if (await command.ExecuteScalarAsync() is null)
-            {
-                await server.CreateDatabaseAsync(name);
-            }
-        }
-
-        var database = new HaDatabase(new HaOptions("127.0.0.1", server.Port, name, PostgresServer.Superuser, server.Password), Site);
-        await database.MigrateAsync(NullLogger.Instance, CancellationToken.None);
-        return database;
-    }
+    private static Task<HaDatabase> DatabaseAsync(PostgresServer server, string name) => server.MigratedDatabaseAsync(name, Site);
 }

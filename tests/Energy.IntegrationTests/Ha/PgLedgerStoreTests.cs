@@ -205,11 +205,5 @@ public sealed class PgLedgerStoreTests
         }
     }
 
-    private static async Task<HaDatabase> DatabaseAsync(PostgresServer server, string name)
-    {
-        await server.CreateDatabaseAsync(name);
-        var database = new HaDatabase(new HaOptions("127.0.0.1", server.Port, name, PostgresServer.Superuser, server.Password) { Name = "a" }, Site);
-        await database.MigrateAsync(NullLogger.Instance, CancellationToken.None);
-        return database;
-    }
+    private static Task<HaDatabase> DatabaseAsync(PostgresServer server, string name) => server.MigratedDatabaseAsync(name, Site, controller: "a");
 }

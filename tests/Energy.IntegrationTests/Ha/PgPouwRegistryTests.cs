@@ -95,12 +95,7 @@ public sealed class PgPouwRegistryTests
         throw new InvalidOperationException("200 batches gave no ticket at 1 in 2 tiles");
     }
 
-    private static async Task<HaDatabase> DatabaseAsync(PostgresServer server)
-    {
-        var database = new HaDatabase(new HaOptions("127.0.0.1", server.Port, "pouw", PostgresServer.Superuser, server.Password), Site);
-        await database.MigrateAsync(NullLogger.Instance, CancellationToken.None);
-        return database;
-    }
+    private static Task<HaDatabase> DatabaseAsync(PostgresServer server) => server.MigratedDatabaseAsync("pouw", Site);
 
     private static async Task<string> BodyAsync(PostgresServer server)
     {

@@ -205,25 +205,7 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<HaDatabase> DatabaseAsync(PostgresServer server, string name)
-    {
-        if (!await ExistsAsync(server, name))
-        {
-            await server.CreateDatabaseAsync(name);
-        }
-
-        var database = new HaDatabase(new HaOptions("127.0.0.1", server.Port, name, PostgresServer.Superuser, server.Password), Site);
-        await database.MigrateAsync(NullLogger.Instance, CancellationToken.None);
-        return database;
-    }
-
-    private static async Task<bool> ExistsAsync(PostgresServer server, string name)
-    {
-        await using var connection = await server.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @n", connection);
-        command.Parameters.AddWithValue("n", name);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
-    }
+    private static Task<HaDatabase> DatabaseAsync(PostgresServer server, string name) => server.MigratedDatabaseAsync(name, Site);
 
     private static async Task<string> DumpAsync(PostgresServer server, string name)
     {

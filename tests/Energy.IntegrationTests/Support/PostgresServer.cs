@@ -147,6 +147,28 @@ internal sealed partial class PostgresServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The shared database of <paramref name="site"/>'s controllers in database <paramref name="name"/> (made if missing),
+    /// migrated as a controller's start does, opened as the superuser (controller name <paramref name="controller"/>).
+    /// </summary>
+    public async Task<Energy.Scheduler.Ha.HaDatabase> MigratedDatabaseAsync(string name, string site, string? controller = null)
+    {
+        await using (var connection = await OpenAsync())
+        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            if ((long)(await exists.ExecuteScalarAsync())! == 0)
+            {
+                await CreateDatabaseAsync(name);
+            }
+        }
+
+        var options = new Energy.Scheduler.Ha.HaOptions("127.0.0.1", Port, name, Superuser, Password);
+        var database = new Energy.Scheduler.Ha.HaDatabase(controller is null ? options : options with { Name = controller }, site);
+        await database.MigrateAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        return database;
+    }
+
     /// <summary>Stops the server if it runs, then starts it with the same folder and port; returns once it answers a query.</summary>
     public async Task RestartAsync()
     {
