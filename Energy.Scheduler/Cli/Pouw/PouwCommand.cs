@@ -4,13 +4,15 @@ using Energy.Gpu.Cuda;
 using Energy.Gpu.Devices;
 using Energy.Gpu.Interop;
 using Energy.Gpu.Pouw;
+using Energy.Scheduler.Pouw;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Energy.Scheduler.Cli.Pouw;
 
 /// <summary>
-/// <c>heatgrid pouw verify FILE</c> (one ticket: accepted, or the first check it failed) and
-/// <c>heatgrid pouw bench</c> (the PoUW product against the plain one, tickets, the verifier's latency).
+/// <c>heatgrid pouw verify FILE</c> (one ticket: accepted, or the first check it failed; the job registry from
+/// <c>--jobs</c>, a controller's <c>--data</c> folder, or with <c>--ha URI --site NAME</c> the shared database of controllers
+/// run with <c>--ha</c>) and <c>heatgrid pouw bench</c> (the PoUW product against the plain one, tickets, the verifier's latency).
 /// </summary>
 internal static class PouwCommand
 {
@@ -30,17 +32,30 @@ internal static class PouwCommand
         var file = new Argument<FileInfo>("FILE") { Description = "A ticket (hgpouw-ticket/1 JSON); - reads standard input." };
         var jobs = new Option<FileInfo?>("--jobs") { Description = "The job registry (hgpouw-jobs/1 JSON) to check the job, weights, batch and header against." };
         var data = new Option<DirectoryInfo?>("--data") { Description = "The controller's data folder: its " + JobsFile + " is the registry, its ledger.db the logged batches." };
+        var ha = new Option<string?>("--ha") { Description = $"Take the registry and the logged batches from the site's shared PostgreSQL database instead, as controllers run with --ha keep them (postgres://USER@HOST:PORT/DATABASE; password from ${Ha.HaOptions.PasswordVariable} or --ha-password-file)." };
+        var haPasswordFile = new Option<string?>("--ha-password-file") { Description = $"File whose first line is the HA database's password (else ${Ha.HaOptions.PasswordVariable})." };
+        var site = new Option<string?>("--site") { Description = "With --ha: the site's name (the name: in its site file), or its site file." };
         var json = new Option<bool>("--json");
         var verify = new Command("verify", "Recompute a ticket's tile and accept it or name why not. Exit 0 accepted, 1 refused, 2 unreadable input.")
         {
-            file, jobs, data, json,
+            file, jobs, data, ha, haPasswordFile, site, json,
         };
-        verify.SetAction(r => Verify(r.GetValue(file)!, r.GetValue(jobs), r.GetValue(data), r.GetValue(json)));
+        verify.SetAction(r => Verify(r.GetValue(file)!, r.GetValue(jobs), r.GetValue(data),
+            r.GetValue(ha) is { } uri ? new SharedBooks(uri, r.GetValue(site), r.GetValue(haPasswordFile)) : null, r.GetValue(json)));
         return verify;
     }
 
-    private static int Verify(FileInfo file, FileInfo? jobs, DirectoryInfo? data, bool json)
+    /// <summary><c>--ha URI --site NAME [--ha-password-file F]</c>.</summary>
+    private sealed record SharedBooks(string Uri, string? Site, string? PasswordFile);
+
+    private static int Verify(FileInfo file, FileInfo? jobs, DirectoryInfo? data, SharedBooks? shared, bool json)
     {
+        if (shared is not null && (jobs is not null || data is not null))
+        {
+            Console.Error.WriteLine("--ha takes the registry and the batches from the shared database: give it without --jobs and --data.");
+            return 2;
+        }
+
         string text;
         try
         {
@@ -54,7 +69,16 @@ internal static class PouwCommand
 
         var registryPath = jobs?.FullName ?? (data is null ? null : Path.Combine(data.FullName, JobsFile));
         PouwJobRegistry? registry = null;
-        if (registryPath is not null)
+        if (shared is not null)
+        {
+            (registry, var problem) = ReadShared(shared);
+            if (registry is null)
+            {
+                Console.Error.WriteLine(problem);
+                return 2;
+            }
+        }
+        else if (registryPath is not null)
         {
             try
             {
@@ -100,11 +124,50 @@ internal static class PouwCommand
             Console.Out.WriteLine(verdict.Accepted ? $"accepted: {verdict.Detail}" : $"refused ({verdict.Reason}): {verdict.Detail}");
             if (registry is null)
             {
-                Console.Out.WriteLine("The job registry was not consulted (--jobs or --data): the job, its weights, the batch and the header's freshness are unchecked.");
+                Console.Out.WriteLine("The job registry was not consulted (--jobs, --data or --ha): the job, its weights, the batch and the header's freshness are unchecked.");
             }
         }
 
         return verdict.Accepted ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The registry the leader keeps as the state document <see cref="PouwBooks.DocumentName"/>, with the batches of the shared
+    /// ledger (<c>heatgrid_pouw_batches</c>) restored, as a controller taking over reads them; read only.
+    /// </summary>
+    private static (PouwJobRegistry? Registry, string? Problem) ReadShared(SharedBooks shared)
+    {
+        if (CliInputs.SharedSiteOrError(shared.Site, out var siteProblem) is not { } name)
+        {
+            return (null, siteProblem);
+        }
+
+        if (CliInputs.HaOptionsOrError(shared.Uri, shared.PasswordFile, out var optionsProblem) is not { } options)
+        {
+            return (null, optionsProblem);
+        }
+
+        var database = new Ha.HaDatabase(options, name);
+        try
+        {
+            var read = new Ha.PgStateDocuments(database).Read(PouwBooks.DocumentName);
+            if (read.Body is null)
+            {
+                return (null, $"Cannot read the job registry: {options.Shown} holds none for site '{name}' (no job was registered through its controllers, or they run under another site name).");
+            }
+
+            var registry = PouwJobRegistry.FromJson(read.Body);
+            registry.RestoreActivations(new Ha.PgLedgerStore(database, epoch: null).ReadPouwBatches(PouwJobRegistry.ActivationsKept));
+            return (registry, null);
+        }
+        catch (Exception e) when (e is IOException or FormatException or Npgsql.NpgsqlException or TimeoutException)
+        {
+            return (null, $"Cannot read the job registry from {options.Shown} site '{name}': {e.Message}");
+        }
+        finally
+        {
+            database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     private static Command CreateBench()
