@@ -62,21 +62,14 @@ internal static class AuditCommand
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (CliInputs.SharedSiteOrError(site, out var siteProblem) is not { } name)
-        {
-            stderr.WriteLine($"audit verify: {siteProblem}");
-            return 2;
-        }
-
-        site = name;
-        if (CliInputs.HaOptionsOrError(uri, passwordFile, out var problem, environment) is not { } options)
+        if (CliInputs.SharedDatabaseOrError(uri, site, passwordFile, out var problem, environment) is not { } database)
         {
             stderr.WriteLine($"audit verify: {problem}");
             return 2;
         }
 
+        var (options, name) = (database.Options, database.Site);
         AuditVerification result;
-        var database = new Ha.HaDatabase(options, site);
         try
         {
             result = Ha.PgAuditTrail.Verify(database);
@@ -94,12 +87,12 @@ internal static class AuditCommand
         if (!result.Intact)
         {
             stderr.WriteLine(result.BadLine is { } row
-                ? $"audit verify: {options.Shown} site {site}, entry {row}: {result.Problem}"
+                ? $"audit verify: {options.Shown} site {name}, entry {row}: {result.Problem}"
                 : $"audit verify: {result.Problem}");
             return 1;
         }
 
-        stdout.WriteLine($"{result.Entries} entries, chain intact ({options.Shown}, site {site})");
+        stdout.WriteLine($"{result.Entries} entries, chain intact ({options.Shown}, site {name})");
         if (result.Note is { } note)
         {
             stdout.WriteLine($"note: {note}");

@@ -61,7 +61,7 @@ internal static class CliInputs
     /// <c>--site</c> of a verb that reads the shared database (<c>--ha</c>): the site's name, or a site file whose name is
     /// taken; null with why in <paramref name="error"/>, ready to print after the verb's name.
     /// </summary>
-    public static string? SharedSiteOrError(string? site, out string? error)
+    private static string? SharedSiteOrError(string? site, out string? error)
     {
         error = null;
         if (string.IsNullOrWhiteSpace(site))
@@ -107,6 +107,23 @@ internal static class CliInputs
         }
 
         return Ha.HaOptions.TryParse(uri, password, out var options, out error) ? options : null;
+    }
+
+    /// <summary>
+    /// <c>--ha URI --site NAME [--ha-password-file F]</c> of a verb that reads a site's shared books: the site's database,
+    /// not yet connected (the caller disposes it); null with what is wrong in <paramref name="error"/>, ready to print after
+    /// the verb's name.
+    /// </summary>
+    public static Ha.HaDatabase? SharedDatabaseOrError(string uri, string? site, string? passwordFile, out string? error,
+        Func<string, string?>? environment = null)
+    {
+        if (SharedSiteOrError(site, out error) is not { } name
+            || HaOptionsOrError(uri, passwordFile, out error, environment) is not { } options)
+        {
+            return null;
+        }
+
+        return new Ha.HaDatabase(options, name);
     }
 
     /// <summary>The shared database reached and its schema migrated (within 15 s); null with the error, ready to print.</summary>

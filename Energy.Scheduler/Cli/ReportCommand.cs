@@ -86,23 +86,16 @@ internal static class ReportCommand
             return 2;
         }
 
-        if (CliInputs.SharedSiteOrError(site, out var siteProblem) is not { } name)
-        {
-            stderr.WriteLine($"report: {siteProblem}");
-            return 2;
-        }
-
-        if (CliInputs.HaOptionsOrError(uri, passwordFile, out var problem, environment) is not { } options)
+        if (CliInputs.SharedDatabaseOrError(uri, site, passwordFile, out var problem, environment) is not { } database)
         {
             stderr.WriteLine($"report: {problem}");
             return 2;
         }
 
-        var database = new Ha.HaDatabase(options, name);
         try
         {
             // Epoch null: a reader, not a controller (it writes nothing).
-            return Write(request, () => new Ha.PgLedgerStore(database, epoch: null), $"{options.Shown} site {name}", output, stdout, stderr);
+            return Write(request, () => new Ha.PgLedgerStore(database, epoch: null), $"{database.Options.Shown} site {database.Site}", output, stdout, stderr);
         }
         finally
         {

@@ -137,17 +137,12 @@ internal static class PouwCommand
     /// </summary>
     private static (PouwJobRegistry? Registry, string? Problem) ReadShared(SharedBooks shared)
     {
-        if (CliInputs.SharedSiteOrError(shared.Site, out var siteProblem) is not { } name)
+        if (CliInputs.SharedDatabaseOrError(shared.Uri, shared.Site, shared.PasswordFile, out var problem) is not { } database)
         {
-            return (null, siteProblem);
+            return (null, problem);
         }
 
-        if (CliInputs.HaOptionsOrError(shared.Uri, shared.PasswordFile, out var optionsProblem) is not { } options)
-        {
-            return (null, optionsProblem);
-        }
-
-        var database = new Ha.HaDatabase(options, name);
+        var (options, name) = (database.Options, database.Site);
         try
         {
             var read = new Ha.PgStateDocuments(database).Read(PouwBooks.DocumentName);

@@ -191,12 +191,7 @@ public sealed class DemandResponseLog
     {
         lock (_lock)
         {
-            if (_writeFailing is not null && _store is not null)
-            {
-                _writeFailing = null;
-                Log.StateWritesAgain(_logger, "Demand-response evidence", _store.Where);
-                _alarms?.Clear(AlarmKey);
-            }
+            WritesAgain(_store!.Where);
         }
     }
 
@@ -292,12 +287,7 @@ public sealed class DemandResponseLog
             try
             {
                 _store.Write(e);
-                if (_writeFailing is not null)
-                {
-                    _writeFailing = null;
-                    Log.StateWritesAgain(_logger, "Demand-response evidence", _store.Where);
-                    _alarms?.Clear(AlarmKey);
-                }
+                WritesAgain(_store.Where);
             }
             catch (IOException ex)
             {
@@ -327,18 +317,26 @@ public sealed class DemandResponseLog
                 stream.Flush(flushToDisk: true);
             }
 
-            if (_writeFailing is not null)
-            {
-                _writeFailing = null;
-                Log.StateWritesAgain(_logger, "Demand-response evidence", path);
-                _alarms?.Clear(AlarmKey);
-            }
+            WritesAgain(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _mayBeTorn = true;
             WriteFailed(path, ex.Message);
         }
+    }
+
+    /// <summary>A write went through: a failure held before is over (logged once, the alarm cleared).</summary>
+    private void WritesAgain(string where)
+    {
+        if (_writeFailing is null)
+        {
+            return;
+        }
+
+        _writeFailing = null;
+        Log.StateWritesAgain(_logger, "Demand-response evidence", where);
+        _alarms?.Clear(AlarmKey);
     }
 
     private void WriteFailed(string path, string reason)

@@ -180,7 +180,7 @@ public sealed class PgAuditTrailTests(ITestOutputHelper output)
 
         await server.RestartAsync();
         clock.Restart();
-        await WaitAsync(() => trail.Held == 0, TimeSpan.FromSeconds(15), "the held entries written");
+        await Poll.UntilAsync(() => trail.Held == 0, TimeSpan.FromSeconds(15), "the held entries written");
         output.WriteLine($"after the restart the 48 held entries were written within {clock.ElapsedMilliseconds} ms");
         Assert.Equal(51, trail.Record(Ana, "step.51", null, null, null));
 
@@ -206,7 +206,7 @@ public sealed class PgAuditTrailTests(ITestOutputHelper output)
 
         Assert.Equal((5, 3L), (trail.Held, trail.Lost));
         await server.RestartAsync();
-        await WaitAsync(() => trail.Held == 0, TimeSpan.FromSeconds(15), "the held entries written");
+        await Poll.UntilAsync(() => trail.Held == 0, TimeSpan.FromSeconds(15), "the held entries written");
 
         var entries = (await LinesAsync(server, "audit")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["step.1", "step.2", "step.3", "step.4", "step.5", "step.6", "audit.lost"], entries.Select(e => e.GetProperty("what").GetString()));
@@ -265,15 +265,5 @@ public sealed class PgAuditTrailTests(ITestOutputHelper output)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
     }
 }

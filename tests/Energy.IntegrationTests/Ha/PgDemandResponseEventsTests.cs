@@ -135,7 +135,7 @@ public sealed class PgDemandResponseEventsTests(ITestOutputHelper output)
 
         await server.RestartAsync();
         clock.Restart();
-        await WaitAsync(() => store.Held == 0 && !alarms.IsRaised(DemandResponseLog.AlarmKey), TimeSpan.FromSeconds(15), "the held events written, the alarm cleared");
+        await Poll.UntilAsync(() => store.Held == 0 && !alarms.IsRaised(DemandResponseLog.AlarmKey), TimeSpan.FromSeconds(15), "the held events written, the alarm cleared");
         output.WriteLine($"after the restart the 40 held events were written within {clock.ElapsedMilliseconds} ms (retry every {PgDemandResponseEvents.RetryEvery.TotalSeconds:0} s)");
 
         var rows = await RowsAsync(server, "dr_down");
@@ -161,16 +161,6 @@ public sealed class PgDemandResponseEventsTests(ITestOutputHelper output)
         }
 
         return rows;
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan limit, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < limit, $"{what}: not within {limit.TotalSeconds:F0} s");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
     }
 
     private static Task<HaDatabase> DatabaseAsync(PostgresServer server, string name) => server.MigratedDatabaseAsync(name, Site);

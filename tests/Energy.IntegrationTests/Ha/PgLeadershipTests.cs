@@ -22,17 +22,17 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         await using var server = await PostgresServer.StartAsync();
         await server.CreateDatabaseAsync("ha");
         await using var a = await StartAsync(server, server.Port, "a");
-        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
+        await Poll.UntilAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
         await using var b = await StartAsync(server, server.Port, "b");
-        await WaitAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
+        await Poll.UntilAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
         Assert.Equal(ControllerRole.Standby, b.Leadership.Role);
-        await WaitAsync(() => a.Leadership.View().Peers is [{ Name: "b", Role: "standby" }], TimeSpan.FromSeconds(5), "a seeing b as its standby peer");
+        await Poll.UntilAsync(() => a.Leadership.View().Peers is [{ Name: "b", Role: "standby" }], TimeSpan.FromSeconds(5), "a seeing b as its standby peer");
         var first = a.Leadership.Epoch;
 
         var clock = Stopwatch.StartNew();
         using var sampler = Sampler.Start(a.Leadership, b.Leadership);
         await a.Leadership.StopAsync(CancellationToken.None);
-        await WaitAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(10), "b leading");
+        await Poll.UntilAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(10), "b leading");
         output.WriteLine($"after a clean stop, b leads in {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"b took {clock.Elapsed.TotalSeconds:F1} s after a released");
         Assert.Equal(first + 1, b.Leadership.Epoch);
@@ -54,9 +54,9 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         relay.Refusing = true;   // a cannot come back through the relay while the test watches b
         relay.CutAll();
-        await WaitAsync(() => !a.Leadership.MayDispatch(), TimeSpan.FromSeconds(5), "a stopping");
+        await Poll.UntilAsync(() => !a.Leadership.MayDispatch(), TimeSpan.FromSeconds(5), "a stopping");
         var stopped = clock.Elapsed;
-        await WaitAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(15), "b leading");
+        await Poll.UntilAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(15), "b leading");
         var took = clock.Elapsed;
         output.WriteLine($"connection reset: a stopped after {stopped.TotalMilliseconds:F0} ms, b led after {took.TotalSeconds:F2} s "
             + $"(takeover delay {HaOptions.TakeoverDelay.TotalSeconds} s after a's last renewal)");
@@ -82,9 +82,9 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         using var sampler = Sampler.Start(a.Leadership, b.Leadership);
         var clock = Stopwatch.StartNew();
         relay.Frozen = true;
-        await WaitAsync(() => !a.Leadership.MayDispatch(), TimeSpan.FromSeconds(10), "a stopping");
+        await Poll.UntilAsync(() => !a.Leadership.MayDispatch(), TimeSpan.FromSeconds(10), "a stopping");
         var stopped = clock.Elapsed;
-        await WaitAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(30), "b leading");
+        await Poll.UntilAsync(() => b.Leadership.MayDispatch(), TimeSpan.FromSeconds(30), "b leading");
         var took = clock.Elapsed;
         output.WriteLine($"network frozen: a stopped after {stopped.TotalSeconds:F2} s (lease {HaOptions.Lease.TotalSeconds} s), "
             + $"b led after {took.TotalSeconds:F2} s (stale session terminated)");
@@ -97,7 +97,7 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
 
         // The partition heals: a stays a standby (its old session was terminated; it cannot renew the lease b holds).
         relay.Frozen = false;
-        await WaitAsync(() => a.Leadership.View().Leader == "b", TimeSpan.FromSeconds(15), "a seeing b lead");
+        await Poll.UntilAsync(() => a.Leadership.View().Leader == "b", TimeSpan.FromSeconds(15), "a seeing b lead");
         Assert.Equal(ControllerRole.Standby, a.Leadership.Role);
         Assert.Equal(ControllerRole.Leader, b.Leadership.Role);
         Assert.Equal(0, sampler.Overlaps);
@@ -109,12 +109,12 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         await using var server = await PostgresServer.StartAsync();
         await server.CreateDatabaseAsync("ha");
         await using var a = await StartAsync(server, server.Port, "a");
-        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
+        await Poll.UntilAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
         var first = a.Leadership.Epoch;
         var moves = new List<long>();
         a.Leadership.TakingOver += m => moves.Add(m.Epoch);
         a.Leadership.NewerEpochSeen(first + 1000, "a test");
-        await WaitAsync(() => a.Leadership.Epoch > first + 1000, TimeSpan.FromSeconds(5), "a moving above");
+        await Poll.UntilAsync(() => a.Leadership.Epoch > first + 1000, TimeSpan.FromSeconds(5), "a moving above");
         Assert.Equal([first + 1001], moves);
         Assert.True(a.Leadership.MayDispatch());
         await using var connection = await server.OpenAsync("ha");
@@ -127,9 +127,9 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
     private static async Task<(Node A, Node B)> StartPairAsync(PostgresServer server, int portOfA)
     {
         var a = await StartAsync(server, portOfA, "a");
-        await WaitAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
+        await Poll.UntilAsync(() => a.Leadership.Role == ControllerRole.Leader, TimeSpan.FromSeconds(10), "a leading");
         var b = await StartAsync(server, server.Port, "b");
-        await WaitAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
+        await Poll.UntilAsync(() => b.Leadership.View().Leader == "a", TimeSpan.FromSeconds(10), "b seeing a lead");
         return (a, b);
     }
 
@@ -140,16 +140,6 @@ public sealed class PgLeadershipTests(ITestOutputHelper output)
         var leadership = new PgLeadership(database, TimeProvider.System, NullLogger<PgLeadership>.Instance);
         await leadership.StartAsync(CancellationToken.None);
         return new Node(database, leadership);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
     }
 
     private sealed record Node(HaDatabase Database, PgLeadership Leadership) : IAsyncDisposable

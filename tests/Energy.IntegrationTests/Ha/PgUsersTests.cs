@@ -91,7 +91,7 @@ public sealed class PgUsersTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         var key = UserStore.Open(new PgUserRecords(leader), TimeProvider.System).Add("alice", "admin", null);
-        await WaitAsync(() => users.Authenticate(key.Text).User is not null, TimeSpan.FromSeconds(10), "the standby taking alice's key");
+        await Poll.UntilAsync(() => users.Authenticate(key.Text).User is not null, TimeSpan.FromSeconds(10), "the standby taking alice's key");
         output.WriteLine($"a user added through one controller signs in on another after {clock.Elapsed.TotalMilliseconds:F0} ms (poll {UserDirectory.PollEvery.TotalSeconds:F0} s)");
         Assert.True(clock.Elapsed < UserDirectory.PollEvery + TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(("alice", ApiRole.Admin), (users.Authenticate(key.Text).User!.Name, users.Authenticate(key.Text).User!.Role));
@@ -112,12 +112,12 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         Assert.All(new[] { first, second, bob }, k => Assert.NotNull(users.Authenticate(k.Text).User));
 
         UserStore.Open(new PgUserRecords(cli), TimeProvider.System).Revoke(first.Id);
-        await WaitAsync(() => users.Authenticate(first.Text).User is null, TimeSpan.FromSeconds(5), "the revoked key refused");
+        await Poll.UntilAsync(() => users.Authenticate(first.Text).User is null, TimeSpan.FromSeconds(5), "the revoked key refused");
         Assert.Contains("revoked, or never made", users.Authenticate(first.Text).Refusal, StringComparison.Ordinal);
         Assert.Equal("ops", users.Authenticate(second.Text).User?.Name);
 
         UserStore.Open(new PgUserRecords(cli), TimeProvider.System).Remove("bob");
-        await WaitAsync(() => users.Authenticate(bob.Text).User is null, TimeSpan.FromSeconds(5), "the removed user's key refused");
+        await Poll.UntilAsync(() => users.Authenticate(bob.Text).User is null, TimeSpan.FromSeconds(5), "the removed user's key refused");
         Assert.Equal(["ops"], users.Users.Select(u => u.Name));
 
         // A stale writer revoking a key already gone is told so.
@@ -141,7 +141,7 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         Assert.True(open.IsOpen, "no users on loopback: open while the database answers");
 
         await server.StopAsync();
-        await WaitAsync(() => records.Failures >= 3 && noUsers.Failures >= 3, TimeSpan.FromSeconds(15), "three failed reads");
+        await Poll.UntilAsync(() => records.Failures >= 3 && noUsers.Failures >= 3, TimeSpan.FromSeconds(15), "three failed reads");
         Assert.Equal("alice", users.Authenticate(key.Text).User?.Name);
         Assert.False(users.IsOpen);
         Assert.False(open.IsOpen, "a site without users whose database is away refuses every request, as for a broken users file");
@@ -154,7 +154,7 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         Assert.Contains("cannot be read", ApiSecurity.StartRefusal("http://127.0.0.1:8080", new PgUserRecords(database), "--ha …"), StringComparison.Ordinal);
 
         await server.RestartAsync();
-        await WaitAsync(() => late.Authenticate(key.Text).User is not null && open.IsOpen, TimeSpan.FromSeconds(10), "the users read again");
+        await Poll.UntilAsync(() => late.Authenticate(key.Text).User is not null && open.IsOpen, TimeSpan.FromSeconds(10), "the users read again");
         Assert.Equal("alice", users.Authenticate(key.Text).User?.Name);
     }
 
@@ -188,7 +188,7 @@ public sealed class PgUsersTests(ITestOutputHelper output)
 
             var (revoked, revoke) = await RunAsync(env, "users", "revoke", key.Split('_')[1], "--ha", uri, "--site", Site, "--data", data);
             Assert.True(revoked == 0, revoke);
-            await WaitAsync(() => users.Authenticate(key).User is null, TimeSpan.FromSeconds(5), "the key revoked through the CLI refused");
+            await Poll.UntilAsync(() => users.Authenticate(key).User is null, TimeSpan.FromSeconds(5), "the key revoked through the CLI refused");
 
             var (noPassword, refused) = await RunAsync(new Dictionary<string, string> { [HaOptions.PasswordVariable] = "" },
                 "users", "list", "--ha", uri, "--site", Site, "--data", data);
@@ -225,16 +225,6 @@ public sealed class PgUsersTests(ITestOutputHelper output)
         using var process = HeatGridProcess.Start(environment, args);
         Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"heatgrid {string.Join(' ', args)} did not finish:\n{process.Output}");
         return (process.ExitCode, process.Output);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
     }
 
     /// <summary>The real records, counting the reads that failed (so a test knows the poll met the database away).</summary>
